@@ -1,0 +1,103 @@
+/**
+ * Benchmarks: `npm run bench` prints a table, `npm run bench -- --json` a JSON array of
+ * { name, value, unit }. Each figure that has an anchor is measured beside it in this process,
+ * because these machines are noisy and only ratios travel.
+ */
+import { performance } from 'node:perf_hooks';
+import { Simulation } from '../src/kernel/index.js';
+import { exponential, stream } from '../src/random/index.js';
+import { runQueue } from './queueing.js';
+import { ObjectHeapSimulation } from './object-heap.js';
+
+export interface Measure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const MM1_CUSTOMERS = 2_500_000; // 5 M events
+
+function best<T>(repeats: number, fn: () => T): { seconds: number; result: T } {
+  let seconds = Infinity;
+  let result!: T;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    result = fn();
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+  }
+  return { seconds, result };
+}
+
+function mm1(sim: { schedule(d: number, h: () => void): unknown; run(): number; now: number }): number {
+  // The same M/M/1 (ρ = 0.9) on any event loop with schedule/run/now.
+  const arrivals = stream(1, 'bench', 'arrivals');
+  const services = stream(1, 'bench', 'service');
+  const interarrival = exponential(1 / 0.9);
+  const service = exponential(1);
+  let queue = 0;
+  let busy = false;
+  let arrived = 0;
+  const depart = (): void => {
+    if (queue > 0) {
+      queue--;
+      sim.schedule(service(services), depart);
+    } else busy = false;
+  };
+  const arrive = (): void => {
+    arrived++;
+    if (busy) queue++;
+    else {
+      busy = true;
+      sim.schedule(service(services), depart);
+    }
+    if (arrived < MM1_CUSTOMERS) sim.schedule(interarrival(arrivals), arrive);
+  };
+  sim.schedule(interarrival(arrivals), arrive);
+  return sim.run();
+}
+
+function kernelBench(): Measure[] {
+  mm1(new Simulation()); // warm up the JIT
+  const kernel = best(3, () => mm1(new Simulation()));
+  const objects = best(3, () => mm1(new ObjectHeapSimulation()));
+  const rate = kernel.result / kernel.seconds;
+  const objectRate = objects.result / objects.seconds;
+  // Sanity: the shared queue model runs through the kernel the same number of events.
+  const check = runQueue({
+    customers: 1000, servers: 1, interarrival: exponential(1 / 0.9), service: exponential(1),
+    arrivalRng: stream(1, 'a'), serviceRng: stream(1, 's'),
+  });
+  if (check.events !== 2000) throw new Error('bench: queue model lost events');
+  return [
+    { name: 'kernel M/M/1 events', value: kernel.result, unit: 'events' },
+    { name: 'kernel M/M/1 throughput', value: rate, unit: 'events/s' },
+    { name: 'kernel M/M/1 time per event', value: 1e9 / rate, unit: 'ns/event' },
+    { name: 'baseline object-heap M/M/1 throughput', value: objectRate, unit: 'events/s' },
+    { name: 'kernel vs object-heap speed-up', value: rate / objectRate, unit: 'x' },
+  ];
+}
+
+export const benchmarks: { name: string; run: () => Measure[] | Promise<Measure[]> }[] = [
+  { name: 'kernel', run: kernelBench },
+];
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const results: Measure[] = [];
+  for (const b of benchmarks) {
+    if (only && !only.split(',').includes(b.name)) continue;
+    const measures = await b.run();
+    results.push(...measures);
+    if (!json) for (const m of measures) console.log(`${m.name.padEnd(48)} ${format(m.value).padStart(14)} ${m.unit}`);
+  }
+  results.push({ name: 'peak resident memory', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
+  if (json) console.log(JSON.stringify(results, null, 2));
+  else console.log(`${'peak resident memory'.padEnd(48)} ${format(results.at(-1)!.value).padStart(14)} MB`);
+}
+
+function format(x: number): string {
+  return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(4);
+}
+
+await main();

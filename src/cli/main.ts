@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * The command line. Exit codes: 0 ok, 2 bad input (files, flags), 1 internal error.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { InputError } from '../domain/errors.js';
+import { commands } from './commands/index.js';
+import { packageVersion } from '../io/package.js';
+import { CommandExit, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_OK;
+  const parser = yargs(argv)
+    .scriptName('wafersim')
+    .usage('$0 <command> [options]\n\nSimulate LLM inference serving on wafer-scale systems (Cerebras CS-3) and GPU clusters.')
+    .version(packageVersion())
+    .strict()
+    .demandCommand(1, 'Name a command: see the list above.')
+    .recommendCommands()
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      // yargs' own validation: unknown command or flag, missing argument, bad choice.
+      process.stderr.write(`wafersim: ${message}\nRun 'wafersim --help' for usage.\n`);
+      exitCode = EXIT_BAD_INPUT;
+      throw new ExitSignal();
+    })
+    .epilogue('Exit codes: 0 ok, 2 bad input, 1 internal error.');
+  for (const command of commands) parser.command(command);
+  try {
+    await parser.parseAsync();
+    return exitCode;
+  } catch (error) {
+    if (error instanceof ExitSignal) return exitCode;
+    if (error instanceof InputError) {
+      process.stderr.write(`wafersim: bad input\n${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof CommandExit) return error.code;
+    process.stderr.write(`wafersim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+class ExitSignal extends Error {}
+
+main(hideBin(process.argv)).then((code) => {
+  process.exitCode = code;
+});
