@@ -7,6 +7,8 @@ export interface InputProblem {
   file?: string;
   /** Field path (`systems[1].count`) or `line 17`. */
   where: string;
+  /** The field path as keys, when the problem is about a field (lets a reader add its line). */
+  path?: readonly PropertyKey[];
   expected: string;
   found: string;
 }

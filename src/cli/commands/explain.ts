@@ -1,0 +1,82 @@
+import type { CommandModule } from 'yargs';
+import { inputError } from '../../domain/errors.js';
+import type { Precision, PrecisionGroups } from '../../domain/specs.js';
+import { hardwareIds, llmIds, loadHardware, loadLlm } from '../../io/models.js';
+import { explainText } from '../../report/explain.js';
+import { explain, type ExplainOptions } from '../../study/explain.js';
+
+interface Args {
+  model: string;
+  hardware: string;
+  count?: number;
+  tp?: number;
+  pp?: number;
+  precision?: string;
+  'kv-precision'?: string;
+  batch: number;
+  context: number;
+  input: number;
+  speculative?: string;
+  json: boolean;
+}
+
+const PRECISIONS = ['bf16', 'fp16', 'fp8', 'mxfp4'];
+
+export const explainCommand: CommandModule<object, Args> = {
+  command: 'explain',
+  describe: 'Explain one model on one kind of hardware: fit, latency, regime, throughput',
+  builder: (y) =>
+    y
+      .option('model', { type: 'string', demandOption: true, describe: `model id (${llmIds().join(', ')})` })
+      .option('hardware', { type: 'string', demandOption: true, describe: `hardware id (${hardwareIds().join(', ')})` })
+      .option('count', { type: 'number', describe: 'GPUs or wafers (default: the fewest that fit)' })
+      .option('tp', { type: 'number', describe: 'tensor parallelism (GPUs)' })
+      .option('pp', { type: 'number', describe: 'pipeline parallelism (GPUs)' })
+      .option('precision', { type: 'string', choices: PRECISIONS, describe: 'weight precision (attention, MLP, experts)' })
+      .option('kv-precision', { type: 'string', choices: PRECISIONS, describe: 'KV cache precision' })
+      .option('batch', { type: 'number', default: 1, describe: 'sequences decoding together' })
+      .option('context', { type: 'number', default: 4096, describe: 'tokens of context per sequence' })
+      .option('input', { type: 'number', default: 2048, describe: 'prompt tokens to prefill' })
+      .option('speculative', { type: 'string', describe: 'draft=<id>,k=<n>,accept=<a>' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+      .example('wafersim explain --model llama-3.1-70b --hardware cs-3', 'why 70B needs four CS-3')
+      .example('wafersim explain --model llama-3.1-8b --hardware h100-sxm --batch 64 --json', '')
+      .example('wafersim explain --model llama-3.3-70b --hardware cs-3 --speculative draft=llama-3.2-1b,k=8,accept=0.9', ''),
+  handler: (args) => {
+    const llm = loadLlm(args.model, '--model');
+    const hardware = loadHardware(args.hardware, '--hardware');
+    for (const [flag, value] of [['--count', args.count], ['--tp', args.tp], ['--pp', args.pp], ['--batch', args.batch], ['--context', args.context], ['--input', args.input]] as const) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= (flag === '--context' ? 0 : 1))) throw inputError(flag, flag === '--context' ? 'a whole number >= 0' : 'a whole number >= 1', value);
+    }
+    const precision: Partial<PrecisionGroups> = {};
+    if (args.precision) {
+      const p = args.precision as Precision;
+      Object.assign(precision, { attention: p, mlp: p, experts: p });
+    }
+    if (args['kv-precision']) precision.kvCache = args['kv-precision'] as Precision;
+    const options: ExplainOptions = {
+      count: args.count,
+      tp: args.tp,
+      pp: args.pp,
+      precision: Object.keys(precision).length > 0 ? precision : undefined,
+      batch: args.batch,
+      context: args.context,
+      input: args.input,
+      speculative: args.speculative ? parseSpeculative(args.speculative) : undefined,
+    };
+    const e = explain(llm, hardware, options);
+    process.stdout.write(args.json ? `${JSON.stringify(e, null, 2)}\n` : `${explainText(e)}\n`);
+  },
+};
+
+function parseSpeculative(text: string): NonNullable<ExplainOptions['speculative']> {
+  const fields = Object.fromEntries(text.split(',').map((kv) => kv.split('=').map((s) => s.trim())));
+  const known = new Set(['draft', 'k', 'accept']);
+  const unknown = Object.keys(fields).filter((k) => !known.has(k));
+  if (unknown.length > 0 || !fields.draft) throw inputError('--speculative', 'draft=<id>,k=<n>,accept=<a>', text);
+  const k = Number(fields.k ?? 4);
+  const acceptance = Number(fields.accept ?? 0.8);
+  if (!Number.isInteger(k) || k < 1) throw inputError('--speculative k', 'a whole number >= 1', fields.k);
+  if (!(acceptance >= 0 && acceptance <= 1)) throw inputError('--speculative accept', 'a number from 0 to 1', fields.accept);
+  return { draft: loadLlm(fields.draft, '--speculative draft'), draftId: fields.draft, k, acceptance };
+}

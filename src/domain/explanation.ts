@@ -1,0 +1,46 @@
+/** What `explain` finds out about one model on one kind of hardware (data only). */
+import type { Bound, StepCost } from './batch.js';
+import type { Deployment, HardwareSpec } from './specs.js';
+
+/** What sits on one device or group of devices. */
+export interface Placement {
+  devices: string;
+  layers: string;
+  weightsBytes: number;
+  kvBytes: number;
+  freeBytes: number;
+  capacityBytes: number;
+}
+
+export interface DecodePoint {
+  batch: number;
+  stepSeconds: number;
+  tokensPerSecondPerUser: number;
+  tokensPerSecondTotal: number;
+  bound: Bound;
+}
+
+export interface Explanation {
+  model: { id: string; name: string };
+  hardware: { id: string; name: string; kind: HardwareSpec['kind'] };
+  deployment: Deployment;
+  fits: boolean;
+  reason?: string;
+  count: number;
+  minCount: number;
+  weightsBytes: number;
+  kvBytesPerToken: number;
+  kvCapacityTokens: number;
+  placement: Placement[];
+  context: number;
+  /** Sequences of `context` tokens the replica holds at once. */
+  usersAtContext: number;
+  /** The longest context the model supports, and what it does to the replica. */
+  longContext: { tokens: number; users: number; minCount: number };
+  decode: (DecodePoint & { breakdown: Pick<StepCost, 'compute' | 'memory' | 'communication' | 'overhead'> }) | null;
+  prefill: { tokens: number; seconds: number; tokensPerSecond: number } | null;
+  maxThroughput: { batch: number; tokensPerSecondTotal: number; tokensPerSecondPerUser: number } | null;
+  curve: DecodePoint[];
+  speculative: { draft: string; k: number; acceptance: number; tokensPerStep: number; draftSeconds: number; verifySeconds: number } | null;
+}
+

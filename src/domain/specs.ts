@@ -1,0 +1,147 @@
+/** What a model is, what hardware is, and how one is deployed on the other. All SI units. */
+
+/** Bytes per element of a tensor group. MXFP4: 4-bit values plus one 8-bit scale per 32. */
+export type Precision = 'bf16' | 'fp16' | 'fp8' | 'mxfp4';
+export const BYTES_PER_ELEMENT: Record<Precision, number> = { bf16: 2, fp16: 2, fp8: 1, mxfp4: 4.25 / 8 };
+
+export interface MoeSpec {
+  /** Routed experts per MoE layer, and how many each token uses. */
+  experts: number;
+  activeExperts: number;
+  expertFfn: number;
+  /** Shared experts every token uses, each of `sharedExpertFfn`. */
+  sharedExperts: number;
+  sharedExpertFfn: number;
+  /** Every n-th layer is MoE (1 = all); the others have a dense MLP of `ffn`. */
+  layerStep: number;
+}
+
+export interface LlmSpec {
+  id: string;
+  name: string;
+  source: string;
+  layers: number;
+  hidden: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  /** Dense MLP intermediate size (gated: 3 matrices). 0 when every layer is MoE. */
+  ffn: number;
+  vocab: number;
+  tiedEmbeddings: boolean;
+  moe?: MoeSpec;
+  /** Longest context the model supports, in tokens. */
+  contextTokens: number;
+  /** Published parameter counts, to check the arithmetic against. */
+  publishedParams: number;
+  publishedActiveParams: number;
+  precision: PrecisionGroups;
+}
+
+/** Precision per tensor group; a deployment may override any of them. */
+export interface PrecisionGroups {
+  attention: Precision;
+  mlp: Precision;
+  experts: Precision;
+  embeddings: Precision;
+  kvCache: Precision;
+  /** Activations crossing tensor-parallel and pipeline boundaries. */
+  activations: Precision;
+}
+
+interface HardwareCommon {
+  id: string;
+  name: string;
+  source: string;
+  powerBusyWatts: number;
+  powerIdleWatts: number;
+  pricePerHourUsd: number;
+}
+
+/** One GPU, and the node it sits in. */
+export interface GpuSpec extends HardwareCommon {
+  kind: 'gpu';
+  hbmBytes: number;
+  hbmBytesPerSecond: number;
+  /** Dense peak FLOP/s by compute precision. */
+  peakFlops: { bf16: number; fp8: number; fp4?: number };
+  nvlinkBytesPerSecond: number;
+  gpusPerNode: number;
+  /** Per-GPU bandwidth to other nodes (InfiniBand / RoCE). */
+  interNodeBytesPerSecond: number;
+  calibration: GpuCalibration;
+}
+
+export interface GpuCalibration {
+  source: string;
+  /** Fraction of peak FLOP/s reached by the matrix units. */
+  computeEfficiency: number;
+  /** Fraction of HBM bandwidth reached in streaming weights and KV. */
+  memoryEfficiency: number;
+  /** Host-side cost of every step (scheduling, sampling). */
+  stepOverheadSeconds: number;
+  /** Cost per layer a step passes through that bandwidth does not hide (kernel launches, syncs). */
+  layerOverheadSeconds: number;
+  /** Latency of one small all-reduce across the tensor-parallel group (NCCL on NVLink). */
+  allReduceLatencySeconds: number;
+  /** Latency of one point-to-point hand-off over NVLink (pipeline stages). */
+  linkLatencySeconds: number;
+  /** Latency of one hop between nodes. */
+  interNodeLatencySeconds: number;
+  /** Fraction of HBM the serving stack may use (vLLM gpu_memory_utilization). */
+  memoryUtilisation: number;
+  /** Activations and workspace kept free per GPU. */
+  activationReserveBytes: number;
+}
+
+/** One wafer-scale system (a CS-3 holds one WSE-3). */
+export interface WaferSpec extends HardwareCommon {
+  kind: 'wafer';
+  cores: number;
+  /** Fabric dimensions in cores (width × height). */
+  fabricWidth: number;
+  fabricHeight: number;
+  sramBytes: number;
+  sramBytesPerSecond: number;
+  /** Dense 16-bit peak FLOP/s. */
+  peakFlops: number;
+  clockHz: number;
+  /** System I/O: the link to other wafers and to host memory. */
+  ioBytesPerSecond: number;
+  calibration: WaferCalibration;
+}
+
+export interface WaferCalibration {
+  source: string;
+  /** Fixed synchronisation cost of one layer for one token pass. */
+  layerSyncSeconds: number;
+  /** Fabric cycles per hop of a mesh reduction (WaferLLM PLMR α). */
+  hopCycles: number;
+  /** Reductions along a row and a column per layer (projections that end in a reduce). */
+  reductionsPerLayer: number;
+  /** Time per hidden element a layer's vectors take to cross its region (PLMR β·r). */
+  secondsPerHiddenElement: number;
+  /** Fraction of the layer region's peak FLOP/s reached. */
+  computeEfficiency: number;
+  /** Latency of a hop from one wafer to the next. */
+  interWaferLatencySeconds: number;
+  /** Host and I/O cost per step (token sampling, streaming out). */
+  stepOverheadSeconds: number;
+  /** SRAM kept free of weights and KV on each wafer (activations, buffers, code). */
+  reserveFraction: number;
+}
+
+export type HardwareSpec = GpuSpec | WaferSpec;
+
+/** How a model is placed on hardware. */
+export interface Deployment {
+  /** GPUs (for a GPU replica) or wafers. */
+  count: number;
+  /** Tensor and pipeline parallelism (GPU); a wafer deployment splits layers over `count` wafers. */
+  tp: number;
+  pp: number;
+  /** Overrides of the model's precision groups. */
+  precision?: Partial<PrecisionGroups>;
+  /** Longest context to reserve room for, per sequence, when checking the fit. */
+  contextTokens?: number;
+}

@@ -1,0 +1,277 @@
+/**
+ * Model, hardware and calibration files (models/): parsed → checked → converted to SI once here.
+ * Every problem names the file, the field and its line.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
+import { InputError, type InputProblem } from '../domain/errors.js';
+import type { GpuCalibration, GpuSpec, HardwareSpec, LlmSpec, Precision, PrecisionGroups, WaferCalibration, WaferSpec } from '../domain/specs.js';
+import { GB, KW, MS, PB, PFLOPS, TB, TFLOPS, US, GHZ } from '../domain/units.js';
+import { zodProblems } from '../scenario/problems.js';
+import { packageRoot } from './package.js';
+import { readYamlFile, withLines } from './yaml.js';
+
+const positive = z.number().positive();
+const count = z.number().int().positive();
+const precision = z.enum(['bf16', 'fp16', 'fp8', 'mxfp4']);
+const precisionGroups = z.strictObject({
+  default: precision,
+  attention: precision.optional(),
+  mlp: precision.optional(),
+  experts: precision.optional(),
+  embeddings: precision.optional(),
+  kvCache: precision.optional(),
+  activations: precision.optional(),
+});
+
+export const llmFileSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  source: z.string().min(1),
+  layers: count,
+  hidden: count,
+  heads: count,
+  kvHeads: count,
+  headDim: count,
+  ffn: z.number().int().nonnegative(),
+  vocab: count,
+  tiedEmbeddings: z.boolean(),
+  contextTokens: count,
+  moe: z.strictObject({
+    experts: count,
+    activeExperts: count,
+    expertFfn: count,
+    sharedExperts: z.number().int().nonnegative(),
+    sharedExpertFfn: z.number().int().nonnegative(),
+    layerStep: count,
+  }).optional(),
+  publishedParamsB: positive,
+  publishedActiveParamsB: positive,
+  precision: precisionGroups,
+});
+
+const common = {
+  id: z.string(),
+  name: z.string(),
+  source: z.string().min(1),
+  priceUsdPerHour: z.number().nonnegative(),
+  calibration: z.string(),
+};
+
+export const hardwareFileSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...common,
+    kind: z.literal('gpu'),
+    hbmGB: positive,
+    hbmBandwidthTBps: positive,
+    peakTflops: z.strictObject({ bf16: positive, fp8: z.number().nonnegative(), fp4: positive.optional() }),
+    nvlinkGBps: positive,
+    gpusPerNode: count,
+    interNodeGBps: positive,
+    powerBusyW: positive,
+    powerIdleW: z.number().nonnegative(),
+  }),
+  z.strictObject({
+    ...common,
+    kind: z.literal('wafer'),
+    cores: count,
+    fabricWidth: count,
+    fabricHeight: count,
+    sramGB: positive,
+    sramBandwidthPBps: positive,
+    peakDensePflops: positive,
+    clockGHz: positive,
+    ioGBps: positive,
+    powerBusyKW: positive,
+    powerIdleKW: z.number().nonnegative(),
+  }),
+]);
+
+const gpuCalibrationSchema = z.strictObject({
+  computeEfficiency: z.number().positive().max(1),
+  memoryEfficiency: z.number().positive().max(1),
+  stepOverheadMs: z.number().nonnegative(),
+  layerOverheadUs: z.number().nonnegative(),
+  allReduceLatencyUs: z.number().nonnegative(),
+  linkLatencyUs: z.number().nonnegative(),
+  interNodeLatencyUs: z.number().nonnegative(),
+  memoryUtilisation: z.number().positive().max(1),
+  activationReserveGB: z.number().nonnegative(),
+});
+
+const waferCalibrationSchema = z.strictObject({
+  layerSyncUs: z.number().nonnegative(),
+  hopCycles: z.number().nonnegative(),
+  reductionsPerLayer: z.number().nonnegative(),
+  nsPerHiddenElement: z.number().nonnegative(),
+  computeEfficiency: z.number().positive().max(1),
+  interWaferLatencyUs: z.number().nonnegative(),
+  stepOverheadUs: z.number().nonnegative(),
+  reserveFraction: z.number().nonnegative().lt(1),
+});
+
+export type GpuCalibrationFile = z.infer<typeof gpuCalibrationSchema>;
+export type WaferCalibrationFile = z.infer<typeof waferCalibrationSchema>;
+
+export function modelsDir(): string {
+  return join(packageRoot(), 'models');
+}
+
+/** Read and check one YAML file against a schema; problems name the file, field and line. */
+function readChecked<S extends z.ZodType>(path: string, schema: S, extra?: (v: z.infer<S>) => InputProblem[]): z.infer<S> {
+  const display = relative(process.cwd(), path) || path;
+  const parsed = readYamlFile(path, display);
+  const result = schema.safeParse(parsed.value);
+  if (!result.success) throw new InputError(withLines(zodProblems(result.error, parsed.value, display), parsed));
+  const problems = extra?.(result.data) ?? [];
+  if (problems.length > 0) throw new InputError(withLines(problems.map((p) => ({ ...p, file: display })), parsed));
+  return result.data;
+}
+
+function ids(folder: string): string[] {
+  const dir = join(modelsDir(), folder);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort() : [];
+}
+
+export const llmIds = (): string[] => ids('llm');
+export const hardwareIds = (): string[] => ids('hardware');
+
+function unknownId(kind: string, id: string, valid: string[], where: string): InputError {
+  return new InputError([{ where, expected: `a ${kind} id, one of: ${valid.join(', ')}`, found: JSON.stringify(id) }]);
+}
+
+export function loadLlm(id: string, where = 'model'): LlmSpec {
+  if (!llmIds().includes(id)) throw unknownId('model', id, llmIds(), where);
+  return readLlmFile(join(modelsDir(), 'llm', `${id}.yaml`), id);
+}
+
+/** Read one model file; `id`, when given, must match the file's `id`. */
+export function readLlmFile(path: string, id?: string): LlmSpec {
+  const f = readChecked(path, llmFileSchema, (v) => {
+    const problems: InputProblem[] = [];
+    if (id !== undefined && v.id !== id) problems.push({ path: ['id'], where: 'id', expected: `the file's name (${JSON.stringify(id)})`, found: JSON.stringify(v.id) });
+    if (v.heads % v.kvHeads !== 0) problems.push({ path: ['kvHeads'], where: 'kvHeads', expected: `a divisor of heads (${v.heads})`, found: String(v.kvHeads) });
+    if (v.moe && v.moe.activeExperts > v.moe.experts) problems.push({ path: ['moe', 'activeExperts'], where: 'moe.activeExperts', expected: `at most moe.experts (${v.moe.experts})`, found: String(v.moe.activeExperts) });
+    if (!v.moe && v.ffn === 0) problems.push({ path: ['ffn'], where: 'ffn', expected: 'a dense MLP size > 0 (or a moe: section)', found: '0' });
+    return problems;
+  });
+  const p = f.precision;
+  const group = (g?: Precision) => g ?? p.default;
+  const groups: PrecisionGroups = {
+    attention: group(p.attention),
+    mlp: group(p.mlp),
+    experts: group(p.experts),
+    embeddings: group(p.embeddings),
+    kvCache: group(p.kvCache),
+    activations: group(p.activations),
+  };
+  return {
+    id: f.id,
+    name: f.name,
+    source: f.source,
+    layers: f.layers,
+    hidden: f.hidden,
+    heads: f.heads,
+    kvHeads: f.kvHeads,
+    headDim: f.headDim,
+    ffn: f.ffn,
+    vocab: f.vocab,
+    tiedEmbeddings: f.tiedEmbeddings,
+    moe: f.moe,
+    contextTokens: f.contextTokens,
+    publishedParams: f.publishedParamsB * 1e9,
+    publishedActiveParams: f.publishedActiveParamsB * 1e9,
+    precision: groups,
+  };
+}
+
+export function loadHardware(id: string, where = 'hardware', calibrationOverride?: Record<string, unknown>): HardwareSpec {
+  if (!hardwareIds().includes(id)) throw unknownId('hardware', id, hardwareIds(), where);
+  const f = readChecked(join(modelsDir(), 'hardware', `${id}.yaml`), hardwareFileSchema);
+  const calPath = join(modelsDir(), 'calibration', `${f.calibration}.yaml`);
+  switch (f.kind) {
+    case 'gpu': {
+      const c = { ...readChecked(calPath, gpuCalibrationSchema), ...calibrationOverride } as GpuCalibrationFile;
+      const calibration = gpuCalibration(c, `models/calibration/${f.calibration}.yaml`);
+      const gpu: GpuSpec = {
+        kind: 'gpu',
+        id: f.id,
+        name: f.name,
+        source: f.source,
+        hbmBytes: f.hbmGB * GB,
+        hbmBytesPerSecond: f.hbmBandwidthTBps * TB,
+        peakFlops: { bf16: f.peakTflops.bf16 * TFLOPS, fp8: f.peakTflops.fp8 * TFLOPS, fp4: f.peakTflops.fp4 && f.peakTflops.fp4 * TFLOPS },
+        nvlinkBytesPerSecond: f.nvlinkGBps * GB,
+        gpusPerNode: f.gpusPerNode,
+        interNodeBytesPerSecond: f.interNodeGBps * GB,
+        powerBusyWatts: f.powerBusyW,
+        powerIdleWatts: f.powerIdleW,
+        pricePerHourUsd: f.priceUsdPerHour,
+        calibration,
+      };
+      return gpu;
+    }
+    case 'wafer': {
+      const c = { ...readChecked(calPath, waferCalibrationSchema), ...calibrationOverride } as WaferCalibrationFile;
+      const calibration = waferCalibration(c, `models/calibration/${f.calibration}.yaml`);
+      const wafer: WaferSpec = {
+        kind: 'wafer',
+        id: f.id,
+        name: f.name,
+        source: f.source,
+        cores: f.cores,
+        fabricWidth: f.fabricWidth,
+        fabricHeight: f.fabricHeight,
+        sramBytes: f.sramGB * GB,
+        sramBytesPerSecond: f.sramBandwidthPBps * PB,
+        peakFlops: f.peakDensePflops * PFLOPS,
+        clockHz: f.clockGHz * GHZ,
+        ioBytesPerSecond: f.ioGBps * GB,
+        powerBusyWatts: f.powerBusyKW * KW,
+        powerIdleWatts: f.powerIdleKW * KW,
+        pricePerHourUsd: f.priceUsdPerHour,
+        calibration,
+      };
+      return wafer;
+    }
+  }
+}
+
+/** Calibration file values (human units) → SI. */
+export function gpuCalibration(c: GpuCalibrationFile, source: string): GpuCalibration {
+  return {
+    source,
+    computeEfficiency: c.computeEfficiency,
+    memoryEfficiency: c.memoryEfficiency,
+    stepOverheadSeconds: c.stepOverheadMs * MS,
+    layerOverheadSeconds: c.layerOverheadUs * US,
+    allReduceLatencySeconds: c.allReduceLatencyUs * US,
+    linkLatencySeconds: c.linkLatencyUs * US,
+    interNodeLatencySeconds: c.interNodeLatencyUs * US,
+    memoryUtilisation: c.memoryUtilisation,
+    activationReserveBytes: c.activationReserveGB * GB,
+  };
+}
+
+export function waferCalibration(c: WaferCalibrationFile, source: string): WaferCalibration {
+  return {
+    source,
+    layerSyncSeconds: c.layerSyncUs * US,
+    hopCycles: c.hopCycles,
+    reductionsPerLayer: c.reductionsPerLayer,
+    secondsPerHiddenElement: c.nsPerHiddenElement * 1e-9,
+    computeEfficiency: c.computeEfficiency,
+    interWaferLatencySeconds: c.interWaferLatencyUs * US,
+    stepOverheadSeconds: c.stepOverheadUs * US,
+    reserveFraction: c.reserveFraction,
+  };
+}
+
+/** The calibration file of a hardware kind, as written (for fitting tools). */
+export function readCalibrationFile(name: 'gpu'): GpuCalibrationFile;
+export function readCalibrationFile(name: 'wafer'): WaferCalibrationFile;
+export function readCalibrationFile(name: 'gpu' | 'wafer'): GpuCalibrationFile | WaferCalibrationFile {
+  const path = join(modelsDir(), 'calibration', `${name}.yaml`);
+  return name === 'gpu' ? readChecked(path, gpuCalibrationSchema) : readChecked(path, waferCalibrationSchema);
+}

@@ -1,0 +1,132 @@
+/**
+ * A GPU replica: TP × PP GPUs. A step costs the larger of its compute and its HBM traffic (the
+ * roofline, each at a calibrated efficiency), plus tensor-parallel all-reduces and pipeline
+ * hand-offs, plus a per-step host overhead that measured serving stacks spend on scheduling,
+ * launches and sampling. Pipeline parallelism keeps up to PP micro-batches in flight: a step's
+ * cycle is the time one micro-batch (batch / PP) takes through every stage.
+ */
+import type { BatchShape, StepCost } from '../domain/batch.js';
+import type { Deployment, GpuSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
+import { BYTES_PER_ELEMENT } from '../domain/specs.js';
+import {
+  activationBytesPerToken, attentionFlopsPerPair, embeddingBytes, expertsTouched, isMoeLayer, kvBytesPerToken,
+  layerParams, resolvePrecision, totals, weightBytes,
+} from './llm.js';
+import { boundOf, type Fit, type PerfModel } from './model.js';
+
+export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment): PerfModel {
+  const precision = resolvePrecision(llm, deployment.precision);
+  const cal = gpu.calibration;
+  const { tp, pp } = deployment;
+  const fit = gpuFit(llm, gpu, deployment, precision);
+
+  const t = totals(llm);
+  const peak = computePeak(gpu, precision);
+  const flopsPerSecond = tp * peak * cal.computeEfficiency;
+  const bytesPerSecond = tp * gpu.hbmBytesPerSecond * cal.memoryEfficiency;
+  const linearFlops = 2 * t.activeLayerParams;
+  const lmHeadFlops = 2 * llm.vocab * llm.hidden;
+  const attnFlops = attentionFlopsPerPair(llm);
+  const kvBytes = kvBytesPerToken(llm, precision);
+
+  // Weights read once per micro-batch: everything but the routed experts, plus the experts touched.
+  let expertBytesPerLayer = 0;
+  let moeLayers = 0;
+  for (let l = 0; l < llm.layers; l++) {
+    if (isMoeLayer(llm, l)) {
+      moeLayers++;
+      expertBytesPerLayer = layerParams(llm, l).experts / llm.moe!.experts * BYTES_PER_ELEMENT[precision.experts];
+    }
+  }
+  // The input embedding is a look-up, not a stream; a tied table is streamed once as the output head.
+  const allWeights = weightBytes(llm, precision) - (llm.tiedEmbeddings ? 0 : embeddingBytes(llm, precision) / 2);
+  const denseWeightBytes = allWeights - moeLayers * expertBytesPerLayer * (llm.moe?.experts ?? 0);
+
+  // Communication: two all-reduces per layer over the TP group (a fixed latency plus the ring's
+  // 2(TP−1)/TP × message over the link); PP hand-offs between stages.
+  const crossNode = tp > gpu.gpusPerNode;
+  const tpBandwidth = crossNode ? gpu.interNodeBytesPerSecond : gpu.nvlinkBytesPerSecond;
+  const tpLatency = cal.allReduceLatencySeconds + (crossNode ? cal.interNodeLatencySeconds : 0);
+  const actBytes = activationBytesPerToken(llm, precision);
+  const allReduces = tp > 1 ? 2 * llm.layers : 0;
+  const ringSteps = 2 * (tp - 1);
+  const ppCrossNode = tp * pp > gpu.gpusPerNode;
+  const ppBandwidth = ppCrossNode ? gpu.interNodeBytesPerSecond : gpu.nvlinkBytesPerSecond;
+  const ppLatency = ppCrossNode ? cal.interNodeLatencySeconds : cal.linkLatencySeconds;
+
+  const step = (b: BatchShape): StepCost => {
+    const tokens = b.decodeSeqs + b.prefillTokens;
+    const micro = Math.max(1, Math.min(pp, b.decodeSeqs + b.prefillSeqs));
+    const x = tokens / micro; // tokens per micro-batch
+    const flops = (linearFlops * tokens + lmHeadFlops * (b.decodeSeqs + b.prefillSeqs) + attnFlops * (b.decodeContextSum + b.prefillAttentionPairs)) / micro;
+    const weightTraffic = denseWeightBytes + moeLayers * expertBytesPerLayer * expertsTouched(llm, x);
+    const kvTraffic = (kvBytes * (b.decodeContextSum + b.prefillContextSum + tokens)) / micro;
+    const compute = flops / flopsPerSecond;
+    const memory = (weightTraffic + kvTraffic) / bytesPerSecond;
+    const message = x * actBytes;
+    const communication =
+      allReduces * (tpLatency + ((ringSteps / tp) * message) / tpBandwidth) +
+      (pp - 1) * (ppLatency + message / ppBandwidth);
+    const overhead = cal.stepOverheadSeconds + llm.layers * cal.layerOverheadSeconds;
+    const parts = { compute, memory, communication, overhead };
+    return { seconds: Math.max(compute, memory) + communication + overhead, ...parts, bound: boundOf(parts) };
+  };
+  return { fit, step };
+}
+
+/** Peak FLOP/s for the precision the weights are computed in. */
+function computePeak(gpu: GpuSpec, p: PrecisionGroups): number {
+  if (p.mlp === 'mxfp4' && gpu.peakFlops.fp4) return gpu.peakFlops.fp4;
+  if (p.mlp === 'fp8' || p.mlp === 'mxfp4') return gpu.peakFlops.fp8 || gpu.peakFlops.bf16;
+  return gpu.peakFlops.bf16;
+}
+
+export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: PrecisionGroups): Fit {
+  const cal = gpu.calibration;
+  const weights = weightBytes(llm, precision);
+  const kvPerToken = kvBytesPerToken(llm, precision);
+  const capacity = (count: number, tp: number) => {
+    // KV heads are split over TP (replicated beyond the number of KV heads), layers over PP.
+    const kvPerTokenPerGpu = kvPerToken / (Math.min(tp, llm.kvHeads) * (count / tp));
+    const perGpuFree = gpu.hbmBytes * cal.memoryUtilisation - weights / count - cal.activationReserveBytes;
+    return { perGpuFree, tokens: perGpuFree > 0 ? Math.floor(perGpuFree / kvPerTokenPerGpu) : 0 };
+  };
+  const count = d.tp * d.pp;
+  const { perGpuFree, tokens } = capacity(count, d.tp);
+  const needed = d.contextTokens ?? 1;
+  // Fewest GPUs (powers of two, TP within heads) that hold the weights and one full context.
+  let minCount = 0;
+  for (let n = 1; n <= 1024 && minCount === 0; n *= 2) {
+    const tp = Math.min(n, gpu.gpusPerNode);
+    if (llm.heads % tp !== 0) continue;
+    if (capacity(n, tp).tokens >= needed) minCount = n;
+  }
+  const fits = tokens >= needed;
+  const reason = fits
+    ? undefined
+    : perGpuFree <= 0
+      ? `weights need ${gb(weights / count)} per GPU but ${gb(gpu.hbmBytes * cal.memoryUtilisation - cal.activationReserveBytes)} is usable on a ${gpu.name}`
+      : `KV cache holds ${tokens} tokens, fewer than the ${needed}-token context`;
+  return {
+    fits,
+    reason,
+    count,
+    minCount,
+    weightsBytes: weights,
+    kvBytesPerToken: kvPerToken,
+    kvCapacityTokens: tokens,
+    pipelineDepth: d.pp,
+    placement: [{
+      devices: `${count} × ${gpu.name} (TP ${d.tp}${d.pp > 1 ? `, PP ${d.pp}` : ''})`,
+      layers: `${llm.layers} layers${d.pp > 1 ? `, ${Math.ceil(llm.layers / d.pp)} per stage` : ''}`,
+      weightsBytes: weights,
+      kvBytes: tokens * kvPerToken,
+      freeBytes: Math.max(0, perGpuFree) * count,
+      capacityBytes: gpu.hbmBytes * count,
+    }],
+  };
+}
+
+function gb(bytes: number): string {
+  return `${(bytes / 1e9).toFixed(1)} GB`;
+}

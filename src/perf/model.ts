@@ -1,0 +1,39 @@
+/** The one interface every kind of hardware implements (DESIGN.md §5). */
+import type { BatchShape, StepCost } from '../domain/batch.js';
+import type { Placement } from '../domain/explanation.js';
+
+export interface Fit {
+  fits: boolean;
+  /** Why it does not fit, with the numbers. */
+  reason?: string;
+  /** Devices (GPUs or wafers) in the replica. */
+  count: number;
+  /** The fewest devices of this kind that would hold the model at the requested context. */
+  minCount: number;
+  weightsBytes: number;
+  kvBytesPerToken: number;
+  /** Tokens of KV cache the whole replica holds. */
+  kvCapacityTokens: number;
+  /** Micro-batches in flight at once (pipeline stages: wafer layers, GPU pipeline stages). */
+  pipelineDepth: number;
+  /** One line per device group: what sits where. */
+  placement: Placement[];
+}
+
+export type { Placement };
+
+export interface PerfModel {
+  readonly fit: Fit;
+  /** Cost of one batch step: every sequence in the batch advances (one token, or one prefill chunk). */
+  step(batch: BatchShape): StepCost;
+}
+
+/** Which part binds: the largest of the named parts. */
+export function boundOf(c: Omit<StepCost, 'bound' | 'seconds'>): StepCost['bound'] {
+  let bound: StepCost['bound'] = 'compute';
+  let max = c.compute;
+  if (c.memory > max) [bound, max] = ['memory', c.memory];
+  if (c.communication > max) [bound, max] = ['communication', c.communication];
+  if (c.overhead > max) bound = 'overhead';
+  return bound;
+}

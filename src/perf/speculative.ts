@@ -1,0 +1,43 @@
+/**
+ * Speculative decoding: a draft model proposes k tokens, the target verifies all k + 1 positions
+ * in one step. With acceptance rate a per token, a step yields (1 − a^(k+1)) / (1 − a) tokens
+ * (Leviathan et al. 2023) and costs k draft steps plus one verify step. On a latency-bound wafer
+ * the verify step's k + 1 tokens ride the layer pipeline like separate sequences, so it costs
+ * about one decode step: that is why it pays so well there.
+ */
+import { decodeBatch, type StepCost } from '../domain/batch.js';
+import type { PerfModel } from './model.js';
+
+export interface SpeculativeConfig {
+  draftId: string;
+  /** Tokens the draft proposes per step. */
+  k: number;
+  /** Probability that the target accepts a proposed token. */
+  acceptance: number;
+}
+
+export function tokensPerStep(k: number, acceptance: number): number {
+  if (acceptance >= 1) return k + 1;
+  return (1 - Math.pow(acceptance, k + 1)) / (1 - acceptance);
+}
+
+export interface SpeculativeStep {
+  /** Expected tokens each sequence gains per step. */
+  tokensPerStep: number;
+  seconds: number;
+  draft: StepCost;
+  verify: StepCost;
+}
+
+/** One speculative step for `seqs` sequences at `context` tokens of context. */
+export function speculativeStep(target: PerfModel, draft: PerfModel, cfg: SpeculativeConfig, seqs: number, context: number): SpeculativeStep {
+  const draftStep = draft.step(decodeBatch(seqs, context));
+  // k + 1 positions per sequence, at contexts context … context + k (mean context + k/2).
+  const verify = target.step(decodeBatch(seqs * (cfg.k + 1), context + cfg.k / 2));
+  return {
+    tokensPerStep: tokensPerStep(cfg.k, cfg.acceptance),
+    seconds: cfg.k * draftStep.seconds + verify.seconds,
+    draft: draftStep,
+    verify,
+  };
+}

@@ -1,0 +1,60 @@
+/** Schema issues (zod) as InputProblems: where, what was expected, what was found. */
+import type { z } from 'zod';
+import { describe, type InputProblem } from '../domain/errors.js';
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(top level)';
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+export function zodProblems(error: z.ZodError, input: unknown, file?: string): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const issue of error.issues) {
+    const found = valueAt(input, issue.path);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          problems.push({ file, path: [...issue.path, key], where: formatPath([...issue.path, key]), expected: 'a known key (unknown keys are errors, to catch typos)', found: `the unknown key ${JSON.stringify(key)}` });
+        }
+        break;
+      case 'invalid_type':
+        problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: found === undefined ? `a value (${issue.expected}); it is required` : `a ${issue.expected}`, found: describe(found) });
+        break;
+      case 'too_small':
+        problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: `${issue.origin === 'array' ? 'a list of length ' : 'a number '}${issue.inclusive ? '>=' : '>'} ${issue.minimum}`, found: describe(found) });
+        break;
+      case 'too_big':
+        problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: `${issue.origin === 'array' ? 'a list of length ' : 'a number '}${issue.inclusive ? '<=' : '<'} ${issue.maximum}`, found: describe(found) });
+        break;
+      case 'invalid_value':
+        problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, found: describe(found) });
+        break;
+      case 'invalid_union': {
+        const discriminator = issue.discriminator;
+        const options = 'options' in issue ? issue.options : undefined;
+        if (discriminator && options) {
+          problems.push({ file, path: [...issue.path, discriminator], where: formatPath([...issue.path, discriminator]), expected: `one of ${options.map((v) => JSON.stringify(v)).join(', ')}`, found: describe(valueAt(found, [discriminator])) });
+        } else {
+          problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: issue.message.replace(/^Invalid input:?\s*/i, '') || 'one of the allowed forms', found: describe(found) });
+        }
+        break;
+      }
+      default:
+        problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: issue.message, found: describe(found) });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,100 @@
+/**
+ * `explain`: one model on one kind of hardware — what fits where, per-token latency and its
+ * breakdown, the binding regime, per-user versus total throughput. Pure: specs in, numbers out.
+ */
+import { decodeBatch, prefillBatch, type StepCost } from '../domain/batch.js';
+import { inputError, InputError } from '../domain/errors.js';
+import type { DecodePoint, Explanation } from '../domain/explanation.js';
+import type { Deployment, HardwareSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
+import { perfModel, speculativeStep, type PerfModel, type SpeculativeConfig } from '../perf/index.js';
+
+export interface ExplainOptions {
+  count?: number;
+  tp?: number;
+  pp?: number;
+  precision?: Partial<PrecisionGroups>;
+  batch: number;
+  context: number;
+  input: number;
+  speculative?: SpeculativeConfig & { draft: LlmSpec };
+}
+
+/** The deployment asked for, with defaults: the fewest devices that hold the model at `context`. */
+export function resolveDeployment(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Deployment {
+  const precision = o.precision;
+  if (hw.kind === 'wafer') {
+    if (o.tp !== undefined || o.pp !== undefined) throw inputError('--tp/--pp', 'no tensor or pipeline parallelism on a wafer (layers are split over wafers by --count)', `--tp ${o.tp ?? ''} --pp ${o.pp ?? ''}`.trim());
+    const count = o.count ?? Math.max(1, perfModel(llm, hw, { count: 1, tp: 1, pp: 1, precision, contextTokens: o.context }).fit.minCount);
+    return { count, tp: 1, pp: 1, precision, contextTokens: o.context };
+  }
+  let count = o.count;
+  if (count === undefined) {
+    if (o.tp !== undefined) count = o.tp * (o.pp ?? 1);
+    else count = perfModel(llm, hw, { count: 1, tp: 1, pp: 1, precision, contextTokens: o.context }).fit.minCount || hw.gpusPerNode;
+  }
+  const tp = o.tp ?? Math.min(count, hw.gpusPerNode);
+  const pp = o.pp ?? Math.max(1, Math.floor(count / tp));
+  const problems = [];
+  if (tp * pp !== count) problems.push({ where: '--count', expected: `TP × PP GPUs (${tp} × ${pp} = ${tp * pp})`, found: String(count) });
+  if (llm.heads % tp !== 0) problems.push({ where: '--tp', expected: `a divisor of the ${llm.heads} attention heads of ${llm.id}`, found: String(tp) });
+  if (tp > llm.kvHeads && tp % llm.kvHeads !== 0) problems.push({ where: '--tp', expected: `a multiple of the ${llm.kvHeads} KV heads when larger than them`, found: String(tp) });
+  if (pp > llm.layers) problems.push({ where: '--pp', expected: `at most the ${llm.layers} layers of ${llm.id}`, found: String(pp) });
+  if (problems.length > 0) throw new InputError(problems);
+  return { count, tp, pp, precision, contextTokens: o.context };
+}
+
+function decodePoint(model: PerfModel, batch: number, context: number, spec?: ExplainOptions['speculative'], draft?: PerfModel): DecodePoint & { cost: StepCost } {
+  if (spec && draft) {
+    const s = speculativeStep(model, draft, spec, batch, context);
+    const perUser = s.tokensPerStep / s.seconds;
+    return { batch, stepSeconds: s.seconds, tokensPerSecondPerUser: perUser, tokensPerSecondTotal: perUser * batch, bound: s.verify.bound, cost: s.verify };
+  }
+  const cost = model.step(decodeBatch(batch, context));
+  return { batch, stepSeconds: cost.seconds, tokensPerSecondPerUser: 1 / cost.seconds, tokensPerSecondTotal: batch / cost.seconds, bound: cost.bound, cost };
+}
+
+export function explain(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Explanation {
+  const deployment = resolveDeployment(llm, hw, o);
+  const model = perfModel(llm, hw, deployment);
+  const fit = model.fit;
+  const longFit = perfModel(llm, hw, { ...deployment, contextTokens: llm.contextTokens }).fit;
+  const base = {
+    model: { id: llm.id, name: llm.name },
+    hardware: { id: hw.id, name: hw.name, kind: hw.kind },
+    deployment,
+    fits: fit.fits,
+    reason: fit.reason,
+    count: fit.count,
+    minCount: fit.minCount,
+    weightsBytes: fit.weightsBytes,
+    kvBytesPerToken: fit.kvBytesPerToken,
+    kvCapacityTokens: fit.kvCapacityTokens,
+    placement: fit.placement,
+    context: o.context,
+    usersAtContext: Math.floor(fit.kvCapacityTokens / Math.max(1, o.context)),
+    longContext: { tokens: llm.contextTokens, users: Math.floor(fit.kvCapacityTokens / llm.contextTokens), minCount: longFit.minCount },
+  };
+  if (!fit.fits) return { ...base, decode: null, prefill: null, maxThroughput: null, curve: [], speculative: null };
+
+  const spec = o.speculative;
+  const draft = spec ? perfModel(spec.draft, hw, { count: deployment.count, tp: deployment.tp, pp: 1 }) : undefined;
+  const point = decodePoint(model, o.batch, o.context, spec, draft);
+  const maxBatch = Math.max(1, base.usersAtContext);
+  const max = decodePoint(model, maxBatch, o.context, spec, draft);
+  const batches = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048].filter((b) => b < maxBatch);
+  const prefill = model.step(prefillBatch(o.input, 0));
+  let speculative: Explanation['speculative'] = null;
+  if (spec && draft) {
+    const s = speculativeStep(model, draft, spec, o.batch, o.context);
+    speculative = { draft: spec.draft.id, k: spec.k, acceptance: spec.acceptance, tokensPerStep: s.tokensPerStep, draftSeconds: spec.k * s.draft.seconds, verifySeconds: s.verify.seconds };
+  }
+  const { cost, ...decode } = point;
+  return {
+    ...base,
+    decode: { ...decode, breakdown: { compute: cost.compute, memory: cost.memory, communication: cost.communication, overhead: cost.overhead } },
+    prefill: { tokens: o.input, seconds: prefill.seconds, tokensPerSecond: o.input / prefill.seconds },
+    maxThroughput: { batch: maxBatch, tokensPerSecondTotal: max.tokensPerSecondTotal, tokensPerSecondPerUser: max.tokensPerSecondPerUser },
+    curve: [...batches.map((b) => { const { cost: _c, ...p } = decodePoint(model, b, o.context, spec, draft); return p; }), (({ cost: _c, ...p }) => p)(max)],
+    speculative,
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { wafersim } from '../support/cli.js';
+
+describe('wafersim explain', () => {
+  it('prints the --json object with the documented fields', () => {
+    const r = wafersim(['explain', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--batch', '8', '--context', '2048', '--json']);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.stdout);
+    for (const key of ['fits', 'count', 'weightsBytes', 'kvBytesPerToken', 'kvCapacityTokens', 'decode', 'prefill', 'maxThroughput']) expect(e).toHaveProperty(key);
+    expect(e.decode).toMatchObject({ bound: 'memory' });
+    for (const key of ['stepSeconds', 'tokensPerSecondPerUser', 'tokensPerSecondTotal']) expect(typeof e.decode[key]).toBe('number');
+    expect(Object.keys(e.decode.breakdown).sort()).toEqual(['communication', 'compute', 'memory', 'overhead']);
+    expect(e.decode.tokensPerSecondTotal).toBeCloseTo(8 * e.decode.tokensPerSecondPerUser, 6);
+    expect(e.maxThroughput.batch).toBe(Math.floor(e.kvCapacityTokens / 2048));
+  });
+  it('explains why 70B needs four CS-3 and what a 128K context does', () => {
+    const r = wafersim(['explain', '--model', 'llama-3.1-70b', '--hardware', 'cs-3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/141\.1 GB of weights ÷ 41\.8 GB usable SRAM per wafer .* at least 4 wafers/);
+    expect(r.stdout).toMatch(/131,072-token context it holds 0 users — one such context needs 5 wafers/);
+    expect(r.stdout).toMatch(/Bound: communication\. Decode on the wafer is latency-bound/);
+  });
+  it('answers fits: false for a model that does not fit, with the reason and the count that would', () => {
+    const r = wafersim(['explain', '--model', 'llama-3.1-405b', '--hardware', 'h100-sxm', '--count', '4', '--json']);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.stdout);
+    expect(e).toMatchObject({ fits: false, count: 4, minCount: 16, decode: null });
+    expect(e.reason).toMatch(/per GPU/);
+  });
+  it('uses the fewest devices that fit by default', () => {
+    const e = JSON.parse(wafersim(['explain', '--model', 'llama-3.1-70b', '--hardware', 'cs-3', '--json']).stdout);
+    expect(e.count).toBe(4);
+  });
+  it('applies speculative decoding', () => {
+    const plain = JSON.parse(wafersim(['explain', '--model', 'llama-3.3-70b', '--hardware', 'cs-3', '--json']).stdout);
+    const spec = JSON.parse(wafersim(['explain', '--model', 'llama-3.3-70b', '--hardware', 'cs-3', '--speculative', 'draft=llama-3.2-1b,k=8,accept=0.9', '--json']).stdout);
+    expect(spec.speculative.tokensPerStep).toBeCloseTo((1 - 0.9 ** 9) / 0.1, 10);
+    expect(spec.decode.tokensPerSecondPerUser).toBeGreaterThan(3 * plain.decode.tokensPerSecondPerUser);
+  });
+  it.each([
+    [['--model', 'gpt-5', '--hardware', 'cs-3'], /--model: expected a model id, one of: .*llama-3.1-8b/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'tpu'], /--hardware: expected a hardware id, one of: .*cs-3/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--tp', '3'], /--tp: expected a divisor of the 32 attention heads/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--count', '2', '--tp', '4'], /--count: expected TP × PP GPUs \(4 × 1 = 4\), found 2/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'cs-3', '--tp', '2'], /no tensor or pipeline parallelism on a wafer/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--batch', '0'], /--batch: expected a whole number >= 1, found 0/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--speculative', 'k=4'], /--speculative: expected draft=<id>,k=<n>,accept=<a>/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--precision', 'int3'], /Invalid values/],
+  ])('rejects bad input %j with exit 2', (args, message) => {
+    const r = wafersim(['explain', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+});

@@ -1,0 +1,104 @@
+/** Behaviour of the GPU and wafer models that the published rows do not pin. */
+import { describe, expect, it } from 'vitest';
+import { decodeBatch, prefillBatch } from '../../src/domain/batch.js';
+import { perfModel, speculativeStep, tokensPerStep } from '../../src/perf/index.js';
+import { gpu, llm, wafer } from '../support/models.js';
+
+const dep = (count: number, extra: object = {}) => ({ count, tp: 1, pp: 1, ...extra });
+
+describe('wafer-scale model', () => {
+  it('splits Llama 3.1 70B over the fewest wafers that hold it: four CS-3 (141 GB of 16-bit weights, 41.8 GB usable each)', () => {
+    const m = perfModel(llm('llama-3.1-70b'), wafer(), dep(1, { contextTokens: 4096 }));
+    expect(m.fit.fits).toBe(false);
+    expect(m.fit.minCount).toBe(4);
+    expect(m.fit.reason).toMatch(/weights/);
+    const four = perfModel(llm('llama-3.1-70b'), wafer(), dep(4, { contextTokens: 4096 }));
+    expect(four.fit.fits).toBe(true);
+    expect(four.fit.placement).toHaveLength(4);
+    expect(four.fit.placement.map((p) => p.layers).join(' ')).toMatch(/layers 0–\d+ \+ embedding .* \+ output head$/);
+  });
+  it('holds 20B-class models on one wafer (Cerebras: "20B models fit on a single CS-3")', () => {
+    expect(perfModel(llm('llama-3.1-8b'), wafer(), dep(1)).fit.minCount).toBe(1);
+    expect(perfModel(llm('qwen3-32b'), wafer(), dep(1)).fit.minCount).toBe(2);
+  });
+  it('a 128K context is the SRAM cliff: 4 × CS-3 cannot hold one 128K Llama 70B sequence; 5 can', () => {
+    const m70 = llm('llama-3.1-70b');
+    const four = perfModel(m70, wafer(), dep(4));
+    expect(Math.floor(four.fit.kvCapacityTokens / 131_072)).toBe(0);
+    expect(perfModel(m70, wafer(), dep(4, { contextTokens: 131_072 })).fit.minCount).toBe(5);
+    // Users a wafer of 8B holds fall 16× from 8K to 128K contexts.
+    const eight = perfModel(llm('llama-3.1-8b'), wafer(), dep(1));
+    const users = (ctx: number) => Math.floor(eight.fit.kvCapacityTokens / ctx);
+    expect(users(8192)).toBeGreaterThanOrEqual(16 * users(131_072));
+    expect(users(131_072)).toBe(1);
+  });
+  it('keeps per-user speed flat while the layer pipeline fills, then lets it fall', () => {
+    const m = perfModel(llm('llama-3.1-8b'), wafer(), dep(1));
+    const perUser = (b: number) => 1 / m.step(decodeBatch(b, 1024)).seconds;
+    expect(perUser(32) / perUser(1)).toBeGreaterThan(0.95); // 32 layers: 32 sequences in flight
+    expect(perUser(128) / perUser(1)).toBeLessThan(perUser(32) / perUser(1));
+  });
+  it('is latency-bound in decode: SRAM reads are a tiny share of the token time', () => {
+    const s = perfModel(llm('llama-3.1-70b'), wafer(), dep(4)).step(decodeBatch(1, 4096));
+    expect(s.bound).toBe('communication');
+    expect(s.memory / s.seconds).toBeLessThan(0.005);
+  });
+  it('verifies k + 1 speculative tokens in about one decode step', () => {
+    const m = perfModel(llm('llama-3.1-70b'), wafer(), dep(4));
+    const one = m.step(decodeBatch(1, 1024)).seconds;
+    const verify = m.step(decodeBatch(9, 1024)).seconds;
+    expect(verify / one).toBeLessThan(1.1);
+  });
+});
+
+describe('GPU model', () => {
+  it('is bandwidth-bound in single-stream decode and compute-bound in a long prefill', () => {
+    const m = perfModel(llm('llama-3.1-8b'), gpu('h100-sxm'), dep(1));
+    expect(m.step(decodeBatch(1, 1024)).bound).toBe('memory');
+    expect(m.step(prefillBatch(8192)).bound).toBe('compute');
+  });
+  it('grows step time with batch and context, and total throughput with batch', () => {
+    const m = perfModel(llm('llama-3.1-8b'), gpu('h100-sxm'), dep(1));
+    const t = (b: number, c: number) => m.step(decodeBatch(b, c)).seconds;
+    expect(t(2, 1024)).toBeGreaterThan(t(1, 1024));
+    expect(t(8, 8192)).toBeGreaterThan(t(8, 1024));
+    expect(64 / t(64, 1024)).toBeGreaterThan(8 / t(8, 1024));
+  });
+  it('adds all-reduce time with tensor parallelism, and no all-reduce without it', () => {
+    const m = llm('llama-3.1-70b');
+    expect(perfModel(m, gpu('h100-sxm'), dep(2, { tp: 2 })).step(decodeBatch(1, 1024)).communication).toBeGreaterThan(0);
+    expect(perfModel(llm('llama-3.1-8b'), gpu('h100-sxm'), dep(1)).step(decodeBatch(1, 1024)).communication).toBe(0);
+  });
+  it('reports KV capacity from the HBM left after weights and reserves', () => {
+    const m = llm('llama-3.1-8b');
+    const fit = perfModel(m, gpu('h100-sxm'), dep(1)).fit;
+    // 80 GB × 0.9 − 16.06 GB weights − 2 GB reserve = 53.94 GB, at 131,072 bytes per token
+    expect(fit.kvCapacityTokens).toBe(Math.floor((80e9 * 0.9 - 16_059_990_016 - 2e9) / 131_072));
+  });
+  it('says a model does not fit, why, and how many GPUs would', () => {
+    const fit = perfModel(llm('llama-3.1-405b'), gpu('h100-sxm'), dep(4, { tp: 4 })).fit;
+    expect(fit.fits).toBe(false);
+    expect(fit.reason).toMatch(/per GPU/);
+    expect(fit.minCount).toBe(16);
+  });
+});
+
+describe('speculative decoding', () => {
+  it('yields (1 − a^(k+1)) / (1 − a) tokens per step', () => {
+    expect(tokensPerStep(4, 0.8)).toBeCloseTo((1 - 0.8 ** 5) / 0.2, 12);
+    expect(tokensPerStep(4, 0)).toBe(1);
+    expect(tokensPerStep(4, 1)).toBe(5);
+  });
+  it('costs k draft steps plus one verify step, and pays more on a wafer than on a GPU', () => {
+    const cfg = { draftId: 'llama-3.2-1b', k: 4, acceptance: 0.8 };
+    const gain = (target: ReturnType<typeof perfModel>, draft: ReturnType<typeof perfModel>) => {
+      const s = speculativeStep(target, draft, cfg, 1, 1024);
+      expect(s.seconds).toBeCloseTo(4 * s.draft.seconds + s.verify.seconds, 12);
+      return (s.tokensPerStep / s.seconds) * target.step(decodeBatch(1, 1024)).seconds;
+    };
+    const onWafer = gain(perfModel(llm('llama-3.1-70b'), wafer(), dep(4)), perfModel(llm('llama-3.2-1b'), wafer(), dep(4)));
+    const onGpu = gain(perfModel(llm('llama-3.1-70b'), gpu('h100-sxm'), dep(4, { tp: 4 })), perfModel(llm('llama-3.2-1b'), gpu('h100-sxm'), dep(4, { tp: 4 })));
+    expect(onWafer).toBeGreaterThan(onGpu);
+    expect(onWafer).toBeGreaterThan(2);
+  });
+});
