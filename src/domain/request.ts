@@ -1,0 +1,79 @@
+/**
+ * A request to an LLM, as the serving layer sees it, and the interfaces that connect the layers:
+ * workloads and clients submit requests to a RequestSink; the serving engine tells each request's
+ * listener what happened to it, and tells a SimObserver everything (metrics implements it).
+ */
+
+export type RequestClass = 'interactive' | 'background';
+export const REQUEST_CLASSES: readonly RequestClass[] = ['interactive', 'background'];
+
+/**
+ * A run of prompt tokens with a content identity. The key identifies the content *and* its
+ * position (everything before it), like a hash chain, so equal keys in the same place mean the
+ * same KV cache: a session's turn n, a shared system prompt, a Mooncake block hash.
+ */
+export interface Segment {
+  key: number;
+  tokens: number;
+}
+
+export interface LlmRequest {
+  id: number;
+  /** The session or agent job the request belongs to (-1: none). */
+  sessionId: number;
+  cls: RequestClass;
+  /** Prompt tokens: the whole context the model reads. */
+  inputTokens: number;
+  /** Tokens to generate, hidden reasoning included. */
+  outputTokens: number;
+  /** Of the output, the hidden reasoning tokens that come before the visible answer. */
+  reasoningTokens: number;
+  /** The prompt as content-identified segments (their tokens sum to inputTokens); empty: no reuse. */
+  segments: readonly Segment[];
+  /** Key under which the output's KV is cached for the next turn (undefined: not cached). */
+  outputKey?: number;
+  /** Tokens whose KV arrives with the request (disaggregated decode): no prefill for them. */
+  kvReadyTokens?: number;
+  /** Disaggregated serving: this is the prefill half or the decode half of a request. */
+  phase?: 'prefill' | 'decode';
+}
+
+/** What a request's submitter is told, at the simulated time it happens. */
+export interface RequestListener {
+  /** The first output token left the server. */
+  onFirstToken?(): void;
+  /** The first visible (non-reasoning) token left the server. */
+  onFirstVisibleToken?(): void;
+  onComplete(): void;
+  onReject?(reason: string): void;
+}
+
+export interface RequestSink {
+  submit(request: LlmRequest, listener: RequestListener): void;
+}
+
+export interface StepRecord {
+  replica: string;
+  start: number;
+  seconds: number;
+  decodeSeqs: number;
+  prefillTokens: number;
+  /** Sequences waiting to be admitted, after this step was formed. */
+  waiting: number;
+  running: number;
+  /** Fraction of KV blocks in use (running sequences and cached prefixes). */
+  kvUsed: number;
+}
+
+/** Everything that happens to requests in the serving layer. Every method is optional. */
+export interface SimObserver {
+  onArrive?(r: LlmRequest, replica: string, t: number): void;
+  /** Admitted to a replica's running set: queueing ends, prefill (after any reload) begins. */
+  onAdmit?(r: LlmRequest, replica: string, t: number, cachedTokens: number, reloadSeconds: number): void;
+  onFirstToken?(r: LlmRequest, t: number): void;
+  onFirstVisibleToken?(r: LlmRequest, t: number): void;
+  onComplete?(r: LlmRequest, t: number): void;
+  onReject?(r: LlmRequest, t: number, reason: string): void;
+  onPreempt?(r: LlmRequest, t: number): void;
+  onStep?(s: StepRecord): void;
+}

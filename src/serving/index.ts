@@ -1,0 +1,5 @@
+export * from './kv-cache.js';
+export * from './replica.js';
+export * from './router.js';
+export * from './cluster.js';
+export * from './overload.js';

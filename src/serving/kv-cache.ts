@@ -1,0 +1,249 @@
+/**
+ * A replica's KV cache: paged blocks, and a prefix cache of content-identified segments.
+ *
+ * Blocks are counted, not stored: a running sequence owns the blocks of the tokens it computed;
+ * a cached segment owns ceil(tokens / blockTokens) blocks. When a sequence finishes, its blocks
+ * become cached segments (its uncached prompt segments and its output), so a session's next turn
+ * finds its context already there. Cached segments that no running sequence uses are evicted in
+ * LRU order when blocks are needed; with the `offload` retention they move to host memory and a
+ * later hit pays a reload at the host link's bandwidth.
+ *
+ * Invariant: used = owned by sequences + held by device segments ≤ capacity.
+ */
+import type { Segment } from '../domain/request.js';
+
+export type Retention =
+  | { kind: 'keep' }
+  | { kind: 'ttl'; seconds: number }
+  | { kind: 'offload'; hostBytes: number; bytesPerSecond: number };
+
+export interface KvCacheOptions {
+  capacityBlocks: number;
+  blockTokens: number;
+  kvBytesPerToken: number;
+  prefixCaching: boolean;
+  retention: Retention;
+}
+
+interface Entry {
+  key: number;
+  tokens: number;
+  blocks: number;
+  pins: number;
+  lastUse: number;
+  onHost: boolean;
+  // LRU list of unpinned entries of one tier
+  prev: Entry | null;
+  next: Entry | null;
+}
+
+class Lru {
+  head: Entry | null = null; // least recently used
+  tail: Entry | null = null;
+  push(e: Entry): void {
+    e.prev = this.tail;
+    e.next = null;
+    if (this.tail) this.tail.next = e;
+    else this.head = e;
+    this.tail = e;
+  }
+  remove(e: Entry): void {
+    if (e.prev) e.prev.next = e.next;
+    else this.head = e.next;
+    if (e.next) e.next.prev = e.prev;
+    else this.tail = e.prev;
+    e.prev = e.next = null;
+  }
+}
+
+export interface PrefixMatch {
+  /** Prompt tokens whose KV is on the device. */
+  cachedTokens: number;
+  /** Prompt tokens whose KV comes back from host memory first. */
+  reloadTokens: number;
+  reloadSeconds: number;
+  /** Entries pinned for the sequence; release them with `unpin`. */
+  entries: Entry[];
+}
+
+export type CacheEntry = Entry;
+
+export class KvCache {
+  readonly capacityBlocks: number;
+  readonly blockTokens: number;
+  /** Blocks owned by running sequences. */
+  ownedBlocks = 0;
+  /** Blocks held by cached segments on the device (pinned or not). */
+  cachedBlocks = 0;
+  /** Of those, blocks of unpinned segments: evictable. */
+  evictableBlocks = 0;
+  hostBytes = 0;
+  hits = 0;
+  lookups = 0;
+  hitTokens = 0;
+  lookupTokens = 0;
+
+  private entries = new Map<number, Entry>();
+  private deviceLru = new Lru();
+  private hostLru = new Lru();
+
+  constructor(private readonly o: KvCacheOptions) {
+    this.capacityBlocks = o.capacityBlocks;
+    this.blockTokens = o.blockTokens;
+  }
+
+  blocksFor(tokens: number): number {
+    return Math.ceil(tokens / this.blockTokens);
+  }
+
+  get usedBlocks(): number {
+    return this.ownedBlocks + this.cachedBlocks;
+  }
+
+  /** Blocks obtainable now: free plus evictable. */
+  available(now: number): number {
+    this.expire(now);
+    return this.capacityBlocks - this.usedBlocks + this.evictableBlocks;
+  }
+
+  /** Take `blocks` for a sequence, evicting cached segments if needed. False (nothing taken) if it cannot. */
+  allocate(blocks: number, now: number): boolean {
+    if (blocks <= 0) return true;
+    if (this.available(now) < blocks) return false;
+    while (this.capacityBlocks - this.usedBlocks < blocks) this.evictOne();
+    this.ownedBlocks += blocks;
+    return true;
+  }
+
+  release(blocks: number): void {
+    this.ownedBlocks -= blocks;
+    if (this.ownedBlocks < 0) throw new Error(`KvCache: released more blocks than owned (${this.ownedBlocks})`);
+  }
+
+  /**
+   * The longest cached prefix of `segments`, pinned. Host-resident segments are brought back
+   * (taking device blocks) if there is room, and their reload time reported.
+   */
+  match(segments: readonly Segment[], now: number): PrefixMatch {
+    const result: PrefixMatch = { cachedTokens: 0, reloadTokens: 0, reloadSeconds: 0, entries: [] };
+    if (!this.o.prefixCaching || segments.length === 0) return result;
+    this.expire(now);
+    this.lookups++;
+    let promptTokens = 0;
+    for (const s of segments) promptTokens += s.tokens;
+    this.lookupTokens += promptTokens;
+    for (const s of segments) {
+      const e = this.entries.get(s.key);
+      if (!e || e.tokens !== s.tokens) break;
+      if (e.onHost) {
+        if (this.available(now) < e.blocks) break;
+        this.hostLru.remove(e);
+        this.hostBytes -= e.tokens * this.o.kvBytesPerToken;
+        while (this.capacityBlocks - this.usedBlocks < e.blocks) this.evictOne();
+        e.onHost = false;
+        this.cachedBlocks += e.blocks;
+        result.reloadTokens += e.tokens;
+      } else {
+        result.cachedTokens += e.tokens;
+        if (e.pins === 0) {
+          this.deviceLru.remove(e);
+          this.evictableBlocks -= e.blocks;
+        }
+      }
+      e.pins++;
+      e.lastUse = now;
+      result.entries.push(e);
+    }
+    if (result.reloadTokens > 0 && this.o.retention.kind === 'offload') {
+      result.reloadSeconds = (result.reloadTokens * this.o.kvBytesPerToken) / this.o.retention.bytesPerSecond;
+    }
+    if (result.cachedTokens + result.reloadTokens > 0) this.hits++;
+    this.hitTokens += result.cachedTokens + result.reloadTokens;
+    return result;
+  }
+
+  unpin(entries: Entry[], now: number): void {
+    for (const e of entries) {
+      e.pins--;
+      e.lastUse = now;
+      if (e.pins === 0) {
+        this.deviceLru.push(e);
+        this.evictableBlocks += e.blocks;
+      }
+    }
+  }
+
+  /**
+   * A finished sequence hands its blocks to the cache: each of `segments` (the prompt segments it
+   * computed, then its output) becomes a cached entry. `ownedBlocks` is what the sequence held.
+   */
+  adopt(segments: readonly Segment[], ownedBlocks: number, now: number): void {
+    this.ownedBlocks -= ownedBlocks;
+    let held = ownedBlocks;
+    if (this.o.prefixCaching) {
+      for (const s of segments) {
+        if (s.tokens <= 0 || this.entries.has(s.key)) continue;
+        const blocks = this.blocksFor(s.tokens);
+        // Segment rounding may need a block more than the sequence held; take it only if free.
+        if (blocks > held && this.capacityBlocks - this.usedBlocks < blocks - held) break;
+        held -= blocks;
+        const e: Entry = { key: s.key, tokens: s.tokens, blocks, pins: 0, lastUse: now, onHost: false, prev: null, next: null };
+        this.entries.set(s.key, e);
+        this.cachedBlocks += blocks;
+        this.evictableBlocks += blocks;
+        this.deviceLru.push(e);
+      }
+    }
+    // Blocks not kept as segments are freed; held < 0 means rounding took free blocks, checked above.
+  }
+
+  /** Whether any cached prefix of these segments is on this replica (for prefix-aware routing). */
+  cachedPrefixTokens(segments: readonly Segment[]): number {
+    let tokens = 0;
+    for (const s of segments) {
+      const e = this.entries.get(s.key);
+      if (!e || e.tokens !== s.tokens) break;
+      tokens += e.tokens;
+    }
+    return tokens;
+  }
+
+  /** Evict the least recently used unpinned device segment (to host, with offload). */
+  private evictOne(): void {
+    const e = this.deviceLru.head;
+    if (!e) throw new Error('KvCache: nothing evictable');
+    this.deviceLru.remove(e);
+    this.evictableBlocks -= e.blocks;
+    this.cachedBlocks -= e.blocks;
+    const r = this.o.retention;
+    if (r.kind === 'offload') {
+      const bytes = e.tokens * this.o.kvBytesPerToken;
+      while (this.hostBytes + bytes > r.hostBytes && this.hostLru.head) this.dropHost(this.hostLru.head);
+      if (this.hostBytes + bytes <= r.hostBytes) {
+        e.onHost = true;
+        this.hostBytes += bytes;
+        this.hostLru.push(e);
+        return;
+      }
+    }
+    this.entries.delete(e.key);
+  }
+
+  private dropHost(e: Entry): void {
+    this.hostLru.remove(e);
+    this.hostBytes -= e.tokens * this.o.kvBytesPerToken;
+    this.entries.delete(e.key);
+  }
+
+  /** TTL retention: drop unpinned segments idle longer than the TTL (lazily, oldest first). */
+  private expire(now: number): void {
+    const r = this.o.retention;
+    if (r.kind !== 'ttl') return;
+    for (let e = this.deviceLru.head; e && now - e.lastUse > r.seconds; e = this.deviceLru.head) {
+      this.deviceLru.remove(e);
+      this.evictableBlocks -= e.blocks;
+      this.cachedBlocks -= e.blocks;
+      this.entries.delete(e.key);
+    }
+  }
+}

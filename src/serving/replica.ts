@@ -1,0 +1,407 @@
+/**
+ * One replica: iteration-level continuous batching (vLLM-like) over a performance model.
+ *
+ * Each step takes the running sequences and admits waiting ones under a token budget and a
+ * sequence cap, asks the perf model what the batch costs, and schedules one event at its end;
+ * every token of the step is stamped at that instant. Decode-first (the default) serves every
+ * decoding sequence before prefill chunks; prefill-first the reverse. Interactive requests are
+ * admitted before background ones, and may preempt them when `preemptBackground` is set.
+ * KV blocks come from a KvCache: admission needs blocks for the whole uncached prompt; decode
+ * takes a block at each block boundary and preempts (recompute or swap) the lowest-priority,
+ * latest-admitted sequence when none is left.
+ */
+import type { Simulation } from '../kernel/index.js';
+import type { BatchShape } from '../domain/batch.js';
+import type { LlmRequest, RequestListener, Segment, SimObserver } from '../domain/request.js';
+import type { PerfModel } from '../perf/index.js';
+import { KvCache, type CacheEntry, type Retention } from './kv-cache.js';
+
+export interface EngineConfig {
+  /** Tokens per step (decode tokens + prefill chunk tokens). */
+  maxBatchTokens: number;
+  /** Sequences per step. */
+  maxSeqs: number;
+  policy: 'decode-first' | 'prefill-first';
+  blockTokens: number;
+  prefixCaching: boolean;
+  retention: Retention;
+  preemption: 'recompute' | 'swap';
+  /** Interactive requests that cannot be admitted preempt running background ones. */
+  preemptBackground: boolean;
+  /** Host link for swapping preempted sequences' KV out and in. */
+  swapBytesPerSecond: number;
+}
+
+export const DEFAULT_ENGINE: EngineConfig = {
+  maxBatchTokens: 8192,
+  maxSeqs: 256,
+  policy: 'decode-first',
+  blockTokens: 16,
+  prefixCaching: true,
+  retention: { kind: 'keep' },
+  preemption: 'recompute',
+  preemptBackground: false,
+  swapBytesPerSecond: 32e9,
+};
+
+class Sequence {
+  /** Tokens that must be in KV before decoding continues (the prompt; after a recompute, + output so far). */
+  prompt: number;
+  /** Of those, tokens in KV (cached, reloaded or computed). */
+  done = 0;
+  generated = 0;
+  /** Blocks this sequence owns (its tokens not covered by pinned cache segments). */
+  ownBlocks = 0;
+  /** Tokens covered by pinned cache segments. */
+  pinnedTokens = 0;
+  pinned: CacheEntry[] = [];
+  /** Not schedulable before this time (KV reload or swap-in in progress). */
+  readyAt = 0;
+  /** KV of this many own tokens waits in host memory after a swap-out. */
+  swappedTokens = 0;
+  /** Prefill tokens in the step being run (0: a decode token, or not in it). */
+  chunk = 0;
+  running = false;
+  inBatch = false;
+  constructor(
+    readonly req: LlmRequest,
+    readonly listener: RequestListener,
+    readonly priority: number,
+    readonly order: number,
+  ) {
+    this.prompt = req.inputTokens;
+  }
+  /** Tokens of context: the prompt and everything generated. */
+  get context(): number {
+    return this.req.inputTokens + this.generated;
+  }
+  /**
+   * KV tokens this sequence owns: prompt tokens done beyond the pinned prefix, plus tokens
+   * generated since its prompt was last set (a recompute folds earlier output into the prompt).
+   */
+  get ownTokens(): number {
+    const sincePrompt = this.generated - (this.prompt - this.req.inputTokens);
+    return this.done - this.pinnedTokens + (this.done >= this.prompt ? sincePrompt : 0);
+  }
+}
+
+export interface ReplicaStats {
+  steps: number;
+  busySeconds: number;
+  completed: number;
+  rejected: number;
+  preemptions: number;
+  generatedTokens: number;
+  prefilledTokens: number;
+}
+
+export class Replica {
+  readonly kv: KvCache;
+  readonly stats: ReplicaStats = { steps: 0, busySeconds: 0, completed: 0, rejected: 0, preemptions: 0, generatedTokens: 0, prefilledTokens: 0 };
+  private waiting: Sequence[][] = [[], []]; // by priority: interactive, background
+  private waitingHead = [0, 0];
+  private running: Sequence[] = [];
+  private busy = false;
+  private wakeAt = Infinity;
+  private orderCounter = 0;
+  private batch: Sequence[] = [];
+  private readonly shape: BatchShape = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
+
+  constructor(
+    readonly name: string,
+    private readonly sim: Simulation,
+    readonly perf: PerfModel,
+    readonly config: EngineConfig,
+    /** The model's context limit (prompt + output). */
+    private readonly contextLimit: number,
+    private readonly observer: SimObserver = {},
+  ) {
+    const blocks = Math.floor(perf.fit.kvCapacityTokens / config.blockTokens);
+    this.kv = new KvCache({
+      capacityBlocks: blocks,
+      blockTokens: config.blockTokens,
+      kvBytesPerToken: perf.fit.kvBytesPerToken,
+      prefixCaching: config.prefixCaching,
+      retention: config.retention,
+    });
+  }
+
+  /** Requests waiting or running. */
+  get outstanding(): number {
+    return this.waitingCount + this.running.length;
+  }
+
+  get waitingCount(): number {
+    return this.waiting[0].length - this.waitingHead[0] + this.waiting[1].length - this.waitingHead[1];
+  }
+
+  get runningCount(): number {
+    return this.running.length;
+  }
+
+  submit(req: LlmRequest, listener: RequestListener): void {
+    const now = this.sim.now;
+    if (req.phase !== 'decode') this.observer.onArrive?.(req, this.name, now);
+    const total = req.inputTokens + req.outputTokens;
+    const reason =
+      total > this.contextLimit
+        ? `${total} tokens of context exceed the model's ${this.contextLimit}`
+        : this.kv.blocksFor(total) > this.kv.capacityBlocks
+          ? `needs KV for ${total} tokens but ${this.name} holds ${this.kv.capacityBlocks * this.kv.blockTokens}`
+          : undefined;
+    if (reason) {
+      this.stats.rejected++;
+      this.observer.onReject?.(req, now, reason);
+      listener.onReject?.(reason);
+      return;
+    }
+    const priority = req.cls === 'interactive' ? 0 : 1;
+    this.waiting[priority].push(new Sequence(req, listener, priority, this.orderCounter++));
+    this.kick();
+  }
+
+  /** Tokens of this prompt already cached here (prefix-aware routing). */
+  cachedPrefixTokens(segments: readonly Segment[]): number {
+    return this.kv.cachedPrefixTokens(segments);
+  }
+
+  private kick(): void {
+    if (!this.busy) this.step();
+  }
+
+  private step(): void {
+    const now = this.sim.now;
+    const cfg = this.config;
+    const batch = this.batch;
+    batch.length = 0;
+    const shape = this.shape;
+    shape.decodeSeqs = shape.decodeContextSum = shape.prefillSeqs = shape.prefillTokens = shape.prefillContextSum = shape.prefillAttentionPairs = 0;
+    let budget = cfg.maxBatchTokens;
+
+    const addDecode = (s: Sequence): void => {
+      if (!this.ensureBlocks(s, s.ownTokens + 1)) return;
+      s.chunk = 0;
+      s.inBatch = true;
+      batch.push(s);
+      budget--;
+      shape.decodeSeqs++;
+      shape.decodeContextSum += s.context;
+    };
+    const addDecodes = (): void => {
+      // A snapshot: making room may preempt sequences out of `running`.
+      for (const s of this.running.slice()) {
+        if (batch.length >= cfg.maxSeqs || budget <= 0) return;
+        if (s.running && !s.inBatch && s.done >= s.prompt && s.readyAt <= now) addDecode(s);
+      }
+    };
+    const addPrefill = (s: Sequence): void => {
+      const chunk = Math.min(s.prompt - s.done, budget);
+      if (chunk <= 0) return;
+      s.chunk = chunk;
+      s.inBatch = true;
+      batch.push(s);
+      budget -= chunk;
+      shape.prefillSeqs++;
+      shape.prefillTokens += chunk;
+      shape.prefillContextSum += s.done;
+      shape.prefillAttentionPairs += chunk * s.done + (chunk * (chunk + 1)) / 2;
+    };
+    const addPrefills = (): void => {
+      for (const s of this.running) {
+        if (budget <= 0 || batch.length >= cfg.maxSeqs) return;
+        if (s.done < s.prompt && s.readyAt <= now && !s.inBatch) addPrefill(s);
+      }
+      this.admit(now, () => budget > 0 && batch.length < cfg.maxSeqs, (s) => {
+        if (s.readyAt > now) return;
+        // A sequence whose KV arrived with it (disaggregated decode) decodes at once.
+        if (s.done < s.prompt) addPrefill(s);
+        else addDecode(s);
+      });
+    };
+    if (cfg.policy === 'decode-first') {
+      addDecodes();
+      addPrefills();
+    } else {
+      addPrefills();
+      addDecodes();
+    }
+
+    if (batch.length === 0) {
+      this.busy = false;
+      // Someone is waiting for a reload: wake then.
+      let next = Infinity;
+      for (const s of this.running) if (s.readyAt > now) next = Math.min(next, s.readyAt);
+      if (next < Infinity && next < this.wakeAt) {
+        this.wakeAt = next;
+        this.sim.at(next, () => {
+          this.wakeAt = Infinity;
+          this.kick();
+        });
+      }
+      return;
+    }
+    const cost = this.perf.step(shape);
+    this.busy = true;
+    this.stats.steps++;
+    this.stats.busySeconds += cost.seconds;
+    if (this.observer.onStep) {
+      this.observer.onStep({
+        replica: this.name,
+        start: now,
+        seconds: cost.seconds,
+        decodeSeqs: shape.decodeSeqs,
+        prefillTokens: shape.prefillTokens,
+        waiting: this.waitingCount,
+        running: this.running.length,
+        kvUsed: this.kv.usedBlocks / Math.max(1, this.kv.capacityBlocks),
+      });
+    }
+    const members = batch.slice();
+    this.sim.schedule(cost.seconds, () => this.finishStep(members));
+  }
+
+  /** Admit waiting sequences (interactive first) while `room()` and blocks allow. */
+  private admit(now: number, room: () => boolean, onAdmit: (s: Sequence) => void): void {
+    for (let p = 0; p < 2; p++) {
+      const queue = this.waiting[p];
+      while (this.waitingHead[p] < queue.length && room()) {
+        const s = queue[this.waitingHead[p]];
+        const match = this.kv.match(s.req.segments.length > 0 && s.swappedTokens === 0 && s.prompt === s.req.inputTokens ? s.req.segments : [], now);
+        const ready = s.req.kvReadyTokens ?? 0;
+        const fromCache = match.cachedTokens + match.reloadTokens;
+        const need = this.kv.blocksFor(Math.max(0, s.prompt - fromCache) + 1);
+        // Admission keeps one block of growth per running sequence free (a watermark): admitting
+        // into the last free blocks only forces a preemption a few steps later.
+        const admissible = () => this.kv.available(now) >= need + this.running.length && this.kv.allocate(need, now);
+        let ok = admissible();
+        if (!ok && p === 0 && this.config.preemptBackground) {
+          while (!ok && this.preemptVictim(1)) ok = admissible();
+        }
+        if (!ok) {
+          // Head-of-line: wait for running sequences to finish and free blocks. (submit() rejected
+          // anything that could not fit in an empty replica, so this cannot wait forever.)
+          this.kv.unpin(match.entries, now);
+          return;
+        }
+        this.waitingHead[p]++;
+        if (this.waitingHead[p] > 1024 && this.waitingHead[p] * 2 > queue.length) {
+          queue.splice(0, this.waitingHead[p]);
+          this.waitingHead[p] = 0;
+        }
+        s.ownBlocks = need;
+        s.pinned = match.entries;
+        s.pinnedTokens = fromCache;
+        let reloadSeconds = match.reloadSeconds;
+        if (s.swappedTokens > 0) {
+          // Swap-in: the KV comes back from host memory instead of being recomputed.
+          reloadSeconds += (s.swappedTokens * this.perf.fit.kvBytesPerToken) / this.config.swapBytesPerSecond;
+          s.done = s.prompt;
+          s.swappedTokens = 0;
+        } else {
+          s.done = Math.min(s.prompt, fromCache + ready);
+        }
+        s.readyAt = now + reloadSeconds;
+        s.running = true;
+        this.running.push(s);
+        if (s.req.phase !== 'decode') this.observer.onAdmit?.(s.req, this.name, now, fromCache, reloadSeconds);
+        onAdmit(s);
+      }
+    }
+  }
+
+  /** Make sure `s` owns blocks for `tokens` own tokens; preempt others (or `s`) if needed. */
+  private ensureBlocks(s: Sequence, tokens: number): boolean {
+    const need = this.kv.blocksFor(tokens) - s.ownBlocks;
+    if (need <= 0) return true;
+    const now = this.sim.now;
+    while (!this.kv.allocate(need, now)) {
+      if (!this.preemptVictim(0, s)) {
+        this.preempt(s);
+        return false;
+      }
+    }
+    s.ownBlocks += need;
+    return true;
+  }
+
+  /** Preempt the lowest-priority, latest-admitted running sequence of priority ≥ `minPriority` (not `keep`). */
+  private preemptVictim(minPriority: number, keep?: Sequence): boolean {
+    let victim: Sequence | undefined;
+    for (const s of this.running) {
+      if (s === keep || s.priority < minPriority || s.inBatch) continue;
+      if (!victim || s.priority > victim.priority || (s.priority === victim.priority && s.order > victim.order)) victim = s;
+    }
+    if (!victim) return false;
+    this.preempt(victim);
+    return true;
+  }
+
+  private preempt(s: Sequence): void {
+    const now = this.sim.now;
+    this.running.splice(this.running.indexOf(s), 1);
+    s.running = false;
+    if (this.config.preemption === 'swap') s.swappedTokens = Math.max(1, s.ownTokens);
+    else {
+      // Recompute: the output so far becomes part of the prompt to prefill again.
+      s.prompt = s.req.inputTokens + s.generated;
+    }
+    this.kv.release(s.ownBlocks);
+    this.kv.unpin(s.pinned, now);
+    s.ownBlocks = 0;
+    s.pinned = [];
+    s.pinnedTokens = 0;
+    s.done = 0;
+    this.stats.preemptions++;
+    this.observer.onPreempt?.(s.req, now);
+    // Back to the front of its queue.
+    const queue = this.waiting[s.priority];
+    if (this.waitingHead[s.priority] > 0) queue[--this.waitingHead[s.priority]] = s;
+    else queue.unshift(s);
+  }
+
+  private finishStep(members: Sequence[]): void {
+    const now = this.sim.now;
+    for (const s of members) {
+      s.inBatch = false;
+      if (s.chunk > 0) {
+        s.done += s.chunk;
+        this.stats.prefilledTokens += s.chunk;
+        s.chunk = 0;
+        if (s.done < s.prompt) continue;
+      }
+      // A decode step, or the step that completed a prefill, yields the next token.
+      s.generated++;
+      this.stats.generatedTokens++;
+      if (s.generated === 1 && s.req.phase !== 'decode') {
+        this.observer.onFirstToken?.(s.req, now);
+        s.listener.onFirstToken?.();
+      }
+      if (s.generated === s.req.reasoningTokens + 1) {
+        this.observer.onFirstVisibleToken?.(s.req, now);
+        s.listener.onFirstVisibleToken?.();
+      }
+      if (s.generated >= s.req.outputTokens) this.complete(s, now);
+    }
+    this.busy = false;
+    this.step();
+  }
+
+  private complete(s: Sequence, now: number): void {
+    this.running.splice(this.running.indexOf(s), 1);
+    s.running = false;
+    this.kv.unpin(s.pinned, now);
+    // The blocks it computed become cached segments: uncached prompt segments, then the output.
+    const computed: Segment[] = [];
+    let covered = 0;
+    for (const seg of s.req.segments) {
+      covered += seg.tokens;
+      if (covered > s.pinnedTokens) computed.push(seg);
+    }
+    if (s.req.outputKey !== undefined) computed.push({ key: s.req.outputKey, tokens: s.req.outputTokens });
+    this.kv.adopt(computed, s.ownBlocks, now);
+    s.ownBlocks = 0;
+    this.stats.completed++;
+    if (s.req.phase !== 'prefill') this.observer.onComplete?.(s.req, now);
+    s.listener.onComplete();
+  }
+}
