@@ -52,6 +52,19 @@ export interface RequestSink {
   submit(request: LlmRequest, listener: RequestListener): void;
 }
 
+/** A session's channel to the service (the client layer implements it). */
+export interface SessionChannel {
+  /** Send a request of which `newTokens` prompt tokens are new since the session's last one. */
+  send(request: LlmRequest, newTokens: number, listener: RequestListener): void;
+  readonly startupSeconds: number;
+}
+
+/** Opens sessions; workloads use it without knowing what transport lies beneath. */
+export interface SessionTransport {
+  /** Open a session (paying its start-up unless `startup` is false), then call `ready`. */
+  openSession(sessionId: number, rng: { next(): number }, ready: (channel: SessionChannel) => void, startup?: boolean): void;
+}
+
 export interface StepRecord {
   replica: string;
   start: number;
@@ -65,8 +78,42 @@ export interface StepRecord {
   kvUsed: number;
 }
 
+/** Where a request's time went before it reached the server. */
+export interface NetworkLeg {
+  /** TCP/TLS/WebSocket handshakes paid by this request (0 on a kept connection). */
+  connectSeconds: number;
+  /** Request body upload and half a round trip. */
+  uploadSeconds: number;
+  /** Frontend: authentication, routing, per-request checks. */
+  frontendSeconds: number;
+}
+
+/** One developer session or agent job, when it ends. */
+export interface SessionRecord {
+  id: number;
+  kind: 'interactive' | 'agent';
+  cls: RequestClass;
+  start: number;
+  end: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  startupSeconds: number;
+  /** Time in tool calls (agents) or thinking (developers) between requests. */
+  gapSeconds: number;
+  subagents: number;
+  compactions: number;
+}
+
 /** Everything that happens to requests in the serving layer. Every method is optional. */
 export interface SimObserver {
+  /** The client sends the request (the user pressed enter, the agent's tool returned). */
+  onSend?(r: LlmRequest, t: number, leg: NetworkLeg): void;
+  onClientFirstToken?(r: LlmRequest, t: number): void;
+  onClientFirstVisibleToken?(r: LlmRequest, t: number): void;
+  onClientComplete?(r: LlmRequest, t: number): void;
+  onSessionStart?(sessionId: number, t: number, startupSeconds: number): void;
+  onSessionEnd?(s: SessionRecord): void;
   onArrive?(r: LlmRequest, replica: string, t: number): void;
   /** Admitted to a replica's running set: queueing ends, prefill (after any reload) begins. */
   onAdmit?(r: LlmRequest, replica: string, t: number, cachedTokens: number, reloadSeconds: number): void;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/kernel/index.js';
 import type { LlmRequest, SimObserver } from '../../src/domain/request.js';
+import type { HardwareSpec } from '../../src/domain/specs.js';
 import { perfModel } from '../../src/perf/index.js';
 import { Cluster, DEFAULT_ENGINE, Replica, type EngineConfig, type RouterKind } from '../../src/serving/index.js';
 import { exponential, stream } from '../../src/random/index.js';
@@ -9,7 +10,7 @@ import { recorder, request } from '../support/serving.js';
 
 const m8 = llm('llama-3.1-8b');
 
-function replicas(sim: Simulation, n: number, observer: SimObserver, engine: Partial<EngineConfig> = {}, hw = gpu('h100-sxm'), model = m8, count = 1) {
+function replicas(sim: Simulation, n: number, observer: SimObserver, engine: Partial<EngineConfig> = {}, hw: HardwareSpec = gpu('h100-sxm'), model = m8, count = 1) {
   return Array.from({ length: n }, (_, i) => new Replica(`r${i}`, sim, perfModel(model, hw, { count, tp: hw.kind === 'gpu' ? count : 1, pp: 1 }), { ...DEFAULT_ENGINE, ...engine }, model.contextTokens, observer));
 }
 

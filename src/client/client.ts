@@ -1,0 +1,148 @@
+/**
+ * The path between a user (or an agent's harness) and the serving cluster (DESIGN.md §7):
+ * connection set-up when none is open, upload of the request body, the frontend, the server,
+ * and tokens streamed back. Transports:
+ * - http1: a new TCP + TLS connection per request;
+ * - http2: one connection per session, kept while it is used within the idle timeout;
+ * - websocket: one connection per session, opened with the session (handshake + upgrade), with a
+ *   cheaper frontend per message (authenticated once) and cheaper per-token framing.
+ * A stateless API re-sends the whole context each request; a stateful session sends only the new part.
+ */
+import type { Simulation } from '../kernel/index.js';
+import type { LlmRequest, NetworkLeg, RequestListener, RequestSink, SessionChannel, SessionTransport, SimObserver } from '../domain/request.js';
+import { sampler, type DistributionSpec, type Rng, type Sampler } from '../random/index.js';
+
+export type TransportKind = 'http1' | 'http2' | 'websocket';
+
+export interface TransportSpec {
+  kind: TransportKind;
+  /** Send only the new part of the context (a stateful session) instead of all of it. */
+  stateful: boolean;
+  /** Round trips to open a connection: TCP 1 + TLS 1.3 1 (+ 1 for the WebSocket upgrade). */
+  handshakeRtts: number;
+  /** http2: a connection idle longer than this is closed. */
+  idleTimeoutSeconds: number;
+  /** Frontend cost per request or message: authentication, routing, checks. */
+  frontendSeconds: number;
+  /** Server-side cost per streamed token: serialisation and framing. */
+  perTokenSeconds: number;
+  /** Bytes on the wire per streamed token (text plus the frame: SSE event or WebSocket frame). */
+  frameBytesPerToken: number;
+  /** Session start-up: authentication, loading session state, warming the prefix cache. */
+  sessionStartSeconds: number;
+}
+
+export interface NetworkSpec {
+  /** Round-trip time between client and frontend, seconds. */
+  rtt: DistributionSpec;
+  uplinkBytesPerSecond: number;
+  downlinkBytesPerSecond: number;
+  /** Bytes on the wire per prompt token (text plus JSON). */
+  bytesPerToken: number;
+}
+
+export class Client implements SessionTransport {
+  private rtt: Sampler;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly network: NetworkSpec,
+    readonly transport: TransportSpec,
+    private readonly sink: RequestSink,
+    private readonly observer: SimObserver = {},
+  ) {
+    this.rtt = sampler(network.rtt);
+  }
+
+  /**
+   * Open a session (its start-up stage; a WebSocket's handshake belongs to it), then call `ready`.
+   * `rng` is the session's own network stream, so every system sees the same round trips.
+   */
+  openSession(sessionId: number, rng: Rng, ready: (session: ClientSession) => void, withStartup = true): void {
+    const t = this.transport;
+    const rtt = this.rtt(rng);
+    const connect = t.kind === 'websocket' ? t.handshakeRtts * rtt : 0;
+    // A request outside any session (open-loop, trace replay) pays no session start-up.
+    const startup = withStartup ? connect + t.sessionStartSeconds : 0;
+    if (withStartup) this.observer.onSessionStart?.(sessionId, this.sim.now, startup);
+    const session = new ClientSession(this.sim, this, this.sink, this.observer, rng, this.rtt, startup);
+    this.sim.schedule(startup, () => ready(session));
+  }
+}
+
+export class ClientSession implements SessionChannel {
+  /** When the session's kept connection was last used (http2, websocket); -Infinity: none open. */
+  private lastUsed: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly client: Client,
+    private readonly sink: RequestSink,
+    private readonly observer: SimObserver,
+    private readonly rng: Rng,
+    private readonly rttSampler: Sampler,
+    readonly startupSeconds: number,
+  ) {
+    this.lastUsed = client.transport.kind === 'websocket' && startupSeconds > 0 ? sim.now : -Infinity;
+  }
+
+  /** The part of a request's path before the server, for `newTokens` new prompt tokens. */
+  leg(req: LlmRequest, newTokens: number, rtt: number): NetworkLeg {
+    const t = this.client.transport;
+    const n = this.client.network;
+    const now = this.sim.now;
+    const open = t.kind !== 'http1' && now - this.lastUsed <= t.idleTimeoutSeconds;
+    const connectSeconds = open ? 0 : t.handshakeRtts * rtt;
+    const bytes = (t.stateful ? newTokens : req.inputTokens) * n.bytesPerToken;
+    return { connectSeconds, uploadSeconds: bytes / n.uplinkBytesPerSecond + rtt / 2, frontendSeconds: t.frontendSeconds };
+  }
+
+  /** Send a request; `listener` hears of it as the client sees it (after the trip back). */
+  send(req: LlmRequest, newTokens: number, listener: RequestListener): void {
+    const sim = this.sim;
+    const t = this.client.transport;
+    const n = this.client.network;
+    const rtt = this.rttSampler(this.rng);
+    const leg = this.leg(req, newTokens, rtt);
+    this.observer.onSend?.(req, sim.now, leg);
+    if (leg.connectSeconds > 0) this.lastUsed = sim.now; // the new connection is in use from now
+    const down = rtt / 2;
+    const frame = t.perTokenSeconds + t.frameBytesPerToken / n.downlinkBytesPerSecond;
+    let firstAt = 0;
+    const deliver = (delay: number, fn: () => void) => sim.schedule(delay, fn);
+    const toServer = leg.connectSeconds + leg.uploadSeconds + leg.frontendSeconds;
+    sim.schedule(toServer, () => {
+      this.sink.submit(req, {
+        onFirstToken: () => {
+          firstAt = sim.now;
+          deliver(down + frame, () => {
+            this.observer.onClientFirstToken?.(req, sim.now);
+            listener.onFirstToken?.();
+          });
+        },
+        onFirstVisibleToken: () => {
+          // The stream carries the reasoning tokens first (as summaries or keep-alives), one frame each.
+          const wait = Math.max(0, firstAt + frame * (req.reasoningTokens + 1) - sim.now);
+          deliver(down + frame + wait, () => {
+            this.observer.onClientFirstVisibleToken?.(req, sim.now);
+            listener.onFirstVisibleToken?.();
+          });
+        },
+        onComplete: () => {
+          // Tokens leave no faster than one frame each: a slow stream can lag the server.
+          const lastOut = Math.max(sim.now, firstAt + frame * (req.outputTokens - 1));
+          deliver(lastOut - sim.now + down + frame, () => {
+            this.lastUsed = sim.now;
+            this.observer.onClientComplete?.(req, sim.now);
+            listener.onComplete();
+          });
+        },
+        onReject: (reason) =>
+          deliver(down, () => {
+            this.lastUsed = sim.now;
+            listener.onReject?.(reason);
+          }),
+      });
+    });
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A growing conversation: the prompt segments of each request (shared system prompt, then each
+ * earlier turn's input and output), so the serving layer's prefix cache can find what it holds.
+ */
+import type { LlmRequest, RequestClass, Segment } from '../domain/request.js';
+import { requestId, segmentKey, systemKey } from './ids.js';
+
+export class Conversation {
+  private segments: Segment[] = [];
+  private turn = 0;
+  /** Tokens of context so far (prompt segments). */
+  context = 0;
+  /** Compactions so far: each restarts the chain with a summary. */
+  compactions = 0;
+  requests = 0;
+
+  constructor(
+    readonly sessionId: number,
+    readonly cls: RequestClass,
+    private readonly source: number,
+    systemPromptTokens: number,
+  ) {
+    if (systemPromptTokens > 0) this.push(systemKey(source), systemPromptTokens);
+  }
+
+  private push(key: number, tokens: number): void {
+    if (tokens <= 0) return;
+    this.segments.push({ key, tokens });
+    this.context += tokens;
+  }
+
+  /** The next request: `newTokens` appended to the context, `output` (incl. `reasoning`) to generate. */
+  next(newTokens: number, output: number, reasoning: number): LlmRequest {
+    const n = this.turn++;
+    this.push(segmentKey(this.sessionId, n, 'in'), newTokens);
+    return {
+      id: requestId(this.sessionId, this.requests++),
+      sessionId: this.sessionId,
+      cls: this.cls,
+      inputTokens: this.context,
+      outputTokens: output,
+      reasoningTokens: reasoning,
+      segments: this.segments.slice(),
+      outputKey: segmentKey(this.sessionId, n, 'out'),
+    };
+  }
+
+  /** The answer to `req` joins the context (the next request's prompt includes it). */
+  answered(req: LlmRequest): void {
+    this.push(req.outputKey!, req.outputTokens);
+  }
+
+  /** Replace the context by a summary of `tokens` (keeps the shared system prompt). */
+  compact(tokens: number): void {
+    const system = this.segments[0]?.key === systemKey(this.source) ? this.segments[0] : undefined;
+    this.segments = [];
+    this.context = 0;
+    if (system) this.push(system.key, system.tokens);
+    this.push(segmentKey(this.sessionId, this.turn++, 'in'), tokens);
+    this.compactions++;
+  }
+}

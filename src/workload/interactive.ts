@@ -1,0 +1,72 @@
+/**
+ * Interactive coding sessions: a population of developers, each a closed loop of sessions.
+ * A session starts up, then runs turns of (prompt with the growing context, a short answer,
+ * think time). Every draw comes from the session's own stream, in a fixed order, so every system
+ * sees the same developer doing the same things (common random numbers).
+ */
+import { Signal, spawn, type Process } from '../kernel/index.js';
+import type { SessionRecord } from '../domain/request.js';
+import { sampler, stream } from '../random/index.js';
+import type { WorkloadContext } from './context.js';
+import { sessionIdOf } from './context.js';
+import { Conversation } from './conversation.js';
+import type { InteractiveSpec } from './specs.js';
+import { tokens, dailyFactor } from './draw.js';
+
+export function startInteractive(spec: InteractiveSpec, ctx: WorkloadContext): void {
+  for (let d = 0; d < spec.developers; d++) spawn(ctx.sim, developer(spec, ctx, d));
+}
+
+function* developer(spec: InteractiveSpec, ctx: WorkloadContext, d: number): Process {
+  const rng = stream(ctx.seed, 'workload', ctx.source, 'developer', d);
+  const gap = sampler(spec.sessionGap);
+  // Developers start at independent times within one mean gap.
+  yield rng.next() * gap(rng);
+  for (let k = 0; ctx.sim.now < ctx.horizon; k++) {
+    yield session(spec, ctx, sessionIdOf(ctx.source, d, k));
+    const factor = spec.dailyCycle ? dailyFactor(ctx.sim.now, spec.dailyCycle.amplitude, spec.dailyCycle.peakHour) : 1;
+    yield gap(rng) / factor;
+  }
+}
+
+/** Run one session; the returned Signal fires when it ends. */
+export function session(spec: InteractiveSpec, ctx: WorkloadContext, sessionId: number): Signal<void> {
+  const { sim } = ctx;
+  const rng = stream(ctx.seed, 'workload', ctx.source, 'session', sessionId);
+  const net = stream(ctx.seed, 'network', ctx.source, sessionId);
+  const draw = { turns: sampler(spec.turns), first: sampler(spec.firstPrompt), add: sampler(spec.newTokens), out: sampler(spec.output), reason: sampler(spec.reasoning), think: sampler(spec.think) };
+  const done = new Signal<void>();
+  const start = sim.now;
+  const turns = Math.max(1, Math.round(draw.turns(rng)));
+  const convo = new Conversation(sessionId, spec.cls, ctx.source, spec.systemPromptTokens);
+  const record: SessionRecord = { id: sessionId, kind: 'interactive', cls: spec.cls, start, end: start, requests: 0, inputTokens: 0, outputTokens: 0, startupSeconds: 0, gapSeconds: 0, subagents: 0, compactions: 0 };
+  ctx.transport.openSession(sessionId, net, (channel) => {
+    record.startupSeconds = channel.startupSeconds;
+    spawn(sim, (function* (): Process {
+      for (let turn = 0; turn < turns; turn++) {
+        // Draw the turn's numbers first, in a fixed order, whatever happens next.
+        const added = tokens(turn === 0 ? draw.first(rng) : draw.add(rng));
+        const reasoning = tokens(draw.reason(rng), 0);
+        const output = tokens(draw.out(rng)) + reasoning;
+        const think = draw.think(rng);
+        if (convo.context + added + output > ctx.contextLimit) break; // the developer starts afresh
+        const req = convo.next(added, output, reasoning);
+        const answered = new Signal<void>();
+        channel.send(req, added, { onComplete: () => answered.fire(sim, undefined), onReject: () => answered.fire(sim, undefined) });
+        yield answered;
+        convo.answered(req);
+        record.requests++;
+        record.inputTokens += req.inputTokens;
+        record.outputTokens += req.outputTokens;
+        if (turn + 1 < turns) {
+          record.gapSeconds += think;
+          yield think;
+        }
+      }
+      record.end = sim.now;
+      ctx.observer.onSessionEnd?.(record);
+      done.fire(sim, undefined);
+    })());
+  });
+  return done;
+}

@@ -1,0 +1,62 @@
+/**
+ * Open-loop arrivals: requests arrive whatever the service does. Inter-arrival times are gamma
+ * with the given coefficient of variation (cv 1 = Poisson), scaled by a rate that may vary over
+ * the day. Arrivals are chained: each schedules the next.
+ */
+import type { LlmRequest } from '../domain/request.js';
+import { gamma, sampler, stream } from '../random/index.js';
+import type { WorkloadContext } from './context.js';
+import { OWNERS, sessionIdOf } from './context.js';
+import { requestId } from './ids.js';
+import { tokens } from './draw.js';
+import type { OpenLoopSpec, RateSpec } from './specs.js';
+
+export function rateAt(rate: RateSpec, seconds: number): number {
+  switch (rate.kind) {
+    case 'constant':
+      return rate.perSecond;
+    case 'piecewise': {
+      const hour = (seconds / 3600) % 24;
+      let r = rate.hours[0].perSecond;
+      for (const h of rate.hours) if (hour >= h.fromHour) r = h.perSecond;
+      return r;
+    }
+    case 'sinusoidal': {
+      const hour = (seconds / 3600) % 24;
+      return Math.max(0, rate.meanPerSecond * (1 + rate.amplitude * Math.cos((2 * Math.PI * (hour - rate.peakHour)) / 24)));
+    }
+  }
+}
+
+export function startOpenLoop(spec: OpenLoopSpec, ctx: WorkloadContext): void {
+  const { sim } = ctx;
+  const rng = stream(ctx.seed, 'workload', ctx.source, 'arrivals');
+  const gap = gamma(1, spec.cv);
+  const draw = { input: sampler(spec.input), output: sampler(spec.output), reason: sampler(spec.reasoning) };
+  let n = 0;
+  const arrive = (): void => {
+    const i = n++;
+    // Open-loop requests have no session: ids from the source's reserved owner, one per request.
+    const id = sessionIdOf(ctx.source, OWNERS - 1, 0) * 1000 + i;
+    const r = stream(ctx.seed, 'workload', ctx.source, 'request', i);
+    const reasoning = tokens(draw.reason(r), 0);
+    const req: LlmRequest = {
+      id: requestId(id, 0),
+      sessionId: -1,
+      cls: spec.cls,
+      inputTokens: tokens(draw.input(r)),
+      outputTokens: tokens(draw.output(r)) + reasoning,
+      reasoningTokens: reasoning,
+      segments: [],
+    };
+    ctx.transport.openSession(-1, r, (channel) => channel.send(req, req.inputTokens, { onComplete: () => {} }), false);
+    next();
+  };
+  const next = (): void => {
+    // Time-varying rate: draw a unit-rate gap and stretch it by the rate now (piecewise-constant approximation).
+    const rate = rateAt(spec.rate, sim.now);
+    const delay = rate > 0 ? gap(rng) / rate : 60;
+    if (sim.now + delay < ctx.horizon) sim.schedule(delay, rate > 0 ? arrive : next);
+  };
+  next();
+}
