@@ -94,7 +94,7 @@ export class ClientSession implements SessionChannel {
     const open = t.kind !== 'http1' && now - this.lastUsed <= t.idleTimeoutSeconds;
     const connectSeconds = open ? 0 : t.handshakeRtts * rtt;
     const bytes = (t.stateful ? newTokens : req.inputTokens) * n.bytesPerToken;
-    return { connectSeconds, uploadSeconds: bytes / n.uplinkBytesPerSecond + rtt / 2, frontendSeconds: t.frontendSeconds };
+    return { rttSeconds: rtt, connectSeconds, uploadSeconds: bytes / n.uplinkBytesPerSecond + rtt / 2, frontendSeconds: t.frontendSeconds };
   }
 
   /** Send a request; `listener` hears of it as the client sees it (after the trip back). */

@@ -80,6 +80,8 @@ export interface StepRecord {
 
 /** Where a request's time went before it reached the server. */
 export interface NetworkLeg {
+  /** The round trip this request saw. */
+  rttSeconds: number;
   /** TCP/TLS/WebSocket handshakes paid by this request (0 on a kept connection). */
   connectSeconds: number;
   /** Request body upload and half a round trip. */

@@ -36,12 +36,13 @@ export function startOpenLoop(spec: OpenLoopSpec, ctx: WorkloadContext): void {
   let n = 0;
   const arrive = (): void => {
     const i = n++;
-    // Open-loop requests have no session: ids from the source's reserved owner, one per request.
-    const id = sessionIdOf(ctx.source, OWNERS - 1, 0) * 1000 + i;
+    // Open-loop requests have no session: they use the id block of the source's reserved owner
+    // (1000 sessions × 10^5 requests = 10^8 ids).
+    const first = requestId(sessionIdOf(ctx.source, OWNERS - 1, 0), 0);
     const r = stream(ctx.seed, 'workload', ctx.source, 'request', i);
     const reasoning = tokens(draw.reason(r), 0);
     const req: LlmRequest = {
-      id: requestId(id, 0),
+      id: first + i,
       sessionId: -1,
       cls: spec.cls,
       inputTokens: tokens(draw.input(r)),

@@ -1,0 +1,165 @@
+/**
+ * Trace files, streamed: Azure LLM inference CSV (2023 naive and 2024 UTC-offset timestamps),
+ * Mooncake JSONL, kv-cache-tester agentic CSV. A malformed row (missing column, non-numeric or
+ * negative value, time going backwards) is an InputError naming the file and line, or, with
+ * `skipBad`, is skipped and counted.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parse } from 'fast-csv';
+import { InputError, describe, type InputProblem } from '../domain/errors.js';
+import type { AgenticRow, ArrivalRow } from '../workload/replay.js';
+
+export interface TraceReadOptions {
+  skipBad: boolean;
+}
+
+export interface TraceStats {
+  rows: number;
+  skipped: number;
+  /** The first few skipped rows' problems, to show the user. */
+  examples: InputProblem[];
+}
+
+export const newTraceStats = (): TraceStats => ({ rows: 0, skipped: 0, examples: [] });
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Milliseconds since the epoch of an Azure timestamp; naive ones are read as UTC. */
+export function parseTimestamp(text: string): number | undefined {
+  const m = TIMESTAMP.exec(text.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) + (frac ? Number(`0.${frac}`) * 1000 : 0);
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return ms;
+}
+
+class RowError extends Error {
+  constructor(readonly problem: Omit<InputProblem, 'file' | 'where'> & { column?: string }) {
+    super(problem.expected);
+  }
+}
+
+function num(row: Record<string, string | undefined>, column: string, opts: { integer?: boolean; min?: number } = {}): number {
+  const raw = row[column];
+  if (raw === undefined || raw === '') throw new RowError({ column, expected: `a value in column ${column}`, found: 'nothing' });
+  const x = Number(raw);
+  if (!Number.isFinite(x) || (opts.integer && !Number.isInteger(x))) throw new RowError({ column, expected: `${opts.integer ? 'a whole number' : 'a number'} in column ${column}`, found: describe(raw) });
+  if (x < (opts.min ?? 0)) throw new RowError({ column, expected: `a number >= ${opts.min ?? 0} in column ${column}`, found: raw });
+  return x;
+}
+
+/** Run `convert` on each row; bad rows throw an InputError or are skipped and counted. */
+async function* checked<R, T>(file: string, rows: AsyncIterable<[number, R]>, convert: (row: R) => T, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<T> {
+  for await (const [line, row] of rows) {
+    let value: T;
+    try {
+      value = convert(row);
+    } catch (error) {
+      if (!(error instanceof RowError)) throw error;
+      const problem: InputProblem = { file, where: `line ${line}${error.problem.column ? `, column ${error.problem.column}` : ''}`, expected: error.problem.expected, found: error.problem.found };
+      if (!o.skipBad) throw new InputError([{ ...problem, expected: `${problem.expected} (or run with --skip-bad-rows)` }]);
+      stats.skipped++;
+      if (stats.examples.length < 5) stats.examples.push(problem);
+      continue;
+    }
+    stats.rows++;
+    yield value;
+  }
+}
+
+async function* csvRows(path: string, file: string, required: string[]): AsyncGenerator<[number, Record<string, string>]> {
+  const input = createReadStream(path);
+  const opened = new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', (e) => reject(new InputError([{ file, where: '(file)', expected: 'a readable file', found: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e) }])));
+  });
+  await opened;
+  const parser = input.pipe(parse({ headers: true, ignoreEmpty: true, trim: true }));
+  let line = 1;
+  let headerChecked = false;
+  try {
+    for await (const row of parser as AsyncIterable<Record<string, string>>) {
+      line++;
+      if (!headerChecked) {
+        const missing = required.filter((c) => !(c in row));
+        if (missing.length > 0) throw new InputError([{ file, where: 'line 1 (header)', expected: `columns ${required.join(', ')}`, found: `no column ${missing.join(', ')}` }]);
+        headerChecked = true;
+      }
+      yield [line, row];
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError([{ file, where: `line ${line + 1}`, expected: 'a CSV row with the header\'s columns', found: (error as Error).message }]);
+  }
+}
+
+async function* jsonLines(path: string, file: string): AsyncGenerator<[number, unknown]> {
+  const input = createReadStream(path);
+  await new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', (e) => reject(new InputError([{ file, where: '(file)', expected: 'a readable file', found: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e) }])));
+  });
+  let line = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = new RowError({ expected: 'a JSON object', found: describe(text.slice(0, 40)) });
+    }
+    yield [line, value];
+  }
+}
+
+export function readAzure(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<ArrivalRow> {
+  let first: number | undefined;
+  let last = -Infinity;
+  return checked(file, csvRows(path, file, ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens']), (row) => {
+    const ms = parseTimestamp(row.TIMESTAMP ?? '');
+    if (ms === undefined) throw new RowError({ column: 'TIMESTAMP', expected: 'a timestamp like 2023-11-16 18:17:03.9799600 or 2024-05-10 00:00:00.009930+00:00 in column TIMESTAMP', found: describe(row.TIMESTAMP ?? '') });
+    if (ms < last) throw new RowError({ column: 'TIMESTAMP', expected: `a time no earlier than the previous row's`, found: `${row.TIMESTAMP}, ${((last - ms) / 1000).toFixed(3)} s earlier` });
+    last = ms;
+    first ??= ms;
+    return { time: (ms - first) / 1000, input: num(row, 'ContextTokens', { integer: true }), output: Math.max(1, num(row, 'GeneratedTokens', { integer: true })) };
+  }, o, stats);
+}
+
+export function readMooncake(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<ArrivalRow> {
+  let last = -Infinity;
+  return checked(file, jsonLines(path, file), (value) => {
+    if (value instanceof RowError) throw value;
+    if (typeof value !== 'object' || value === null) throw new RowError({ expected: 'a JSON object', found: describe(value) });
+    const row = value as Record<string, unknown>;
+    const str = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? String(v) : typeof v === 'string' ? v : undefined]));
+    const time = num(str, 'timestamp') / 1000;
+    if (time < last) throw new RowError({ column: 'timestamp', expected: "a time no earlier than the previous row's", found: String(row.timestamp) });
+    last = time;
+    const hashIds = row.hash_ids;
+    if (hashIds !== undefined && !(Array.isArray(hashIds) && hashIds.every((h) => Number.isInteger(h)))) throw new RowError({ column: 'hash_ids', expected: 'a list of whole numbers in hash_ids', found: describe(hashIds) });
+    return { time, input: num(str, 'input_length', { integer: true, min: 1 }), output: Math.max(1, num(str, 'output_length', { integer: true })), hashIds: hashIds as number[] | undefined };
+  }, o, stats);
+}
+
+export function readAgentic(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<AgenticRow> {
+  return checked(file, csvRows(path, file, ['trace_id', 'agent_id', 'parent_offset_s', 'req_idx', 'input_tokens', 'output_tokens', 'think_time_s', 'lcp_prev_blocks']), (row) => {
+    if (!row.trace_id) throw new RowError({ column: 'trace_id', expected: 'a session id in column trace_id', found: 'nothing' });
+    return {
+      session: row.trace_id,
+      agent: row.agent_id || 'main',
+      reqIdx: num(row, 'req_idx', { integer: true }),
+      parentOffset: num(row, 'parent_offset_s'),
+      input: num(row, 'input_tokens', { integer: true, min: 1 }),
+      output: num(row, 'output_tokens', { integer: true }),
+      think: num(row, 'think_time_s'),
+      lcpBlocks: num(row, 'lcp_prev_blocks', { integer: true }),
+    };
+  }, o, stats);
+}

@@ -1,0 +1,75 @@
+/**
+ * One system, ready to run a workload: pools of replicas (perf models + engines) in a cluster,
+ * the client path in front of it, and the workload sources that drive it (DESIGN.md §1:
+ * workload → client/network → router → replicas → perf model).
+ */
+import { Simulation } from '../kernel/index.js';
+import type { SimObserver } from '../domain/request.js';
+import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
+import { Client, type NetworkSpec, type TransportSpec } from '../client/index.js';
+import { perfModel } from '../perf/index.js';
+import { Cluster, Replica, type Disaggregation, type EngineConfig, type RouterKind } from '../serving/index.js';
+import type { RequestClass } from '../domain/request.js';
+import { startAgents, startInteractive, startOpenLoop, type WorkloadContext, type WorkloadSpec } from '../workload/index.js';
+
+export interface PoolSpec {
+  name: string;
+  llm: LlmSpec;
+  hardware: HardwareSpec;
+  deployment: Deployment;
+  replicas: number;
+  router: RouterKind;
+  engine: EngineConfig;
+}
+
+export interface SystemSpec {
+  name: string;
+  pools: PoolSpec[];
+  classRoutes?: Partial<Record<RequestClass, string>>;
+  disaggregation?: Disaggregation;
+  transport: TransportSpec;
+  network: NetworkSpec;
+}
+
+/** A workload source the world starts; trace replays are driven from outside (study/run). */
+export type SourceSpec = WorkloadSpec;
+
+export interface World {
+  sim: Simulation;
+  cluster: Cluster;
+  client: Client;
+  context(source: number): WorkloadContext;
+}
+
+export function buildWorld(system: SystemSpec, seed: number, horizon: number, observer: SimObserver, sim = new Simulation()): World {
+  const pools = system.pools.map((p) => ({
+    name: p.name,
+    router: p.router,
+    replicas: Array.from({ length: p.replicas }, (_, i) =>
+      new Replica(`${system.name}/${p.name}/${i}`, sim, perfModel(p.llm, p.hardware, p.deployment), p.engine, p.llm.contextTokens, observer)),
+  }));
+  const cluster = new Cluster(sim, { pools, classRoutes: system.classRoutes, disaggregation: system.disaggregation });
+  const client = new Client(sim, system.network, system.transport, cluster, observer);
+  const contextLimit = Math.min(...system.pools.map((p) => p.llm.contextTokens));
+  return {
+    sim,
+    cluster,
+    client,
+    context: (source) => ({ sim, seed, transport: client, observer, contextLimit, horizon, source }),
+  };
+}
+
+/** Start the self-driving workload sources (interactive, agents, open loop). */
+export function startSources(world: World, sources: readonly SourceSpec[]): void {
+  sources.forEach((spec, i) => {
+    const ctx = world.context(i);
+    switch (spec.kind) {
+      case 'interactive':
+        return startInteractive(spec, ctx);
+      case 'agents':
+        return startAgents(spec, ctx);
+      case 'open-loop':
+        return startOpenLoop(spec, ctx);
+    }
+  });
+}

@@ -1,0 +1,223 @@
+/**
+ * Trace replay: rows in, requests out. Rows arrive as an async stream (the io layer reads files);
+ * the replay advances the simulation in slices, reading only what the next slice needs, so a
+ * trace of any length replays in bounded memory.
+ */
+import { Signal, spawn, type Process } from '../kernel/index.js';
+import type { LlmRequest, RequestClass, Segment, SessionChannel, SessionRecord } from '../domain/request.js';
+import { stream } from '../random/index.js';
+import type { WorkloadContext } from './context.js';
+import { OWNERS, sessionIdOf } from './context.js';
+import { requestId, segmentKey } from './ids.js';
+
+/** One request of an arrival trace (Azure, Mooncake). */
+export interface ArrivalRow {
+  /** Seconds from the trace's first request. */
+  time: number;
+  input: number;
+  output: number;
+  /** Mooncake: prefix blocks of `blockTokens`; equal ids in the same place mean the same prefix. */
+  hashIds?: readonly number[];
+}
+
+/** One request of an agentic session trace (kv-cache-tester). */
+export interface AgenticRow {
+  session: string;
+  agent: string;
+  /** The request's index within its agent. */
+  reqIdx: number;
+  /** Sub-agent spawn time in the session, seconds. */
+  parentOffset: number;
+  input: number;
+  output: number;
+  /** Client-side gap before the request (tool execution or a person thinking), seconds. */
+  think: number;
+  /** Leading 64-token blocks shared with this agent's previous request. */
+  lcpBlocks: number;
+}
+
+export interface ReplayOptions {
+  cls: RequestClass;
+  /** Multiply the trace's time axis (0.5 = twice as fast, same requests). */
+  timeScale: number;
+  /** Keep the time axis and scale the number of requests: 2 = each row twice, 0.5 = half the rows (seeded). */
+  rateScale: number;
+  /** Tokens per Mooncake hash block. */
+  blockTokens: number;
+}
+
+/** Advance the simulation in slices of this many simulated seconds between reads. */
+const SLICE = 60;
+
+/** How many requests a row becomes under rate scaling (seeded, so every system sees the same). */
+function copies(rate: number, u: number): number {
+  return Math.floor(rate) + (u < rate - Math.floor(rate) ? 1 : 0);
+}
+
+export async function replayArrivals(rows: AsyncIterable<ArrivalRow>, ctx: WorkloadContext, o: ReplayOptions): Promise<number> {
+  const { sim } = ctx;
+  const rng = stream(ctx.seed, 'workload', ctx.source, 'replay');
+  const firstId = requestId(sessionIdOf(ctx.source, OWNERS - 1, 0), 0);
+  let n = 0;
+  let sliceEnd = SLICE;
+  for await (const row of rows) {
+    const at = row.time * o.timeScale;
+    if (at >= ctx.horizon) break;
+    while (at > sliceEnd) {
+      sim.run({ until: sliceEnd });
+      sliceEnd += SLICE;
+    }
+    for (let c = copies(o.rateScale, rng.next()); c > 0; c--) {
+      const req: LlmRequest = { id: firstId + n++, sessionId: -1, cls: o.cls, inputTokens: row.input, outputTokens: row.output, reasoningTokens: 0, segments: segmentsOf(row, o.blockTokens) };
+      sim.at(Math.max(at, sim.now), () => ctx.transport.openSession(-1, rng, (ch) => ch.send(req, req.inputTokens, { onComplete: () => {} }), false));
+    }
+  }
+  return n;
+}
+
+function segmentsOf(row: ArrivalRow, blockTokens: number): Segment[] {
+  if (!row.hashIds || row.hashIds.length === 0) return [];
+  const segments: Segment[] = [];
+  let left = row.input;
+  for (const id of row.hashIds) {
+    if (left <= 0) break;
+    const tokens = Math.min(blockTokens, left);
+    // Offset keeps trace hashes apart from generated session keys (which are ≥ 0 and < 10^15).
+    segments.push({ key: 1e15 + id, tokens });
+    left -= tokens;
+  }
+  if (left > 0) segments[segments.length - 1] = { ...segments[segments.length - 1], tokens: segments[segments.length - 1].tokens + left };
+  return segments;
+}
+
+/** A session of an agentic trace: its agents' requests in order. */
+export interface AgenticSession {
+  name: string;
+  agents: Map<string, AgenticRow[]>;
+}
+
+/** Group consecutive rows of one session (the trace lists a session's rows together). */
+export async function* sessionsOf(rows: AsyncIterable<AgenticRow>): AsyncGenerator<AgenticSession> {
+  let current: AgenticSession | undefined;
+  for await (const row of rows) {
+    if (!current || current.name !== row.session) {
+      if (current) yield byIndex(current);
+      current = { name: row.session, agents: new Map() };
+    }
+    let list = current.agents.get(row.agent);
+    if (!list) current.agents.set(row.agent, (list = []));
+    list.push(row);
+  }
+  if (current) yield byIndex(current);
+}
+
+function byIndex(session: AgenticSession): AgenticSession {
+  for (const rows of session.agents.values()) rows.sort((a, b) => a.reqIdx - b.reqIdx);
+  return session;
+}
+
+/**
+ * Replay agentic sessions closed-loop: `concurrency` sessions at a time, each request sent its
+ * recorded think time after the previous one's answer arrived; sub-agents start at their recorded
+ * offset; prompts share the recorded prefix with the agent's previous request.
+ */
+export async function replaySessions(sessions: AsyncIterable<AgenticSession>, ctx: WorkloadContext, o: ReplayOptions & { concurrency: number }): Promise<number> {
+  const { sim } = ctx;
+  const iterator = sessions[Symbol.asyncIterator]();
+  const queue: AgenticSession[] = [];
+  let exhausted = false;
+  let started = 0;
+  let idle = 0; // slots waiting for a session
+  const wakeups: (() => void)[] = [];
+  const refill = async (): Promise<void> => {
+    while (!exhausted && queue.length < 2 * o.concurrency) {
+      const next = await iterator.next();
+      if (next.done) exhausted = true;
+      else queue.push(next.value);
+    }
+  };
+  const slot = (s: number): Process =>
+    (function* (): Process {
+      for (let k = 0; ; k++) {
+        while (queue.length === 0) {
+          if (exhausted || sim.now >= ctx.horizon) return;
+          idle++;
+          const more = new Signal<void>();
+          wakeups.push(() => more.fire(sim, undefined));
+          yield more;
+          idle--;
+        }
+        if (sim.now >= ctx.horizon) return;
+        const session = queue.shift()!;
+        started++;
+        yield replaySession(session, ctx, o, sessionIdOf(ctx.source, s, k));
+      }
+    })();
+  await refill();
+  for (let s = 0; s < o.concurrency; s++) spawn(sim, slot(s));
+  while (sim.now < ctx.horizon && (sim.pending > 0 || idle > 0)) {
+    sim.run({ until: Math.min(ctx.horizon, sim.now + SLICE) });
+    await refill();
+    for (const wake of wakeups.splice(0)) wake();
+    if (exhausted && queue.length === 0 && idle > 0 && sim.pending === 0) break;
+  }
+  return started;
+}
+
+function replaySession(session: AgenticSession, ctx: WorkloadContext, o: ReplayOptions, sessionId: number): Signal<void> {
+  const { sim } = ctx;
+  const done = new Signal<void>();
+  const start = sim.now;
+  const record: SessionRecord = { id: sessionId, kind: 'agent', cls: o.cls, start, end: start, requests: 0, inputTokens: 0, outputTokens: 0, startupSeconds: 0, gapSeconds: 0, subagents: session.agents.size - 1, compactions: 0 };
+  let turn = 0;
+  let agentsLeft = session.agents.size;
+  ctx.transport.openSession(sessionId, stream(ctx.seed, 'network', ctx.source, sessionId), (channel) => {
+    record.startupSeconds = channel.startupSeconds;
+    for (const rows of session.agents.values()) {
+      spawn(sim, (function* (): Process {
+        yield Math.max(0, rows[0].parentOffset * o.timeScale - (sim.now - start));
+        yield agent(rows, channel);
+        if (--agentsLeft === 0) {
+          record.end = sim.now;
+          ctx.observer.onSessionEnd?.(record);
+          done.fire(sim, undefined);
+        }
+      })());
+    }
+  });
+
+  function agent(rows: AgenticRow[], channel: SessionChannel): Signal<void> {
+    const finished = new Signal<void>();
+    spawn(sim, (function* (): Process {
+      let prev: Segment[] = [];
+      for (const row of rows) {
+        if (row.think > 0) {
+          record.gapSeconds += row.think * o.timeScale;
+          yield row.think * o.timeScale;
+        }
+        // The prompt: the prefix it shares with the previous request, then new tokens.
+        const shared = Math.min(row.lcpBlocks * 64, row.input);
+        const segments: Segment[] = [];
+        let covered = 0;
+        for (const s of prev) {
+          if (covered + s.tokens > shared) break;
+          segments.push(s);
+          covered += s.tokens;
+        }
+        const n = turn++;
+        if (row.input > covered) segments.push({ key: segmentKey(sessionId, n, 'in'), tokens: row.input - covered });
+        const req: LlmRequest = { id: requestId(sessionId, n), sessionId, cls: o.cls, inputTokens: row.input, outputTokens: Math.max(1, row.output), reasoningTokens: 0, segments, outputKey: segmentKey(sessionId, n, 'out') };
+        const answered = new Signal<void>();
+        channel.send(req, row.input - covered, { onComplete: () => answered.fire(sim, undefined), onReject: () => answered.fire(sim, undefined) });
+        yield answered;
+        record.requests++;
+        record.inputTokens += req.inputTokens;
+        record.outputTokens += req.outputTokens;
+        prev = [...segments, { key: req.outputKey!, tokens: req.outputTokens }];
+      }
+      finished.fire(sim, undefined);
+    })());
+    return finished;
+  }
+  return done;
+}
