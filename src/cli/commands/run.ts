@@ -1,0 +1,83 @@
+import type { CommandModule } from 'yargs';
+import { resolve, join } from 'node:path';
+import { inputError } from '../../domain/errors.js';
+import { OutputDir } from '../../io/output.js';
+import { packageVersion } from '../../io/package.js';
+import { readScenario, resolveScenario } from '../../io/scenario.js';
+import { newTraceStats } from '../../io/traces.js';
+import { consoleTable } from '../../report/console.js';
+import { REQUEST_HEADER, SESSION_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER, requestRow, sessionRow, summaryRow, timeseriesRow } from '../../report/csv.js';
+import { reportHtml } from '../../report/html.js';
+import { runScenario, type RecordsMode } from '../../study/run.js';
+import { progressBar } from '../progress.js';
+
+interface Args {
+  scenario: string;
+  out?: string;
+  records: string;
+  seed?: number;
+  json: boolean;
+  progress: boolean;
+}
+
+export const runCommand: CommandModule<object, Args> = {
+  command: 'run <scenario>',
+  describe: 'Run a scenario against every system it names',
+  builder: (y) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+      .option('out', { type: 'string', describe: 'output folder (default: output/<scenario name>)' })
+      .option('records', { type: 'string', choices: ['all', 'sample', 'none'], default: 'all', describe: 'which requests go to requests.csv (sample: 1 in 20; none: summaries from streaming histograms)' })
+      .option('seed', { type: 'number', describe: 'override the scenario seed' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+      .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr (only on a terminal)' })
+      .example('wafersim run scenarios/codex-spark.yaml', 'the default study')
+      .example('wafersim run scenarios/codex-spark.yaml --records none --json', ''),
+  handler: async (args) => {
+    if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0)) throw inputError('--seed', 'a whole number >= 0', args.seed);
+    const loaded = readScenario(resolve(args.scenario));
+    const traceStats = newTraceStats();
+    const raw = args.seed === undefined ? loaded.raw : { ...(loaded.raw as object), seed: args.seed };
+    const { resolved } = resolveScenario(loaded, raw, traceStats);
+    const records = args.records as RecordsMode;
+    const target = resolve(args.out ?? join('output', resolved.name));
+    const out = new OutputDir(target);
+    const bar = args.progress ? progressBar(`${resolved.name}`) : undefined;
+    try {
+      const requests = out.csv('requests.csv', REQUEST_HEADER);
+      const sessions = out.csv('sessions.csv', SESSION_HEADER);
+      const result = await runScenario(resolved, {
+        records,
+        onRecord: records === 'none' ? undefined : (r) => requests.write(requestRow(r)),
+        onSession: (s) => sessions.write(sessionRow(s)),
+        onProgress: bar?.update,
+        betweenSlices: async () => {
+          await requests.drain();
+          await sessions.drain();
+        },
+      });
+      bar?.stop();
+      await requests.close();
+      await sessions.close();
+      const summary = out.csv('summary.csv', SUMMARY_HEADER);
+      for (const row of result.rows) summary.write(summaryRow(row));
+      await summary.close();
+      const ts = out.csv('timeseries.csv', TIMESERIES_HEADER);
+      for (const row of result.timeseries) ts.write(timeseriesRow(row));
+      await ts.close();
+      const version = packageVersion();
+      out.write('run.json', `${JSON.stringify({ wafersim: version, scenario: loaded.file, seed: resolved.seed, records, resolved: loaded.raw, fingerprints: result.fingerprints }, null, 2)}\n`);
+      out.write('report.html', reportHtml({ title: resolved.name, description: resolved.description, summaries: result.summaries, rows: result.rows, cdfs: result.cdfs, timeseries: result.timeseries, exact: records === 'all', version, seed: resolved.seed }));
+      out.commit();
+      if (traceStats.skipped > 0) {
+        process.stderr.write(`skipped ${traceStats.skipped} bad trace rows, e.g. ${traceStats.examples.map((p) => `${p.where}: expected ${p.expected}, found ${p.found}`).join('; ')}\n`);
+      }
+      if (args.json) process.stdout.write(`${JSON.stringify({ output: target, summaries: result.summaries }, null, 2)}\n`);
+      else process.stdout.write(`${consoleTable(result.summaries)}\n\nWrote ${target}/ (report.html, summary.csv, requests.csv, sessions.csv, timeseries.csv, run.json)\n`);
+    } catch (error) {
+      bar?.stop();
+      out.discard();
+      throw error;
+    }
+  },
+};

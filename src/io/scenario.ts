@@ -1,0 +1,208 @@
+/**
+ * Scenario files: read (YAML or JSON, lines kept) → checked against the schema → normalised →
+ * model and hardware ids resolved and every deployment checked for fit. Every problem names the
+ * file, the field path and its line.
+ */
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { InputError, type InputProblem } from '../domain/errors.js';
+import type { PrecisionGroups } from '../domain/specs.js';
+import { GB, MS, US } from '../domain/units.js';
+import { DEFAULT_NETWORK, TRANSPORTS, type NetworkSpec, type TransportSpec } from '../client/index.js';
+import { perfModel } from '../perf/index.js';
+import { scenarioSchema, type ScenarioFile, type SystemFile } from '../scenario/schema.js';
+import { distributionOf, normalise, type NormalisedScenario } from '../scenario/normalise.js';
+import { zodProblems } from '../scenario/problems.js';
+import { DEFAULT_ENGINE, type EngineConfig } from '../serving/index.js';
+import { resolveDeployment } from '../study/explain.js';
+import type { ResolvedScenario } from '../study/run.js';
+import type { PoolSpec, SystemSpec } from '../study/world.js';
+import { AGENT_DEFAULTS, INTERACTIVE_DEFAULTS, OPEN_LOOP_DEFAULTS, sessionsOf, type WorkloadSpec } from '../workload/index.js';
+import { loadHardware, loadLlm } from './models.js';
+import { packageRoot } from './package.js';
+import { newTraceStats, readAgentic, readAzure, readMooncake, type TraceStats } from './traces.js';
+import { readYamlFile, withLines, type ParsedFile } from './yaml.js';
+
+export interface LoadedScenario {
+  file: string;
+  raw: unknown;
+  parsed: ParsedFile;
+}
+
+export function readScenario(path: string): LoadedScenario {
+  const file = relative(process.cwd(), path) || path;
+  const parsed = readYamlFile(path, file);
+  return { file, raw: parsed.value, parsed };
+}
+
+/** Check and resolve a scenario (possibly with sweep overrides applied to `raw`). */
+export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.raw, traceStats: TraceStats = newTraceStats()): { resolved: ResolvedScenario; normalised: NormalisedScenario; file: ScenarioFile } {
+  const { file, parsed } = loaded;
+  const fail = (problems: InputProblem[]): never => {
+    throw new InputError(withLines(problems.map((p) => ({ ...p, file })), parsed));
+  };
+  const checked = scenarioSchema.safeParse(raw);
+  if (!checked.success) fail(zodProblems(checked.error, raw, file));
+  const f = checked.data!;
+  const base = (file.split('/').pop() ?? 'scenario').replace(/\.(ya?ml|json)$/i, '');
+  const { scenario, problems } = normalise(f, base);
+  if (!scenario) fail(problems);
+  const s = scenario!;
+  const systemProblems: InputProblem[] = [];
+  const systems = s.systems.map((sys, i) => resolveSystem(sys, i, s, systemProblems));
+  if (systemProblems.length > 0) fail(systemProblems);
+
+  const w = f.workload;
+  const sources: WorkloadSpec[] = [];
+  const d = distributionOf;
+  if (w.interactive) {
+    const x = w.interactive;
+    const def = INTERACTIVE_DEFAULTS;
+    sources.push({
+      ...def,
+      developers: x.developers,
+      cls: x.class ?? def.cls,
+      sessionGap: x.sessionGapSeconds !== undefined ? d(x.sessionGapSeconds) : def.sessionGap,
+      dailyCycle: x.dailyCycle,
+      turns: x.turns !== undefined ? d(x.turns) : def.turns,
+      firstPrompt: x.firstPromptTokens !== undefined ? d(x.firstPromptTokens) : def.firstPrompt,
+      newTokens: x.newTokens !== undefined ? d(x.newTokens) : def.newTokens,
+      output: x.outputTokens !== undefined ? d(x.outputTokens) : def.output,
+      reasoning: x.reasoningTokens !== undefined ? d(x.reasoningTokens) : def.reasoning,
+      think: x.thinkSeconds !== undefined ? d(x.thinkSeconds) : def.think,
+      systemPromptTokens: x.systemPromptTokens ?? def.systemPromptTokens,
+    });
+  }
+  if (w.agents) {
+    const x = w.agents;
+    const def = AGENT_DEFAULTS;
+    sources.push({
+      ...def,
+      concurrency: x.concurrency,
+      cls: x.class ?? def.cls,
+      steps: x.steps !== undefined ? d(x.steps) : def.steps,
+      firstContext: x.firstContextTokens !== undefined ? d(x.firstContextTokens) : def.firstContext,
+      growth: x.growthTokens !== undefined ? d(x.growthTokens) : def.growth,
+      output: x.outputTokens !== undefined ? d(x.outputTokens) : def.output,
+      reasoning: x.reasoningTokens !== undefined ? d(x.reasoningTokens) : def.reasoning,
+      toolTime: x.toolSeconds !== undefined ? d(x.toolSeconds) : def.toolTime,
+      systemPromptTokens: x.systemPromptTokens ?? def.systemPromptTokens,
+      subagents: x.subagents
+        ? { probability: x.subagents.probability, count: x.subagents.count !== undefined ? d(x.subagents.count) : def.subagents.count, steps: x.subagents.steps !== undefined ? d(x.subagents.steps) : def.subagents.steps }
+        : def.subagents,
+      compaction: x.compaction ?? def.compaction,
+    });
+  }
+  if (w.openLoop) {
+    const x = w.openLoop;
+    const def = OPEN_LOOP_DEFAULTS;
+    const rate = x.ratePerSecond;
+    sources.push({
+      ...def,
+      rate: typeof rate === 'number' ? { kind: 'constant', perSecond: rate } : rate,
+      cls: x.class ?? def.cls,
+      cv: x.cv ?? def.cv,
+      input: x.inputTokens !== undefined ? d(x.inputTokens) : def.input,
+      output: x.outputTokens !== undefined ? d(x.outputTokens) : def.output,
+      reasoning: x.reasoningTokens !== undefined ? d(x.reasoningTokens) : def.reasoning,
+    });
+  }
+  let trace: ResolvedScenario['trace'];
+  if (s.trace) {
+    const t = s.trace;
+    // Trace paths are relative to the scenario file, or to the package (data/traces/…).
+    const candidates = isAbsolute(t.file) ? [t.file] : [resolve(dirname(loaded.file), t.file), resolve(packageRoot(), t.file)];
+    const path = candidates.find((c) => existsSync(c));
+    if (!path) fail([{ path: ['workload', 'trace', 'file'], where: 'workload.trace.file', expected: 'a trace file that exists (relative to the scenario or the wafersim folder)', found: JSON.stringify(t.file) }]);
+    const shown = relative(process.cwd(), path!) || path!;
+    const o = { skipBad: t.skipBadRows };
+    trace = {
+      kind: t.format === 'kv-cache-tester' ? 'sessions' : 'arrivals',
+      cls: t.cls,
+      timeScale: t.timeScale,
+      rateScale: t.rateScale,
+      concurrency: t.concurrency,
+      blockTokens: 512,
+      arrivals: t.format === 'azure' ? () => readAzure(path!, shown, o, traceStats) : t.format === 'mooncake' ? () => readMooncake(path!, shown, o, traceStats) : undefined,
+      sessions: t.format === 'kv-cache-tester' ? () => sessionsOf(readAgentic(path!, shown, o, traceStats)) : undefined,
+    };
+  }
+  const slo = Object.fromEntries(Object.entries(s.slo).filter(([, v]) => v !== undefined));
+  return {
+    normalised: s,
+    file: f,
+    resolved: { name: s.name, description: s.description, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, maxRequests: s.maxRequests, repeat: s.repeat, systems, sources, trace, slo },
+  };
+}
+
+function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, problems: InputProblem[]): SystemSpec {
+  const at = (...path: (string | number)[]) => ['systems', i, ...path];
+  const where = (...path: (string | number)[]) => `systems[${i}]${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
+  const pools: PoolSpec[] = [];
+  sys.pools.forEach((p, j) => {
+    try {
+      const llm = loadLlm(p.model, where('pools', j, 'model'));
+      const hardware = loadHardware(p.hardware, where('pools', j, 'hardware'));
+      const precision: Partial<PrecisionGroups> = {};
+      if (p.precision?.weights) Object.assign(precision, { attention: p.precision.weights, mlp: p.precision.weights, experts: p.precision.weights });
+      if (p.precision?.kvCache) precision.kvCache = p.precision.kvCache;
+      const deployment = resolveDeployment(llm, hardware, { count: p.count, tp: p.tp, pp: p.pp, precision: Object.keys(precision).length ? precision : undefined, batch: 1, context: 1, input: 1 });
+      const fit = perfModel(llm, hardware, deployment).fit;
+      if (!fit.fits) {
+        problems.push({ path: at('pools', j), where: where('pools', j), expected: `a deployment that holds ${llm.id} on ${hardware.id}`, found: `${fit.reason}; the fewest that fit: ${fit.minCount}` });
+        return;
+      }
+      const serving = p.serving ?? {};
+      const r = serving.retention;
+      const hostLink = hardware.kind === 'wafer' ? hardware.ioBytesPerSecond : 50 * GB;
+      const engine: EngineConfig = {
+        ...DEFAULT_ENGINE,
+        maxBatchTokens: serving.maxBatchTokens ?? DEFAULT_ENGINE.maxBatchTokens,
+        maxSeqs: serving.maxSeqs ?? DEFAULT_ENGINE.maxSeqs,
+        policy: serving.policy ?? DEFAULT_ENGINE.policy,
+        prefixCaching: serving.prefixCaching ?? DEFAULT_ENGINE.prefixCaching,
+        preemption: serving.preemption ?? DEFAULT_ENGINE.preemption,
+        preemptBackground: serving.preemptBackground ?? DEFAULT_ENGINE.preemptBackground,
+        retention: !r ? DEFAULT_ENGINE.retention : r.kind === 'offload' ? { kind: 'offload', hostBytes: r.hostGB * GB, bytesPerSecond: (r.reloadGBps ?? hostLink / GB) * GB } : r,
+        swapBytesPerSecond: hostLink,
+      };
+      pools.push({ name: p.name, llm, hardware, deployment, replicas: p.replicas, router: p.router, engine });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      for (const prob of error.problems) {
+        const field = prob.where.startsWith('systems[') ? prob.where : where('pools', j, prob.where.replace(/^--/, ''));
+        problems.push({ ...prob, where: field, path: prob.path ?? at('pools', j) });
+      }
+    }
+  });
+  const t: Exclude<SystemFile['transport'], string> = typeof sys.transport === 'string' ? { kind: sys.transport } : sys.transport;
+  const base = TRANSPORTS[t.kind];
+  const ms = (x: number | undefined, fallback: number) => (x !== undefined ? x * MS : fallback);
+  const transport: TransportSpec = {
+    kind: t.kind,
+    stateful: t.stateful ?? base.stateful,
+    handshakeRtts: t.handshakeRtts ?? base.handshakeRtts,
+    idleTimeoutSeconds: t.idleTimeoutSeconds ?? base.idleTimeoutSeconds,
+    frontendSeconds: ms(t.frontendMs, base.frontendSeconds),
+    perTokenSeconds: ms(t.perTokenMs, base.perTokenSeconds),
+    frameBytesPerToken: t.frameBytesPerToken ?? base.frameBytesPerToken,
+    sessionStartSeconds: ms(t.sessionStartMs, base.sessionStartSeconds),
+  };
+  const n = s.network;
+  const network: NetworkSpec = {
+    rtt: n.rtt ?? DEFAULT_NETWORK.rtt,
+    uplinkBytesPerSecond: n.uplinkBytesPerSecond ?? DEFAULT_NETWORK.uplinkBytesPerSecond,
+    downlinkBytesPerSecond: n.downlinkBytesPerSecond ?? DEFAULT_NETWORK.downlinkBytesPerSecond,
+    bytesPerToken: n.bytesPerToken ?? DEFAULT_NETWORK.bytesPerToken,
+  };
+  const dis = sys.disaggregation;
+  return {
+    name: sys.name,
+    pools,
+    classRoutes: sys.routes,
+    disaggregation: dis && { prefillPool: dis.prefillPool, decodePool: dis.decodePool, linkBytesPerSecond: dis.linkGBps * GB, linkLatencySeconds: dis.linkLatencyUs * US },
+    transport,
+    network,
+  };
+}
+

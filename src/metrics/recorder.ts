@@ -1,0 +1,254 @@
+/**
+ * The observer that records the life of each request and session (DESIGN.md §9). Each finished
+ * request becomes a RequestRecord, handed to `onRecord` (requests.csv streams them) and folded
+ * into per-class accumulators; nothing per request is kept after it finishes, so memory stays
+ * bounded whatever the run's length (with `exact: false` the accumulators are histograms too).
+ */
+import type { LlmRequest, NetworkLeg, RequestClass, SessionRecord, SimObserver, StepRecord } from '../domain/request.js';
+import { Exact, LogHistogram, type Quantiles } from './quantiles.js';
+
+export interface RequestRecord {
+  system: string;
+  id: number;
+  session: number;
+  cls: RequestClass;
+  replica: string;
+  send: number;
+  arrive: number;
+  admit: number;
+  serverFirst: number;
+  serverDone: number;
+  clientFirst: number;
+  clientFirstVisible: number;
+  clientDone: number;
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
+  preemptions: number;
+  connect: number;
+  upload: number;
+  frontend: number;
+  rtt: number;
+  reloadSeconds: number;
+  rejected: string;
+}
+
+/** Per-request thresholds a request must meet to count towards goodput. */
+export interface RequestSlo {
+  ttftSeconds?: number;
+  tpotSeconds?: number;
+  e2eSeconds?: number;
+}
+
+export const LATENCY_METRICS = ['ttft_ms', 'ttfvt_ms', 'server_ttft_ms', 'tpot_ms', 'e2el_ms', 'queue_ms'] as const;
+export type LatencyMetric = (typeof LATENCY_METRICS)[number];
+
+/** A request's latencies in milliseconds (vLLM benchmark names), NaN where undefined. */
+export function latencies(r: RequestRecord): Record<LatencyMetric, number> {
+  return {
+    ttft_ms: (r.clientFirst - r.send) * 1000,
+    ttfvt_ms: (r.clientFirstVisible - r.send) * 1000,
+    server_ttft_ms: (r.serverFirst - r.arrive) * 1000,
+    tpot_ms: r.output > 1 ? ((r.clientDone - r.clientFirst) / (r.output - 1)) * 1000 : NaN,
+    e2el_ms: (r.clientDone - r.send) * 1000,
+    queue_ms: (r.admit - r.arrive) * 1000,
+  };
+}
+
+export interface ClassStats {
+  metrics: Record<LatencyMetric, Quantiles>;
+  jobSeconds: Quantiles;
+  requests: number;
+  rejected: number;
+  preemptions: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  /** Seconds summed over requests, by stage. */
+  stages: { network: number; queue: number; prefill: number; decode: number };
+  sessions: number;
+  sessionStartup: number;
+  sessionGaps: number;
+  sessionRequests: number;
+  /** Requests meeting every per-request SLO threshold. */
+  good: number;
+}
+
+export interface TimePoint {
+  busy: number;
+  decodeSeqsTime: number;
+  waitingTime: number;
+  kvTime: number;
+  steps: number;
+}
+
+export class MetricsRecorder implements SimObserver {
+  readonly classes = new Map<RequestClass, ClassStats>();
+  /** Per replica, per time bucket. */
+  readonly timeseries = new Map<string, TimePoint[]>();
+  private open = new Map<number, RequestRecord>();
+  /** FNV-1a over every step and every finished request: a fingerprint of the run's event sequence. */
+  private hash = 0x811c9dc5;
+
+  constructor(
+    readonly system: string,
+    private readonly o: {
+      exact: boolean;
+      bucketSeconds: number;
+      slo: Partial<Record<RequestClass, RequestSlo>>;
+      onRecord?: (r: RequestRecord) => void;
+      onSession?: (s: SessionRecord & { system: string }) => void;
+      /** Called on every send, with the time (lets a run stop after a request budget). */
+      onSent?: (t: number) => void;
+    },
+  ) {}
+
+  stats(cls: RequestClass): ClassStats {
+    let s = this.classes.get(cls);
+    if (!s) {
+      const q = () => (this.o.exact ? new Exact() : new LogHistogram());
+      s = {
+        metrics: { ttft_ms: q(), ttfvt_ms: q(), server_ttft_ms: q(), tpot_ms: q(), e2el_ms: q(), queue_ms: q() },
+        jobSeconds: q(),
+        requests: 0, rejected: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0,
+        stages: { network: 0, queue: 0, prefill: 0, decode: 0 },
+        sessions: 0, sessionStartup: 0, sessionGaps: 0, sessionRequests: 0, good: 0,
+      };
+      this.classes.set(cls, s);
+    }
+    return s;
+  }
+
+  onSend(r: LlmRequest, t: number, leg: NetworkLeg): void {
+    this.o.onSent?.(t);
+    this.open.set(r.id, {
+      system: this.system, id: r.id, session: r.sessionId, cls: r.cls, replica: '', send: t, arrive: NaN, admit: NaN,
+      serverFirst: NaN, serverDone: NaN, clientFirst: NaN, clientFirstVisible: NaN, clientDone: NaN,
+      input: r.inputTokens, cached: 0, output: r.outputTokens, reasoning: r.reasoningTokens, preemptions: 0,
+      connect: leg.connectSeconds, upload: leg.uploadSeconds, frontend: leg.frontendSeconds, rtt: leg.rttSeconds, reloadSeconds: 0, rejected: '',
+    });
+  }
+  onArrive(r: LlmRequest, replica: string, t: number): void {
+    const rec = this.open.get(r.id);
+    if (rec) {
+      rec.arrive = t;
+      rec.replica = replica;
+    }
+  }
+  onAdmit(r: LlmRequest, _replica: string, t: number, cached: number, reload: number): void {
+    const rec = this.open.get(r.id);
+    if (rec && Number.isNaN(rec.admit)) {
+      rec.admit = t;
+      rec.cached = cached;
+      rec.reloadSeconds = reload;
+    }
+  }
+  onFirstToken(r: LlmRequest, t: number): void {
+    const rec = this.open.get(r.id);
+    if (rec) rec.serverFirst = t;
+  }
+  onComplete(r: LlmRequest, t: number): void {
+    const rec = this.open.get(r.id);
+    if (rec) rec.serverDone = t;
+  }
+  onPreempt(r: LlmRequest): void {
+    const rec = this.open.get(r.id);
+    if (rec) rec.preemptions++;
+  }
+  onClientFirstToken(r: LlmRequest, t: number): void {
+    const rec = this.open.get(r.id);
+    if (rec) rec.clientFirst = t;
+  }
+  onClientFirstVisibleToken(r: LlmRequest, t: number): void {
+    const rec = this.open.get(r.id);
+    if (rec) rec.clientFirstVisible = t;
+  }
+  onReject(r: LlmRequest, _t: number, reason: string): void {
+    const rec = this.open.get(r.id);
+    if (!rec) return;
+    rec.rejected = reason;
+    this.open.delete(r.id);
+    const s = this.stats(r.cls);
+    s.rejected++;
+    this.o.onRecord?.(rec);
+  }
+  onClientComplete(r: LlmRequest, t: number): void {
+    const rec = this.open.get(r.id);
+    if (!rec) return;
+    rec.clientDone = t;
+    this.open.delete(r.id);
+    this.finish(rec);
+  }
+
+  private finish(rec: RequestRecord): void {
+    this.fold(rec.id);
+    this.fold(rec.clientDone);
+    const s = this.stats(rec.cls);
+    const l = latencies(rec);
+    for (const m of Object.keys(l) as LatencyMetric[]) if (!Number.isNaN(l[m])) s.metrics[m].add(l[m]);
+    s.requests++;
+    s.preemptions += rec.preemptions;
+    s.inputTokens += rec.input;
+    s.cachedTokens += rec.cached;
+    s.outputTokens += rec.output;
+    s.stages.network += rec.arrive - rec.send + (rec.clientDone - rec.serverDone);
+    s.stages.queue += rec.admit - rec.arrive;
+    s.stages.prefill += rec.serverFirst - rec.admit;
+    s.stages.decode += rec.serverDone - rec.serverFirst;
+    const slo = this.o.slo[rec.cls];
+    if (
+      !slo ||
+      ((slo.ttftSeconds === undefined || l.ttft_ms <= slo.ttftSeconds * 1000) &&
+        (slo.tpotSeconds === undefined || Number.isNaN(l.tpot_ms) || l.tpot_ms <= slo.tpotSeconds * 1000) &&
+        (slo.e2eSeconds === undefined || l.e2el_ms <= slo.e2eSeconds * 1000))
+    ) {
+      s.good++;
+    }
+    this.o.onRecord?.(rec);
+  }
+
+  onSessionEnd(session: SessionRecord): void {
+    const s = this.stats(session.cls);
+    s.sessions++;
+    s.sessionStartup += session.startupSeconds;
+    s.sessionGaps += session.gapSeconds;
+    s.sessionRequests += session.requests;
+    if (session.kind === 'agent') s.jobSeconds.add(session.end - session.start);
+    this.o.onSession?.({ ...session, system: this.system });
+  }
+
+  get fingerprint(): string {
+    return (this.hash >>> 0).toString(16).padStart(8, '0');
+  }
+
+  private fold(x: number): void {
+    // Fold the number's decimal form: exact for the doubles the run produced.
+    const s = String(x);
+    let h = this.hash;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    this.hash = Math.imul(h ^ 44, 0x01000193);
+  }
+
+  onStep(step: StepRecord): void {
+    this.fold(step.start);
+    this.fold(step.seconds);
+    this.fold(step.decodeSeqs);
+    this.fold(step.prefillTokens);
+    let series = this.timeseries.get(step.replica);
+    if (!series) this.timeseries.set(step.replica, (series = []));
+    const b = Math.floor(step.start / this.o.bucketSeconds);
+    while (series.length <= b) series.push({ busy: 0, decodeSeqsTime: 0, waitingTime: 0, kvTime: 0, steps: 0 });
+    const p = series[b];
+    p.busy += step.seconds;
+    p.decodeSeqsTime += step.decodeSeqs * step.seconds;
+    p.waitingTime += step.waiting * step.seconds;
+    p.kvTime += step.kvUsed * step.seconds;
+    p.steps++;
+  }
+
+  /** Requests sent but not finished when the run ended. */
+  get inFlight(): number {
+    return this.open.size;
+  }
+}

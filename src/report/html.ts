@@ -1,0 +1,100 @@
+/** report.html: one self-contained page (inline SVG and CSS, no network fetches). */
+import type { Cdf, SummaryRow, SystemSummary, TimeseriesRow } from '../metrics/summary.js';
+import { RELATIVE_ERROR } from '../metrics/quantiles.js';
+import { barPanels, esc, lineChart, stackedBars, type Series } from './svg.js';
+import { int, sig } from './format.js';
+
+export interface ReportInput {
+  title: string;
+  description: string;
+  summaries: SystemSummary[];
+  rows: SummaryRow[];
+  cdfs: Cdf[];
+  timeseries: TimeseriesRow[];
+  exact: boolean;
+  version: string;
+  seed: number;
+  extraSections?: string[];
+}
+
+const cell = (x: number, d = 3) => (Number.isFinite(x) ? sig(x, d) : '–');
+
+function cdfChart(id: string, title: string, cdfs: Cdf[], metric: Cdf['metric'], unit: string, scale = 1): string {
+  const series: Series[] = cdfs.filter((c) => c.metric === metric).map((c) => ({ name: `${c.system} ${c.cls}`, points: c.values.map((v, i) => [v * scale, i / 100]) }));
+  return lineChart(id, title, series, { xLabel: unit, yLabel: 'fraction of requests', logX: true });
+}
+
+function overTime(id: string, title: string, rows: TimeseriesRow[], value: (r: TimeseriesRow) => number, yLabel: string): string {
+  const bySystem = new Map<string, Map<number, number[]>>();
+  for (const r of rows.filter((x) => x.repeat === 0)) {
+    const m = bySystem.get(r.system) ?? bySystem.set(r.system, new Map()).get(r.system)!;
+    (m.get(r.t) ?? m.set(r.t, []).get(r.t)!).push(value(r));
+  }
+  const series: Series[] = [...bySystem.entries()].map(([name, m]) => ({
+    name,
+    points: [...m.entries()].sort(([a], [b]) => a - b).map(([t, vs]) => [t / 60, vs.reduce((s, v) => s + v, 0) / vs.length] as [number, number]),
+  }));
+  return lineChart(id, title, series, { xLabel: 'minutes', yLabel });
+}
+
+export function reportHtml(r: ReportInput): string {
+  const stages = r.summaries.flatMap((s) => s.classes.map((c) => ({
+    group: `${s.system} ${c.cls}`,
+    parts: [
+      { name: 'network', value: c.stages.network * 1000 },
+      { name: 'start-up', value: c.stages.startup * 1000 },
+      { name: 'queue', value: c.stages.queue * 1000 },
+      { name: 'prefill', value: c.stages.prefill * 1000 },
+      { name: 'decode', value: c.stages.decode * 1000 },
+      { name: 'tool/think', value: c.stages.gap * 1000 },
+    ],
+  })));
+  const charts = [
+    cdfChart('ttft-cdf', 'Time to first token (client), CDF', r.cdfs, 'ttft_ms', 'TTFT, ms (log scale)'),
+    cdfChart('e2e-cdf', 'End-to-end latency (client), CDF', r.cdfs, 'e2el_ms', 'E2E, s (log scale)', 1 / 1000),
+    stackedBars('time-breakdown', 'Where a request\'s time goes (mean per request, ms; start-up and tool/think spread over a session\'s requests)', stages, { xLabel: 'ms per request' }),
+    overTime('kv-occupancy', 'KV cache occupancy over time (mean over replicas, while busy)', r.timeseries, (x) => x.kvOccupancy, 'fraction of KV blocks'),
+    overTime('queue-length', 'Waiting queue over time (mean over replicas, while busy)', r.timeseries, (x) => x.queue, 'requests waiting'),
+    overTime('utilisation', 'Utilisation over time (mean over replicas)', r.timeseries, (x) => x.utilisation, 'busy fraction'),
+    barPanels('cost-energy', 'Cost and energy', [
+      { name: '$ / M tokens', values: r.summaries.map((s) => ({ label: s.system, value: s.usdPerMillionTokens })) },
+      { name: 'J / token', values: r.summaries.map((s) => ({ label: s.system, value: s.joulesPerToken })) },
+      { name: '$ / hour', values: r.summaries.map((s) => ({ label: s.system, value: s.usdPerHour })) },
+      { name: 'kW', values: r.summaries.map((s) => ({ label: s.system, value: s.averagePowerKw })) },
+    ]),
+  ];
+  const classRows = r.summaries.flatMap((s) => s.classes.map((c) => `<tr><td>${esc(s.system)}</td><td>${c.cls}</td><td>${int(c.requests)}</td><td>${cell(c.ttftP50Ms)}</td><td>${cell(c.ttftP99Ms)}</td><td>${cell(c.tpotP50Ms)}</td><td>${cell(c.e2eP99Ms / 1000)}</td><td>${cell(c.tokensPerSecondPerUser, 4)}</td><td>${cell(c.jobP90Seconds / 60)}</td><td>${c.meetsSlo === undefined ? '–' : `${(100 * c.sloAttainment).toFixed(1)}%${c.meetsSlo ? '' : ' ✗'}`}</td><td>${(100 * c.cacheHitRate).toFixed(1)}%</td></tr>`)).join('\n');
+  const fleetRows = r.summaries.map((s) => `<tr><td>${esc(s.system)}</td><td>${int(s.throughputTokensPerSecond)}</td><td>${cell(s.usdPerHour, 4)}</td><td>${cell(s.usdPerMillionTokens)}</td><td>${cell(s.averagePowerKw)}</td><td>${cell(s.joulesPerToken)}</td><td>${s.overload.map((o) => esc(o.message)).join('<br>')}</td></tr>`).join('\n');
+  const summaryRows = r.rows.map((x) => `<tr><td>${esc(x.system)}</td><td>${x.cls}</td><td>${x.metric}</td><td>${x.unit}</td><td>${cell(x.count, 6)}</td><td>${cell(x.mean, 4)}</td><td>${cell(x.p50, 4)}</td><td>${cell(x.p90, 4)}</td><td>${cell(x.p99, 4)}</td><td>${cell(x.ci95, 3)}</td></tr>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)} — wafersim</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px}
+.charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
+svg text{font-size:11px;fill:#333}.axis-label{font-size:12px}
+table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
+th{background:#f4f4f4}.note{color:#555}
+</style></head><body>
+<h1>${esc(r.title)}</h1>
+<p>${esc(r.description)}</p>
+<p class="note">wafersim ${esc(r.version)}, seed ${r.seed}. Percentiles ${r.exact ? 'are exact (every request kept)' : `come from streaming histograms with ±${RELATIVE_ERROR * 100}% relative error`}.</p>
+<h2>Per system and class</h2>
+<table id="summary-table"><thead><tr><th>system</th><th>class</th><th>requests</th><th>TTFT p50 ms</th><th>TTFT p99 ms</th><th>TPOT p50 ms</th><th>E2E p99 s</th><th>tok/s per user</th><th>job p90 min</th><th>SLO</th><th>cache hits</th></tr></thead><tbody>
+${classRows}
+</tbody></table>
+<table id="fleet-table"><thead><tr><th>system</th><th>throughput tok/s</th><th>$/hour</th><th>$/M tokens</th><th>kW</th><th>J/token</th><th>load</th></tr></thead><tbody>
+${fleetRows}
+</tbody></table>
+<h2>Charts</h2>
+<div class="charts">
+${charts.join('\n')}
+</div>
+${(r.extraSections ?? []).join('\n')}
+<h2>All summary numbers</h2>
+<table id="all-rows"><thead><tr><th>system</th><th>class</th><th>metric</th><th>unit</th><th>count</th><th>mean</th><th>p50</th><th>p90</th><th>p99</th><th>±95%</th></tr></thead><tbody>
+${summaryRows}
+</tbody></table>
+</body></html>
+`;
+}

@@ -1,0 +1,149 @@
+/**
+ * `run`: the same workload against every system of a scenario, each in its own simulation,
+ * repeated with seeds seed, seed + 1, …; per-request records stream out through `onRecord`.
+ */
+import type { RequestClass, SessionRecord } from '../domain/request.js';
+import { MetricsRecorder, type RequestRecord, type RequestSlo } from '../metrics/recorder.js';
+import { cdfsOf, combineRepeats, summarise, type Cdf, type FleetUsage, type SloTargets, type SummaryRow, type SystemSummary, type TimeseriesRow } from '../metrics/summary.js';
+import type { WorkloadContext, WorkloadSpec, AgenticSession, ArrivalRow } from '../workload/index.js';
+import { replayArrivals, replaySessions } from '../workload/index.js';
+import { buildWorld, startSources, type SystemSpec } from './world.js';
+
+export interface TraceReplay {
+  kind: 'arrivals' | 'sessions';
+  cls: RequestClass;
+  timeScale: number;
+  rateScale: number;
+  concurrency: number;
+  blockTokens: number;
+  /** Opens the trace afresh (each system and repeat reads it again: bounded memory). */
+  arrivals?: () => AsyncIterable<ArrivalRow>;
+  sessions?: () => AsyncIterable<AgenticSession>;
+}
+
+export interface ResolvedScenario {
+  name: string;
+  description: string;
+  seed: number;
+  durationSeconds: number;
+  drainSeconds: number;
+  maxRequests?: number;
+  repeat: number;
+  systems: SystemSpec[];
+  sources: WorkloadSpec[];
+  trace?: TraceReplay;
+  slo: Partial<Record<RequestClass, SloTargets>>;
+}
+
+export type RecordsMode = 'all' | 'sample' | 'none';
+
+export interface RunOptions {
+  records: RecordsMode;
+  onRecord?: (r: RequestRecord & { repeat: number }) => void;
+  onSession?: (s: SessionRecord & { system: string; repeat: number }) => void;
+  /** Fraction of the whole run done (systems × repeats × simulated time). */
+  onProgress?: (fraction: number) => void;
+  /** Awaited between slices of simulated time: lets writers drain (bounded memory). */
+  betweenSlices?: () => Promise<void>;
+}
+
+export interface RunResult {
+  rows: SummaryRow[];
+  /** First repeat's summary of each system (the console and report show these with the CI rows). */
+  summaries: SystemSummary[];
+  timeseries: TimeseriesRow[];
+  /** First repeat's latency distributions, per system and class. */
+  cdfs: Cdf[];
+  fingerprints: string[];
+  bucketSeconds: number;
+}
+
+const SLICES = 100;
+
+/** Keep every 20th request (by a hash of its id): the same requests whatever the system. */
+export function sampled(id: number): boolean {
+  return Math.imul(id | 0, 0x9e3779b1) >>> 0 < 0x0ccccccd; // ≈ 1/20 of ids
+}
+
+function requestSlo(t?: SloTargets): RequestSlo | undefined {
+  return t && { ttftSeconds: t.ttftP99Seconds ?? t.ttftP50Seconds, tpotSeconds: t.tpotP99Seconds ?? t.tpotP50Seconds, e2eSeconds: t.e2eP99Seconds };
+}
+
+export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<RunResult> {
+  const horizon = s.durationSeconds;
+  const end = horizon + s.drainSeconds;
+  const bucketSeconds = Math.max(1, end / 120);
+  const perSystem: SummaryRow[][][] = s.systems.map(() => []);
+  const summaries: SystemSummary[] = [];
+  const timeseries: TimeseriesRow[] = [];
+  const fingerprints: string[] = [];
+  const cdfs: Cdf[] = [];
+  const total = s.systems.length * s.repeat;
+  let done = 0;
+  for (let r = 0; r < s.repeat; r++) {
+    for (const [i, system] of s.systems.entries()) {
+      const seed = s.seed + r;
+      const rec = new MetricsRecorder(system.name, {
+        exact: o.records === 'all',
+        bucketSeconds,
+        slo: { interactive: requestSlo(s.slo.interactive), background: requestSlo(s.slo.background) },
+        onRecord: o.onRecord && ((x) => (o.records === 'all' || (o.records === 'sample' && sampled(x.id))) && o.onRecord!({ ...x, repeat: r })),
+        onSession: o.onSession && ((x) => o.onSession!({ ...x, repeat: r })),
+        // Stop starting new work once the request budget is spent.
+        onSent: s.maxRequests === undefined ? undefined : (t) => {
+          if (++sent >= s.maxRequests!) for (const c of contexts) c.horizon = Math.min(c.horizon, t);
+        },
+      });
+      const contexts: WorkloadContext[] = [];
+      let sent = 0;
+      const world = buildWorld(system, seed, horizon, rec);
+      const wrap = world.context;
+      world.context = (source) => {
+        const c = wrap(source);
+        contexts.push(c);
+        return c;
+      };
+      for (const [name, monitor] of world.cluster.monitors) {
+        void name;
+        monitor.start(world.sim, horizon / 100, horizon);
+      }
+      startSources(world, s.sources);
+      const progress = (t: number) => o.onProgress?.((done + Math.min(1, t / end)) / total);
+      if (s.trace) {
+        const ctx = world.context(s.sources.length);
+        const options = { cls: s.trace.cls, timeScale: s.trace.timeScale, rateScale: s.trace.rateScale, blockTokens: s.trace.blockTokens };
+        if (s.trace.kind === 'arrivals') await replayArrivals(s.trace.arrivals!(), ctx, options);
+        else await replaySessions(s.trace.sessions!(), ctx, { ...options, concurrency: s.trace.concurrency });
+      }
+      for (let k = 1; k <= SLICES; k++) {
+        const until = (end * k) / SLICES;
+        if (until > world.sim.now) world.sim.run({ until });
+        progress(world.sim.now);
+        await o.betweenSlices?.();
+      }
+      const fleet: FleetUsage[] = system.pools.map((p, j) => ({
+        hardware: p.hardware,
+        devices: p.deployment.count,
+        busySeconds: world.cluster.spec.pools[j].replicas.map((rep) => rep.stats.busySeconds),
+      }));
+      const overload = [...world.cluster.monitors.values()].map((m) => m.report(horizon));
+      const { rows, summary } = summarise(rec, horizon, fleet, s.slo, overload);
+      perSystem[i].push(rows);
+      if (r === 0) {
+        summaries.push(summary);
+        cdfs.push(...cdfsOf(rec));
+      }
+      fingerprints.push(rec.fingerprint);
+      for (const [replica, series] of [...rec.timeseries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        series.forEach((p, b) => {
+          const busy = Math.max(p.busy, 1e-12);
+          timeseries.push({ system: system.name, repeat: r, replica, t: b * bucketSeconds, utilisation: Math.min(1, p.busy / bucketSeconds), batch: p.decodeSeqsTime / busy, queue: p.waitingTime / busy, kvOccupancy: p.kvTime / busy });
+        });
+      }
+      done++;
+    }
+  }
+  return { rows: perSystem.flatMap((runs) => combineRepeats(runs)), summaries, timeseries, cdfs, fingerprints, bucketSeconds };
+}
+
+export type { TimeseriesRow };
