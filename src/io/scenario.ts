@@ -146,7 +146,7 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
       const precision: Partial<PrecisionGroups> = {};
       if (p.precision?.weights) Object.assign(precision, { attention: p.precision.weights, mlp: p.precision.weights, experts: p.precision.weights });
       if (p.precision?.kvCache) precision.kvCache = p.precision.kvCache;
-      const deployment = resolveDeployment(llm, hardware, { count: p.count, tp: p.tp, pp: p.pp, precision: Object.keys(precision).length ? precision : undefined, batch: 1, context: 1, input: 1 });
+      const deployment = resolveDeployment(llm, hardware, { count: p.count, tp: p.tp, pp: p.pp, precision: Object.keys(precision).length ? precision : undefined, batch: 1, context: 1, input: 1 }, { count: 'count', tp: 'tp', pp: 'pp' });
       const fit = perfModel(llm, hardware, deployment).fit;
       if (!fit.fits) {
         problems.push({ path: at('pools', j), where: where('pools', j), expected: `a deployment that holds ${llm.id} on ${hardware.id}`, found: `${fit.reason}; the fewest that fit: ${fit.minCount}` });
@@ -170,8 +170,9 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       for (const prob of error.problems) {
-        const field = prob.where.startsWith('systems[') ? prob.where : where('pools', j, prob.where.replace(/^--/, ''));
-        problems.push({ ...prob, where: field, path: prob.path ?? at('pools', j) });
+        const inPool = !prob.where.startsWith('systems[');
+        const field = inPool ? where('pools', j, prob.where) : prob.where;
+        problems.push({ ...prob, where: field, path: prob.path ?? (inPool && ['count', 'tp', 'pp'].includes(prob.where) ? at('pools', j, prob.where) : at('pools', j)) });
       }
     }
   });

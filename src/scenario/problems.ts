@@ -31,7 +31,7 @@ export function zodProblems(error: z.ZodError, input: unknown, file?: string): I
         }
         break;
       case 'invalid_type':
-        problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: found === undefined ? `a value (${issue.expected}); it is required` : `a ${issue.expected}`, found: describe(found) });
+        problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: found === undefined ? `a value (${issue.expected}); it is required` : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`, found: describe(found) });
         break;
       case 'too_small':
         problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: `${issue.origin === 'array' ? 'a list of length ' : 'a number '}${issue.inclusive ? '>=' : '>'} ${issue.minimum}`, found: describe(found) });
@@ -48,7 +48,13 @@ export function zodProblems(error: z.ZodError, input: unknown, file?: string): I
         if (discriminator && options) {
           problems.push({ file, path: [...issue.path, discriminator], where: formatPath([...issue.path, discriminator]), expected: `one of ${options.map((v) => JSON.stringify(v)).join(', ')}`, found: describe(valueAt(found, [discriminator])) });
         } else {
-          problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: issue.message.replace(/^Invalid input:?\s*/i, '') || 'one of the allowed forms', found: describe(found) });
+          // Name the choices the alternatives offer (enum values, distribution kinds).
+          const choices = new Set<string>();
+          for (const branch of 'errors' in issue ? issue.errors : []) {
+            for (const e of branch) if (e.code === 'invalid_value' && e.path.length <= 1) e.values.forEach((v) => choices.add(JSON.stringify(v)));
+          }
+          const kind = found && typeof found === 'object' && 'kind' in found ? ` (its kind ${JSON.stringify((found as { kind: unknown }).kind)})` : '';
+          problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: choices.size > 0 ? `one of ${[...choices].join(', ')}${kind ? ' as its kind' : ''}` : 'one of the allowed forms', found: kind ? `an object${kind}` : describe(found) });
         }
         break;
       }

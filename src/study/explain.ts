@@ -19,11 +19,15 @@ export interface ExplainOptions {
   speculative?: SpeculativeConfig & { draft: LlmSpec };
 }
 
+/** How the fields are named where the user wrote them (flags, or scenario keys). */
+const FLAGS = { count: '--count', tp: '--tp', pp: '--pp' };
+
 /** The deployment asked for, with defaults: the fewest devices that hold the model at `context`. */
-export function resolveDeployment(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Deployment {
+export function resolveDeployment(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions, names: typeof FLAGS = FLAGS): Deployment {
   const precision = o.precision;
   if (hw.kind === 'wafer') {
-    if (o.tp !== undefined || o.pp !== undefined) throw inputError('--tp/--pp', 'no tensor or pipeline parallelism on a wafer (layers are split over wafers by --count)', `--tp ${o.tp ?? ''} --pp ${o.pp ?? ''}`.trim());
+    const given = o.tp !== undefined ? 'tp' : o.pp !== undefined ? 'pp' : undefined;
+    if (given) throw inputError(names[given], `no ${given} on a wafer (layers are split over wafers by ${names.count})`, o[given]);
     const count = o.count ?? Math.max(1, perfModel(llm, hw, { count: 1, tp: 1, pp: 1, precision, contextTokens: o.context }).fit.minCount);
     return { count, tp: 1, pp: 1, precision, contextTokens: o.context };
   }
@@ -35,10 +39,10 @@ export function resolveDeployment(llm: LlmSpec, hw: HardwareSpec, o: ExplainOpti
   const tp = o.tp ?? Math.min(count, hw.gpusPerNode);
   const pp = o.pp ?? Math.max(1, Math.floor(count / tp));
   const problems = [];
-  if (tp * pp !== count) problems.push({ where: '--count', expected: `TP × PP GPUs (${tp} × ${pp} = ${tp * pp})`, found: String(count) });
-  if (llm.heads % tp !== 0) problems.push({ where: '--tp', expected: `a divisor of the ${llm.heads} attention heads of ${llm.id}`, found: String(tp) });
-  if (tp > llm.kvHeads && tp % llm.kvHeads !== 0) problems.push({ where: '--tp', expected: `a multiple of the ${llm.kvHeads} KV heads when larger than them`, found: String(tp) });
-  if (pp > llm.layers) problems.push({ where: '--pp', expected: `at most the ${llm.layers} layers of ${llm.id}`, found: String(pp) });
+  if (tp * pp !== count) problems.push({ where: names.count, expected: `TP × PP GPUs (${tp} × ${pp} = ${tp * pp})`, found: String(count) });
+  if (llm.heads % tp !== 0) problems.push({ where: names.tp, expected: `a divisor of the ${llm.heads} attention heads of ${llm.id}`, found: String(tp) });
+  if (tp > llm.kvHeads && tp % llm.kvHeads !== 0) problems.push({ where: names.tp, expected: `a multiple of the ${llm.kvHeads} KV heads when larger than them`, found: String(tp) });
+  if (pp > llm.layers) problems.push({ where: names.pp, expected: `at most the ${llm.layers} layers of ${llm.id}`, found: String(pp) });
   if (problems.length > 0) throw new InputError(problems);
   return { count, tp, pp, precision, contextTokens: o.context };
 }

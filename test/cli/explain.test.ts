@@ -42,7 +42,7 @@ describe('wafersim explain', () => {
     [['--model', 'llama-3.1-8b', '--hardware', 'tpu'], /--hardware: expected a hardware id, one of: .*cs-3/],
     [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--tp', '3'], /--tp: expected a divisor of the 32 attention heads/],
     [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--count', '2', '--tp', '4'], /--count: expected TP × PP GPUs \(4 × 1 = 4\), found 2/],
-    [['--model', 'llama-3.1-8b', '--hardware', 'cs-3', '--tp', '2'], /no tensor or pipeline parallelism on a wafer/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'cs-3', '--tp', '2'], /--tp: expected no tp on a wafer \(layers are split over wafers by --count\), found 2/],
     [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--batch', '0'], /--batch: expected a whole number >= 1, found 0/],
     [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--speculative', 'k=4'], /--speculative: expected draft=<id>,k=<n>,accept=<a>/],
     [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--precision', 'int3'], /Invalid values/],

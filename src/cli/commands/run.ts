@@ -10,9 +10,11 @@ import { REQUEST_HEADER, SESSION_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER, requ
 import { reportHtml } from '../../report/html.js';
 import { runScenario, type RecordsMode } from '../../study/run.js';
 import { progressBar } from '../progress.js';
+import { applySets } from '../sets.js';
 
 interface Args {
   scenario: string;
+  set?: string[];
   out?: string;
   records: string;
   seed?: number;
@@ -29,6 +31,7 @@ export const runCommand: CommandModule<object, Args> = {
       .option('out', { type: 'string', describe: 'output folder (default: output/<scenario name>)' })
       .option('records', { type: 'string', choices: ['all', 'sample', 'none'], default: 'all', describe: 'which requests go to requests.csv (sample: 1 in 20; none: summaries from streaming histograms)' })
       .option('seed', { type: 'number', describe: 'override the scenario seed' })
+      .option('set', { type: 'string', array: true, describe: 'override a field: path=value (YAML value), e.g. durationMinutes=5' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr (only on a terminal)' })
       .example('wafersim run scenarios/codex-spark.yaml', 'the default study')
@@ -37,7 +40,8 @@ export const runCommand: CommandModule<object, Args> = {
     if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0)) throw inputError('--seed', 'a whole number >= 0', args.seed);
     const loaded = readScenario(resolve(args.scenario));
     const traceStats = newTraceStats();
-    const raw = args.seed === undefined ? loaded.raw : { ...(loaded.raw as object), seed: args.seed };
+    let raw = applySets(loaded.raw, args.set ?? []);
+    if (args.seed !== undefined) raw = { ...(raw as object), seed: args.seed };
     const { resolved } = resolveScenario(loaded, raw, traceStats);
     const records = args.records as RecordsMode;
     const target = resolve(args.out ?? join('output', resolved.name));
@@ -66,7 +70,7 @@ export const runCommand: CommandModule<object, Args> = {
       for (const row of result.timeseries) ts.write(timeseriesRow(row));
       await ts.close();
       const version = packageVersion();
-      out.write('run.json', `${JSON.stringify({ wafersim: version, scenario: loaded.file, seed: resolved.seed, records, resolved: loaded.raw, fingerprints: result.fingerprints }, null, 2)}\n`);
+      out.write('run.json', `${JSON.stringify({ wafersim: version, scenario: loaded.file, seed: resolved.seed, records, set: args.set ?? [], scenarioAsRun: raw, fingerprints: result.fingerprints }, null, 2)}\n`);
       out.write('report.html', reportHtml({ title: resolved.name, description: resolved.description, summaries: result.summaries, rows: result.rows, cdfs: result.cdfs, timeseries: result.timeseries, exact: records === 'all', version, seed: resolved.seed }));
       out.commit();
       if (traceStats.skipped > 0) {

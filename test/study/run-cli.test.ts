@@ -1,0 +1,117 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT, wafersim } from '../support/cli.js';
+import { quantileOfSorted } from '../../src/metrics/quantiles.js';
+import { RELATIVE_ERROR } from '../../src/metrics/quantiles.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'wafersim-run-'));
+const SMALL = ['--set', 'durationMinutes=4', '--set', 'drainMinutes=2', '--set', 'workload.interactive.developers=25', '--set', 'workload.agents.concurrency=3', '--progress=false'];
+
+function readCsv(path: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const cols = header.split(',');
+  return lines.map((l) => {
+    // No field the project writes contains a comma except `rejected` reasons, which come last.
+    const cells = l.split(',');
+    return Object.fromEntries(cols.map((c, i) => [c, i === cols.length - 1 ? cells.slice(i).join(',') : cells[i]]));
+  });
+}
+
+describe('wafersim run', () => {
+  const outA = join(tmp, 'a');
+  const outB = join(tmp, 'b');
+  it('writes every output file and prints the table', () => {
+    const r = wafersim(['run', 'scenarios/codex-spark.yaml', '--out', outA, ...SMALL]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/TTFT p50 ms/);
+    expect(r.stdout).toMatch(/\$\/M tokens/);
+    expect(readdirSync(outA).sort()).toEqual(['report.html', 'requests.csv', 'run.json', 'sessions.csv', 'summary.csv', 'timeseries.csv']);
+  });
+
+  it('gives byte-identical outputs for the same scenario and seed', () => {
+    expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', outB, ...SMALL]).code).toBe(0);
+    for (const f of readdirSync(outA)) expect(readFileSync(join(outB, f), 'utf8'), f).toBe(readFileSync(join(outA, f), 'utf8'));
+  });
+
+  it('summary.csv equals the summaries recomputed from requests.csv (all records kept: exactly)', () => {
+    const requests = readCsv(join(outA, 'requests.csv')).filter((r) => r.rejected === '');
+    const summary = readCsv(join(outA, 'summary.csv'));
+    let checked = 0;
+    for (const row of summary.filter((s) => s.metric.endsWith('_ms'))) {
+      const values = Float64Array.from(requests.filter((r) => r.system === row.system && r.class === row.class && r[row.metric] !== '').map((r) => Number(r[row.metric]))).sort();
+      expect(values.length, `${row.system} ${row.class} ${row.metric}`).toBe(Number(row.count));
+      const mean = values.reduce((s, x) => s + x, 0) / values.length;
+      expect(Number(row.mean)).toBeCloseTo(mean, 9);
+      for (const [q, col] of [[0.5, 'p50'], [0.9, 'p90'], [0.99, 'p99']] as const) expect(Number(row[col])).toBe(quantileOfSorted(values, q));
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(12);
+  });
+
+  it('with --records none, streamed percentiles are within the stated relative error of the order statistics at their rank', () => {
+    const outC = join(tmp, 'c');
+    expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', outC, '--records', 'none', ...SMALL]).code).toBe(0);
+    expect(readFileSync(join(outC, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
+    const requests = readCsv(join(outA, 'requests.csv')).filter((r) => r.rejected === '');
+    const exact = readCsv(join(outA, 'summary.csv'));
+    const streamed = readCsv(join(outC, 'summary.csv'));
+    expect(streamed.map((r) => r.metric)).toEqual(exact.map((r) => r.metric));
+    let checked = 0;
+    for (const [i, e] of exact.entries()) {
+      if (!e.metric.endsWith('_ms') || Number(e.count) === 0) continue;
+      const values = Float64Array.from(requests.filter((r) => r.system === e.system && r.class === e.class && r[e.metric] !== '').map((r) => Number(r[e.metric]))).sort();
+      for (const [q, col] of [[0.5, 'p50'], [0.9, 'p90'], [0.99, 'p99']] as const) {
+        // Within ±α of a sample between the two order statistics around rank q(n − 1).
+        const rank = q * (values.length - 1);
+        const lo = values[Math.floor(rank)] * (1 - RELATIVE_ERROR);
+        const hi = values[Math.ceil(rank)] * (1 + RELATIVE_ERROR);
+        const v = Number(streamed[i][col]);
+        expect(v >= lo - 1e-9 && v <= hi + 1e-9, `${e.system} ${e.class} ${e.metric} ${col}: ${v} not in [${lo}, ${hi}]`).toBe(true);
+        checked++;
+      }
+      expect(Number(streamed[i].mean)).toBeCloseTo(Number(e.mean), 6);
+    }
+    expect(checked).toBeGreaterThanOrEqual(36);
+  });
+
+  it('records the resolved scenario, seed and version in run.json', () => {
+    const run = JSON.parse(readFileSync(join(outA, 'run.json'), 'utf8'));
+    expect(run).toMatchObject({ seed: 2026, records: 'all' });
+    expect(run.scenarioAsRun.durationMinutes).toBe(4);
+    expect(run.fingerprints).toHaveLength(2);
+  });
+});
+
+describe('bad scenario files', () => {
+  const dir = join(ROOT, 'test/fixtures/bad-scenarios');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  it('has at least 20 kinds of mistakes', () => expect(files.length).toBeGreaterThanOrEqual(20));
+  it.each(files)('%s: exit 2, names the file and the field, no stack trace, no partial output', (f) => {
+    const out = join(tmp, `bad-${f}`);
+    const r = wafersim(['run', join(dir, f), '--out', out, '--progress=false']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f}:`);
+    expect(r.stderr).toMatch(/expected .*, found /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((x) => x.startsWith(`.bad-${f}`))).toEqual([]);
+  });
+  it('leaves an earlier output folder as it was', () => {
+    const out = join(tmp, 'keep');
+    mkdirSync(out);
+    writeFileSync(join(out, 'summary.csv'), 'old');
+    expect(wafersim(['run', join(dir, files[0]), '--out', out]).code).toBe(2);
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8')).toBe('old');
+  });
+  it('rejects a bad --set with exit 2', () => {
+    const r = wafersim(['run', 'scenarios/codex-spark.yaml', '--set', 'durationMinutes', '--out', join(tmp, 'x')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--set: expected path=value/);
+  });
+});
+
+void parse;
