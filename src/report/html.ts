@@ -38,21 +38,21 @@ function overTime(id: string, title: string, rows: TimeseriesRow[], value: (r: T
 }
 
 export function reportHtml(r: ReportInput): string {
+  // Tool and think time dwarf the service's part (a person thinks for minutes): it goes in the label.
   const stages = r.summaries.flatMap((s) => s.classes.map((c) => ({
-    group: `${s.system} ${c.cls}`,
+    group: `${s.system} ${c.cls} (+${sig(c.stages.gap, 3)} s ${c.cls === 'interactive' ? 'think' : 'tool'})`,
     parts: [
       { name: 'network', value: c.stages.network * 1000 },
       { name: 'start-up', value: c.stages.startup * 1000 },
       { name: 'queue', value: c.stages.queue * 1000 },
       { name: 'prefill', value: c.stages.prefill * 1000 },
       { name: 'decode', value: c.stages.decode * 1000 },
-      { name: 'tool/think', value: c.stages.gap * 1000 },
     ],
   })));
   const charts = [
     cdfChart('ttft-cdf', 'Time to first token (client), CDF', r.cdfs, 'ttft_ms', 'TTFT, ms (log scale)'),
     cdfChart('e2e-cdf', 'End-to-end latency (client), CDF', r.cdfs, 'e2el_ms', 'E2E, s (log scale)', 1 / 1000),
-    stackedBars('time-breakdown', 'Where a request\'s time goes (mean per request, ms; start-up and tool/think spread over a session\'s requests)', stages, { xLabel: 'ms per request' }),
+    stackedBars('time-breakdown', 'Where a request\'s time goes (mean per request, ms; session start-up spread over its requests; tool/think time between requests in the label)', stages, { xLabel: 'ms per request' }),
     overTime('kv-occupancy', 'KV cache occupancy over time (mean over replicas, while busy)', r.timeseries, (x) => x.kvOccupancy, 'fraction of KV blocks'),
     overTime('queue-length', 'Waiting queue over time (mean over replicas, while busy)', r.timeseries, (x) => x.queue, 'requests waiting'),
     overTime('utilisation', 'Utilisation over time (mean over replicas)', r.timeseries, (x) => x.utilisation, 'busy fraction'),

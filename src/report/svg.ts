@@ -21,8 +21,10 @@ function frame(id: string, title: string, body: string, xLabel: string, yLabel: 
 <text transform="translate(14 ${M.top + (H - M.top - M.bottom) / 2}) rotate(-90)" text-anchor="middle" class="axis-label">${esc(yLabel)}</text></svg></figure>`;
 }
 
-function axes(x: { ticks(n: number): number[]; (v: number): number }, y: { ticks(n: number): number[]; (v: number): number }): string {
-  const xt = x.ticks(6).map((t) => `<g transform="translate(${x(t)} ${H - M.bottom})"><line y2="5" stroke="#555"/><text y="18" text-anchor="middle">${fmt(t)}</text></g>`).join('');
+function axes(x: { ticks(n: number): number[]; (v: number): number }, y: { ticks(n: number): number[]; (v: number): number }, logX = false): string {
+  // A log axis gets 1–2–5 ticks only, so labels do not run into each other.
+  const xTicks = logX ? x.ticks(6).filter((t) => /^[125]$/.test(t.toExponential(0)[0]) && Number(t.toExponential(0).split('e')[0]) < 6 && [1, 2, 5].includes(Number(t.toExponential(0)[0]))) : x.ticks(6);
+  const xt = xTicks.map((t) => `<g transform="translate(${x(t)} ${H - M.bottom})"><line y2="5" stroke="#555"/><text y="18" text-anchor="middle">${fmt(t)}</text></g>`).join('');
   const yt = y.ticks(5).map((t) => `<g transform="translate(${M.left} ${y(t)})"><line x2="-5" stroke="#555"/><line x2="${W - M.left - M.right}" stroke="#eee"/><text x="-8" dy="4" text-anchor="end">${fmt(t)}</text></g>`).join('');
   return `<g class="axis">${xt}${yt}<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#555"/><line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#555"/></g>`;
 }
@@ -45,7 +47,7 @@ export function lineChart(id: string, title: string, series: Series[], o: { xLab
     const d = pts.map((p, i) => `${i ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('');
     return `<path class="mark" d="${d}" fill="none" stroke="${color(s.name)}" stroke-width="2"><title>${esc(s.name)}</title></path>`;
   });
-  return frame(id, title, axes(x, y) + paths.join('') + legend(series.map((s) => s.name), color), o.xLabel, o.yLabel);
+  return frame(id, title, axes(x, y, o.logX) + paths.join('') + legend(series.map((s) => s.name), color), o.xLabel, o.yLabel);
 }
 
 export interface Bar {
@@ -58,7 +60,7 @@ export function stackedBars(id: string, title: string, bars: Bar[], o: { xLabel:
   const names = [...new Set(bars.flatMap((b) => b.parts.map((p) => p.name)))];
   const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
   const total = Math.max(...bars.map((b) => b.parts.reduce((s, p) => s + Math.max(0, p.value), 0)), 1e-9);
-  const left = 170;
+  const left = 250;
   const x = scaleLinear().domain([0, total]).range([left, W - M.right]).nice();
   const y = scaleBand().domain(bars.map((b) => b.group)).range([M.top + 20, H - M.bottom]).padding(0.25);
   const rects = bars.map((b) => {
@@ -87,5 +89,6 @@ export function barPanels(id: string, title: string, measures: { name: string; v
     const bars = m.values.filter((v) => Number.isFinite(v.value)).map((v) => `<rect class="mark" x="${x(v.label)!.toFixed(1)}" y="${y(v.value).toFixed(1)}" width="${x.bandwidth().toFixed(1)}" height="${(H - M.bottom - y(v.value)).toFixed(1)}" fill="${color(v.label)}"><title>${esc(`${v.label}: ${fmt(v.value)} ${m.name}`)}</title></rect><text x="${(x(v.label)! + x.bandwidth() / 2).toFixed(1)}" y="${(y(v.value) - 4).toFixed(1)}" text-anchor="middle">${fmt(v.value)}</text>`).join('');
     return `<text x="${i * panelW + panelW / 2}" y="${M.top + 4}" text-anchor="middle" font-weight="bold">${esc(m.name)}</text>${bars}<line x1="${i * panelW + 30}" x2="${(i + 1) * panelW - 10}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#555"/>`;
   }).join('');
-  return frame(id, title, body + legend(labels, color).replace(/translate\((\d+) /g, (_m, a) => `translate(${+a + W - 240} `), '', '');
+  const key = labels.map((n, i) => `<g transform="translate(${30 + i * 150} ${H - 22})"><rect width="10" height="10" fill="${color(n)}"/><text x="14" y="9">${esc(n)}</text></g>`).join('');
+  return frame(id, title, body + key, '', '');
 }

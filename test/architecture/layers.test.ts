@@ -20,7 +20,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   client: ['kernel', 'domain', 'random'],
   workload: ['kernel', 'domain', 'random'],
   perf: ['domain'],
-  scenario: ['domain'],
+  // scenario also reads random/'s distribution specs (a leaf, no LLM words): scenario files describe distributions.
+  scenario: ['domain', 'random'],
   domain: [],
   random: [],
   kernel: [],

@@ -1,0 +1,50 @@
+/**
+ * The report as a person sees it: report.html opened in headless Chromium (Debian's chromium,
+ * installed by .ci/run), every chart has drawn marks, the tables hold the summary's numbers and
+ * the page fetches nothing from the network.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import { wafersim } from '../support/cli.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('report.html in a browser', () => {
+  it('draws every chart and shows the summary numbers', async () => {
+    expect(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`).toBe(true);
+    const out = join(mkdtempSync(join(tmpdir(), 'wafersim-report-')), 'r');
+    const r = wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, '--set', 'durationMinutes=5', '--set', 'workload.interactive.developers=40', '--progress=false']);
+    expect(r.code).toBe(0);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const fetched: string[] = [];
+      page.on('request', (req) => fetched.push(req.url()));
+      await page.goto(`file://${out}/report.html`);
+      const charts = await page.$$eval('svg.chart', (svgs) => svgs.map((s) => ({ id: s.getAttribute('data-chart'), marks: s.querySelectorAll('.mark').length, width: s.getBoundingClientRect().width })));
+      expect(charts.map((c) => c.id)).toEqual(['ttft-cdf', 'e2e-cdf', 'time-breakdown', 'kv-occupancy', 'queue-length', 'utilisation', 'cost-energy']);
+      for (const c of charts) {
+        expect(c.marks, c.id!).toBeGreaterThan(0);
+        expect(c.width).toBeGreaterThan(100);
+      }
+      // The per-class table holds the request counts and TTFT p50 of summary.csv.
+      const table = await page.$eval('#summary-table', (t) => t.textContent ?? '');
+      const summary = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+      const requests = summary.filter((c) => c[2] === 'requests');
+      expect(requests.length).toBe(4);
+      for (const row of requests) expect(table).toContain(Math.round(Number(row[5])).toLocaleString('en-US'));
+      const ttft = summary.filter((c) => c[2] === 'ttft_ms');
+      for (const row of ttft) expect(table).toContain(String(Number(Number(row[6]).toPrecision(3))));
+      expect(fetched.filter((u) => !u.startsWith('file://'))).toEqual([]);
+      await page.screenshot({ path: join(out, 'report.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});

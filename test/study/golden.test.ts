@@ -1,0 +1,36 @@
+/**
+ * Golden runs: every shipped scenario at a small size has a committed summary and event-sequence
+ * fingerprint (test/golden/<scenario>.json). A change that alters them fails until the files are
+ * updated on purpose:  UPDATE_GOLDEN=1 npx vitest run test/study/golden.test.ts
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, wafersim } from '../support/cli.js';
+
+/** How each scenario is shrunk for its golden run (keep these small: CI runs them all). */
+export const GOLDEN_SETS: Record<string, string[]> = {
+  'codex-spark': ['durationMinutes=5', 'drainMinutes=2', 'workload.interactive.developers=30', 'workload.agents.concurrency=3'],
+};
+
+const scenarios = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+
+describe('golden runs of the shipped scenarios', () => {
+  it('every shipped scenario has a golden size', () => {
+    expect(scenarios.filter((s) => !(s in GOLDEN_SETS))).toEqual([]);
+  });
+  it.each(scenarios.filter((s) => s in GOLDEN_SETS))('%s', (name) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'wafersim-golden-')), name);
+    const r = wafersim(['run', `scenarios/${name}.yaml`, '--out', out, '--records', 'none', '--progress=false', ...GOLDEN_SETS[name].flatMap((s) => ['--set', s])]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const actual = {
+      fingerprints: JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).fingerprints,
+      summary: readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n'),
+    };
+    const file = join(ROOT, 'test/golden', `${name}.json`);
+    if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, `${JSON.stringify(actual, null, 1)}\n`);
+    expect(actual).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  }, 60_000);
+});
