@@ -8,6 +8,7 @@ import { Simulation } from '../src/kernel/index.js';
 import { exponential, stream } from '../src/random/index.js';
 import { runQueue } from './queueing.js';
 import { ObjectHeapSimulation } from './object-heap.js';
+import { runOpenLoop } from './scale.js';
 
 export interface Measure {
   name: string;
@@ -77,8 +78,22 @@ function kernelBench(): Measure[] {
   ];
 }
 
+async function millionRequests(): Promise<Measure[]> {
+  const t0 = performance.now();
+  const r = await runOpenLoop(1_000_000);
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.overloaded) throw new Error('bench: the 1M-request fleet is overloaded; the benchmark would measure a queue');
+  return [
+    { name: '1M-request open-loop run: requests', value: r.requests, unit: 'requests' },
+    { name: '1M-request open-loop run: wall time (target <= 15 s)', value: seconds, unit: 's' },
+    { name: '1M-request open-loop run: simulated requests/s', value: r.requests / seconds, unit: 'requests/s' },
+    { name: '1M-request open-loop run: peak resident memory (target < 1 GB)', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' },
+  ];
+}
+
 export const benchmarks: { name: string; run: () => Measure[] | Promise<Measure[]> }[] = [
   { name: 'kernel', run: kernelBench },
+  { name: 'million', run: millionRequests },
 ];
 
 async function main(): Promise<void> {

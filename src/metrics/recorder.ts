@@ -83,6 +83,9 @@ export interface TimePoint {
   steps: number;
 }
 
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+
 export class MetricsRecorder implements SimObserver {
   readonly classes = new Map<RequestClass, ClassStats>();
   /** Per replica, per time bucket. */
@@ -223,11 +226,9 @@ export class MetricsRecorder implements SimObserver {
   }
 
   private fold(x: number): void {
-    // Fold the number's decimal form: exact for the doubles the run produced.
-    const s = String(x);
-    let h = this.hash;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    this.hash = Math.imul(h ^ 44, 0x01000193);
+    // Fold the double's exact bits (two 32-bit words).
+    BITS[0] = x;
+    this.hash = Math.imul(Math.imul(this.hash ^ WORDS[0], 0x01000193) ^ WORDS[1], 0x01000193);
   }
 
   onStep(step: StepRecord): void {

@@ -30,7 +30,11 @@ export function rateAt(rate: RateSpec, seconds: number): number {
 
 export function startOpenLoop(spec: OpenLoopSpec, ctx: WorkloadContext): void {
   const { sim } = ctx;
+  // Arrivals do not depend on the system, so one stream for gaps and one for requests keeps every
+  // system on the same draws (a stream per request would cost a generator seeding each).
   const rng = stream(ctx.seed, 'workload', ctx.source, 'arrivals');
+  const r = stream(ctx.seed, 'workload', ctx.source, 'requests');
+  const net = stream(ctx.seed, 'network', ctx.source, 'open-loop');
   const gap = gamma(1, spec.cv);
   const draw = { input: sampler(spec.input), output: sampler(spec.output), reason: sampler(spec.reasoning) };
   let n = 0;
@@ -39,7 +43,6 @@ export function startOpenLoop(spec: OpenLoopSpec, ctx: WorkloadContext): void {
     // Open-loop requests have no session: they use the id block of the source's reserved owner
     // (1000 sessions × 10^5 requests = 10^8 ids).
     const first = requestId(sessionIdOf(ctx.source, OWNERS - 1, 0), 0);
-    const r = stream(ctx.seed, 'workload', ctx.source, 'request', i);
     const reasoning = tokens(draw.reason(r), 0);
     const req: LlmRequest = {
       id: first + i,
@@ -50,7 +53,7 @@ export function startOpenLoop(spec: OpenLoopSpec, ctx: WorkloadContext): void {
       reasoningTokens: reasoning,
       segments: [],
     };
-    ctx.transport.openSession(-1, r, (channel) => channel.send(req, req.inputTokens, { onComplete: () => {} }), false);
+    ctx.transport.openSession(-1, net, (channel) => channel.send(req, req.inputTokens, { onComplete: () => {} }), false);
     next();
   };
   const next = (): void => {
