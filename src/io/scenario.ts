@@ -166,7 +166,8 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
         retention: !r ? DEFAULT_ENGINE.retention : r.kind === 'offload' ? { kind: 'offload', hostBytes: r.hostGB * GB, bytesPerSecond: (r.reloadGBps ?? hostLink / GB) * GB } : r,
         swapBytesPerSecond: hostLink,
       };
-      pools.push({ name: p.name, llm, hardware, deployment, replicas: p.replicas, router: p.router, engine });
+      const speculative = p.speculative && { draft: loadLlm(p.speculative.draft, where('pools', j, 'speculative', 'draft')), k: p.speculative.k, acceptance: p.speculative.acceptance };
+      pools.push({ name: p.name, llm, hardware, deployment, replicas: p.replicas, router: p.router, engine, speculative });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       for (const prob of error.problems) {

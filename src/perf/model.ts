@@ -24,6 +24,8 @@ export type { Placement };
 
 export interface PerfModel {
   readonly fit: Fit;
+  /** Tokens a decoding sequence gains per step on average (speculative decoding: > 1). */
+  readonly tokensPerStep?: number;
   /** Cost of one batch step: every sequence in the batch advances (one token, or one prefill chunk). */
   step(batch: BatchShape): StepCost;
 }

@@ -5,7 +5,7 @@
  * the verify step's k + 1 tokens ride the layer pipeline like separate sequences, so it costs
  * about one decode step: that is why it pays so well there.
  */
-import { decodeBatch, type StepCost } from '../domain/batch.js';
+import { decodeBatch, type BatchShape, type StepCost } from '../domain/batch.js';
 import type { PerfModel } from './model.js';
 
 export interface SpeculativeConfig {
@@ -39,5 +39,31 @@ export function speculativeStep(target: PerfModel, draft: PerfModel, cfg: Specul
     seconds: cfg.k * draftStep.seconds + verify.seconds,
     draft: draftStep,
     verify,
+  };
+}
+
+/**
+ * A target model with a draft, as one perf model for the serving engine: a step that decodes
+ * runs k draft steps and verifies k + 1 positions per decoding sequence; each decoding sequence
+ * gains `tokensPerStep` tokens on average (the engine accumulates the fractions).
+ */
+export function speculativePerfModel(target: PerfModel, draft: PerfModel, cfg: SpeculativeConfig): PerfModel {
+  const k = cfg.k;
+  return {
+    fit: target.fit,
+    tokensPerStep: tokensPerStep(k, cfg.acceptance),
+    step(b: BatchShape): StepCost {
+      if (b.decodeSeqs === 0) return target.step(b);
+      const verify = target.step({ ...b, decodeSeqs: b.decodeSeqs * (k + 1), decodeContextSum: (b.decodeContextSum + (b.decodeSeqs * k) / 2) * (k + 1) });
+      const d = draft.step(decodeBatch(b.decodeSeqs, b.decodeContextSum / b.decodeSeqs));
+      return {
+        seconds: verify.seconds + k * d.seconds,
+        compute: verify.compute + k * d.compute,
+        memory: verify.memory + k * d.memory,
+        communication: verify.communication + k * d.communication,
+        overhead: verify.overhead + k * d.overhead,
+        bound: verify.bound,
+      };
+    },
   };
 }

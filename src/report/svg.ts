@@ -59,14 +59,14 @@ export interface Bar {
 export function stackedBars(id: string, title: string, bars: Bar[], o: { xLabel: string }): string {
   const names = [...new Set(bars.flatMap((b) => b.parts.map((p) => p.name)))];
   const color = scaleOrdinal<string, string>().domain(names).range(PALETTE);
-  const total = Math.max(...bars.map((b) => b.parts.reduce((s, p) => s + Math.max(0, p.value), 0)), 1e-9);
+  const total = Math.max(...bars.map((b) => b.parts.reduce((s, p) => s + (Number.isFinite(p.value) ? Math.max(0, p.value) : 0), 0)), 1e-9);
   const left = 250;
   const x = scaleLinear().domain([0, total]).range([left, W - M.right]).nice();
   const y = scaleBand().domain(bars.map((b) => b.group)).range([M.top + 20, H - M.bottom]).padding(0.25);
   const rects = bars.map((b) => {
     let at = 0;
     return b.parts.map((p) => {
-      const v = Math.max(0, p.value);
+      const v = Number.isFinite(p.value) ? Math.max(0, p.value) : 0;
       const r = `<rect class="mark" x="${x(at).toFixed(1)}" y="${y(b.group)!.toFixed(1)}" width="${(x(at + v) - x(at)).toFixed(1)}" height="${y.bandwidth().toFixed(1)}" fill="${color(p.name)}"><title>${esc(`${b.group}: ${p.name} ${fmt(v)}`)}</title></rect>`;
       at += v;
       return r;

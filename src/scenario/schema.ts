@@ -58,6 +58,7 @@ const pool = z.strictObject({
   replicas: whole.default(1),
   precision: z.strictObject({ weights: precision.optional(), kvCache: precision.optional() }).optional(),
   router: z.enum(['round-robin', 'least-outstanding', 'session-affinity', 'prefix-aware']).default('session-affinity'),
+  speculative: z.strictObject({ draft: z.string(), k: whole, acceptance: z.number().min(0).max(1) }).optional(),
   serving: z.strictObject({
     maxBatchTokens: whole.optional(),
     maxSeqs: whole.optional(),
@@ -166,7 +167,10 @@ export const scenarioSchema = z.strictObject({
   }),
   slo: z.strictObject({ interactive: slo.optional(), background: slo.optional() }).optional(),
   sweep: z.strictObject({
-    axes: z.array(z.strictObject({ path: z.string(), values: z.array(z.unknown()).min(1) })).min(1),
+    axes: z.array(z.union([
+      z.strictObject({ path: z.string(), values: z.array(z.unknown()).min(1) }),
+      z.strictObject({ path: z.string(), range: z.strictObject({ from: z.number(), to: z.number(), step: positive }) }),
+    ])).min(1),
   }).optional(),
   plan: z.strictObject({
     options: z.array(z.strictObject({ system: z.string(), pool: z.string().optional(), maxReplicas: whole.default(256) })).min(1),

@@ -70,7 +70,9 @@ export class Cluster implements RequestSink {
       },
     };
     const d = this.spec.disaggregation;
-    if (!d) {
+    if (!d || req.outputTokens <= 1) {
+      // A one-token answer is all prefill: it never leaves the prefill pool.
+      if (d) return this.routers.get(d.prefillPool)!(req).submit(req, counted);
       this.routers.get(poolName)!(req).submit(req, counted);
       return;
     }
@@ -86,7 +88,6 @@ export class Cluster implements RequestSink {
       onFirstVisibleToken: listener.onFirstVisibleToken,
       onReject: listener.onReject,
       onComplete: () => {
-        if (req.outputTokens <= 1) return listener.onComplete();
         // Ship the prompt's KV (and the first token's) to a decode replica.
         const tokens = req.inputTokens + 1;
         const seconds = d.linkLatencySeconds + (tokens * prefillReplica.perf.fit.kvBytesPerToken) / d.linkBytesPerSecond;

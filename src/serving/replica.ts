@@ -61,6 +61,8 @@ class Sequence {
   swappedTokens = 0;
   /** Prefill tokens in the step being run (0: a decode token, or not in it). */
   chunk = 0;
+  /** Fractional tokens owed by speculative decoding (accumulated, paid out whole). */
+  credit = 0;
   running = false;
   inBatch = false;
   constructor(
@@ -107,6 +109,9 @@ export class Replica {
   private batch: Sequence[] = [];
   private readonly shape: BatchShape = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
 
+  private readonly tokensPerStep: number;
+  private readonly tokensPerStepCeil: number;
+
   constructor(
     readonly name: string,
     private readonly sim: Simulation,
@@ -116,6 +121,8 @@ export class Replica {
     private readonly contextLimit: number,
     private readonly observer: SimObserver = {},
   ) {
+    this.tokensPerStep = perf.tokensPerStep ?? 1;
+    this.tokensPerStepCeil = Math.ceil(this.tokensPerStep);
     const blocks = Math.floor(perf.fit.kvCapacityTokens / config.blockTokens);
     this.kv = new KvCache({
       capacityBlocks: blocks,
@@ -179,7 +186,7 @@ export class Replica {
     let budget = cfg.maxBatchTokens;
 
     const addDecode = (s: Sequence): void => {
-      if (!this.ensureBlocks(s, s.ownTokens + 1)) return;
+      if (!this.ensureBlocks(s, s.ownTokens + this.tokensPerStepCeil)) return;
       s.chunk = 0;
       s.inBatch = true;
       batch.push(s);
@@ -363,20 +370,30 @@ export class Replica {
     const now = this.sim.now;
     for (const s of members) {
       s.inBatch = false;
+      const wasDecoding = s.chunk === 0;
       if (s.chunk > 0) {
         s.done += s.chunk;
         this.stats.prefilledTokens += s.chunk;
         s.chunk = 0;
         if (s.done < s.prompt) continue;
       }
-      // A decode step, or the step that completed a prefill, yields the next token.
-      s.generated++;
-      this.stats.generatedTokens++;
-      if (s.generated === 1 && s.req.phase !== 'decode') {
+      // The step that completed a prefill yields one token; a decode step one, or with speculative
+      // decoding tokensPerStep on average (at least one: the verify step always yields one).
+      const before = s.generated;
+      let tokens = 1;
+      if (wasDecoding && this.tokensPerStep !== 1) {
+        s.credit += this.tokensPerStep;
+        tokens = Math.max(1, Math.floor(s.credit));
+        s.credit -= tokens;
+      }
+      s.generated = Math.min(s.req.outputTokens, s.generated + tokens);
+      this.stats.generatedTokens += s.generated - before;
+      if (before === 0 && s.req.phase !== 'decode') {
         this.observer.onFirstToken?.(s.req, now);
         s.listener.onFirstToken?.();
       }
-      if (s.generated === s.req.reasoningTokens + 1) {
+      const visible = s.req.reasoningTokens + 1;
+      if (before < visible && s.generated >= visible) {
         this.observer.onFirstVisibleToken?.(s.req, now);
         s.listener.onFirstVisibleToken?.();
       }

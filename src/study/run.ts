@@ -43,6 +43,8 @@ export interface RunOptions {
   onSession?: (s: SessionRecord & { system: string; repeat: number }) => void;
   /** Fraction of the whole run done (systems × repeats × simulated time). */
   onProgress?: (fraction: number) => void;
+  /** Stop a system's run once a pool is overloaded (after a third of the run): the planner's early exit. */
+  stopWhenOverloaded?: boolean;
   /** Awaited between slices of simulated time: lets writers drain (bounded memory). */
   betweenSlices?: () => Promise<void>;
 }
@@ -120,6 +122,9 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
         if (until > world.sim.now) world.sim.run({ until });
         progress(world.sim.now);
         await o.betweenSlices?.();
+        if (o.stopWhenOverloaded && world.sim.now > horizon / 3 && world.sim.now < horizon) {
+          if ([...world.cluster.monitors.values()].some((m) => m.report(world.sim.now).overloaded)) break;
+        }
       }
       const fleet: FleetUsage[] = system.pools.map((p, j) => ({
         hardware: p.hardware,

@@ -1,0 +1,200 @@
+import type { CommandModule } from 'yargs';
+import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InputError, inputError } from '../../domain/errors.js';
+import { loadPoints, planSweep, pointsDir, runPoint, savePoint } from '../../io/sweep.js';
+import { CsvWriter } from '../../io/output.js';
+import { lineChart, type Series } from '../../report/svg.js';
+import { esc } from '../../report/svg.js';
+import { shardOf, sweepHeader, sweepRows, type PointResult, type SweepPoint } from '../../study/sweep.js';
+import { progressBar } from '../progress.js';
+import { applySets } from '../sets.js';
+
+interface Args {
+  scenario: string;
+  out?: string;
+  workers?: number;
+  shard?: string;
+  set?: string[];
+  progress: boolean;
+  json: boolean;
+}
+
+interface SweepInfo {
+  scenario: string;
+  axes: string[];
+  points: number;
+}
+
+export function parseShard(text?: string): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || +m[2] < 1 || +m[1] >= +m[2]) throw inputError('--shard', 'i/n with 0 <= i < n, e.g. 0/4', text);
+  return { index: +m[1], count: +m[2] };
+}
+
+export const sweepCommand: CommandModule<object, Args> = {
+  command: 'sweep <scenario>',
+  describe: "Run every point of a scenario's sweep (axes × repeats) on worker threads",
+  builder: (y) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true })
+      .option('out', { type: 'string', describe: 'sweep folder (default: output/<scenario>-sweep); finished points are kept there, so a rerun resumes' })
+      .option('workers', { type: 'number', describe: `worker threads (default: the cores, ${availableParallelism()})` })
+      .option('shard', { type: 'string', describe: 'run only shard i of n (0-based), e.g. 0/4; combine with wafersim merge' })
+      .option('set', { type: 'string', array: true, describe: 'override a field: path=value' })
+      .option('progress', { type: 'boolean', default: true })
+      .option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' })
+      .example('wafersim sweep scenarios/long-context-cliff.yaml', '')
+      .example('wafersim sweep scenarios/speculative-decoding.yaml --shard 0/2 --out part0', 'half the points, for merge'),
+  handler: async (args) => {
+    const shard = parseShard(args.shard);
+    if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw inputError('--workers', 'a whole number >= 1', args.workers);
+    const sets = args.set ?? [];
+    const plan = planSweep(args.scenario, (raw) => applySets(raw, sets));
+    const name = (plan.base.name as string | undefined) ?? args.scenario.split('/').pop()!.replace(/\.(ya?ml|json)$/, '');
+    const out = resolve(args.out ?? join('output', `${name}-sweep`));
+    mkdirSync(out, { recursive: true });
+    const info: SweepInfo = { scenario: plan.loaded.file, axes: plan.axes.map((a) => a.path), points: plan.points.length };
+    writeAtomic(join(out, 'sweep.json'), `${JSON.stringify({ ...info, set: sets }, null, 2)}\n`);
+    const done = new Set(loadPoints(out).map((p) => p.index));
+    const todo = shardOf(plan.points, shard).filter((p) => !done.has(p.index));
+    const workers = Math.min(args.workers ?? availableParallelism(), Math.max(1, todo.length));
+    const bar = args.progress ? progressBar(`${name} sweep`) : undefined;
+    const total = todo.length;
+    let finished = 0;
+    const onResult = (r: PointResult) => {
+      savePoint(out, r);
+      bar?.update(++finished / Math.max(1, total));
+    };
+    try {
+      if (workers <= 1) for (const p of todo) onResult(await runPoint(plan, p));
+      else await runOnWorkers(todo, workers, args.scenario, sets, onResult);
+    } finally {
+      bar?.stop();
+    }
+    const all = loadPoints(out);
+    const mine = shardOf(plan.points, shard).length;
+    const complete = all.length === plan.points.length;
+    await writeResults(out, info, all, complete);
+    const summary = { out, points: plan.points.length, shard: args.shard ?? null, ran: total, skipped: mine - total, finished: all.length };
+    if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, rows: all.flatMap(sweepRows) }, null, 2)}\n`);
+    else process.stdout.write(`Sweep ${name}: ${plan.points.length} points; this run ${total} (skipped ${mine - total} already done), ${workers} worker${workers === 1 ? '' : 's'}.\n${complete ? `Wrote ${out}/sweep.csv and report.html.` : `${all.length} of ${plan.points.length} points are in ${out}; run the other shards, then: wafersim merge <dirs> --out DIR`}\n`);
+  },
+};
+
+function runOnWorkers(points: SweepPoint[], workers: number, scenario: string, sets: string[], onResult: (r: PointResult) => void): Promise<void> {
+  const script = fileURLToPath(new URL('../sweep-worker.js', import.meta.url));
+  return new Promise((resolveAll, reject) => {
+    const queue = points.slice();
+    let active = 0;
+    let failed = false;
+    const pool = Array.from({ length: workers }, () => new Worker(script, { workerData: { scenario: resolve(scenario), sets } }));
+    const next = (w: Worker) => {
+      const p = queue.shift();
+      if (!p) {
+        void w.terminate();
+        if (--active === 0 && !failed) resolveAll();
+        return;
+      }
+      w.postMessage(p);
+    };
+    for (const w of pool) {
+      active++;
+      w.on('message', (m: { ok: true; result: PointResult } | { ok: false; error: string }) => {
+        if (!m.ok) {
+          failed = true;
+          pool.forEach((x) => void x.terminate());
+          return reject(new Error(m.error));
+        }
+        onResult(m.result);
+        next(w);
+      });
+      w.on('error', (e) => {
+        failed = true;
+        pool.forEach((x) => void x.terminate());
+        reject(e);
+      });
+      next(w);
+    }
+  });
+}
+
+function writeAtomic(path: string, text: string): void {
+  writeFileSync(`${path}.tmp-${process.pid}`, text);
+  renameSync(`${path}.tmp-${process.pid}`, path);
+}
+
+/** sweep.csv and report.html from the finished points (only when every point is there). */
+export async function writeResults(out: string, info: SweepInfo, points: PointResult[], complete: boolean): Promise<void> {
+  if (!complete) return;
+  const tmp = join(out, `sweep.csv.tmp-${process.pid}`);
+  const csv = new CsvWriter(tmp, sweepHeader(info.axes));
+  for (const p of points) for (const row of sweepRows(p)) csv.write(row);
+  await csv.close();
+  renameSync(tmp, join(out, 'sweep.csv'));
+  writeAtomic(join(out, 'report.html'), sweepReport(info, points));
+}
+
+function sweepReport(info: SweepInfo, points: PointResult[]): string {
+  const axis = info.axes[0];
+  const charts = (['ttft_p99', 'tokens_per_user', 'usd_per_m', 'j_per_token'] as const).map((m) => {
+    const bySeries = new Map<string, [number, number][]>();
+    for (const p of points.filter((x) => x.repeat === 0)) {
+      const x = Number(p.values[0].value);
+      const rest = p.values.slice(1).map((v) => `${v.path}=${JSON.stringify(v.value)}`).join(' ');
+      for (const s of p.summaries) {
+        for (const c of s.classes) {
+          const y = m === 'ttft_p99' ? c.ttftP99Ms : m === 'tokens_per_user' ? c.tokensPerSecondPerUser : m === 'usd_per_m' ? s.usdPerMillionTokens : s.joulesPerToken;
+          const key = `${s.system} ${c.cls}${rest ? ` ${rest}` : ''}`;
+          (bySeries.get(key) ?? bySeries.set(key, []).get(key)!).push([x, y]);
+        }
+      }
+    }
+    const series: Series[] = [...bySeries].map(([name, pts]) => ({ name, points: pts.sort((a, b) => a[0] - b[0]) }));
+    const label = { ttft_p99: 'TTFT p99, ms', tokens_per_user: 'tokens/s per user (1/TPOT p50)', usd_per_m: '$ per million output tokens', j_per_token: 'J per output token' }[m];
+    return lineChart(`sweep-${m}`, `${label} against ${axis}`, series, { xLabel: axis, yLabel: label });
+  });
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(info.scenario)} sweep</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1320px}.charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{font-weight:600}svg text{font-size:11px}</style></head><body><h1>Sweep of ${esc(info.scenario)}</h1><p>${points.length} points over ${info.axes.map(esc).join(', ')}. The numbers are in sweep.csv.</p><div class="charts">${charts.join('\n')}</div></body></html>\n`;
+}
+
+export const mergeCommand: CommandModule<object, { dirs: string[]; out: string }> = {
+  command: 'merge <dirs..>',
+  describe: 'Combine the shards of a sweep (their points/ folders) into one sweep folder',
+  builder: (y) =>
+    y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', demandOption: true, describe: 'the merged sweep folder' }).example('wafersim merge part0 part1 --out full', ''),
+  handler: async (args) => {
+    const infos = args.dirs.map((d) => {
+      const f = join(resolve(d), 'sweep.json');
+      if (!existsSync(f)) throw new InputError([{ file: f, where: '(file)', expected: 'a sweep folder made by wafersim sweep', found: 'no sweep.json' }]);
+      return JSON.parse(readFileSync(f, 'utf8')) as SweepInfo & { set: string[] };
+    });
+    const first = infos[0];
+    infos.forEach((info, i) => {
+      if (JSON.stringify([info.scenario, info.axes, info.points, info.set]) !== JSON.stringify([first.scenario, first.axes, first.points, first.set])) {
+        throw new InputError([{ file: join(args.dirs[i], 'sweep.json'), where: 'scenario/axes/points', expected: `the same sweep as ${args.dirs[0]}`, found: `${info.scenario} over ${info.axes.join(', ')}` }]);
+      }
+    });
+    const out = resolve(args.out);
+    mkdirSync(pointsDir(out), { recursive: true });
+    for (const d of args.dirs) {
+      const dir = pointsDir(resolve(d));
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir).filter((x) => /^\d+\.json$/.test(x))) {
+        const target = join(pointsDir(out), f);
+        if (existsSync(target) && readFileSync(target, 'utf8') !== readFileSync(join(dir, f), 'utf8')) {
+          throw new InputError([{ file: join(dir, f), where: '(point)', expected: 'the same result as the copy already merged', found: 'a different one' }]);
+        }
+        copyFileSync(join(dir, f), target);
+      }
+    }
+    writeAtomic(join(out, 'sweep.json'), `${JSON.stringify(first, null, 2)}\n`);
+    const all = loadPoints(out);
+    const complete = all.length === first.points;
+    await writeResults(out, first, all, complete);
+    process.stdout.write(complete ? `Merged ${all.length} points into ${out}/sweep.csv.\n` : `Merged ${all.length} of ${first.points} points into ${out}; some shards are missing.\n`);
+  },
+};

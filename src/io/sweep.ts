@@ -1,0 +1,66 @@
+/**
+ * Running sweep points and keeping their results: each finished point is one JSON file in
+ * `<out>/points/`, written atomically, so an interrupted sweep resumes where it stopped and
+ * shards on many machines merge by copying files together.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError } from '../domain/errors.js';
+import { setPath } from '../scenario/paths.js';
+import { runScenario } from '../study/run.js';
+import { expandSweep, type Axis, type PointResult, type SweepPoint } from '../study/sweep.js';
+import { readScenario, resolveScenario, type LoadedScenario } from './scenario.js';
+
+export interface SweepPlan {
+  loaded: LoadedScenario;
+  axes: Axis[];
+  points: SweepPoint[];
+  /** The scenario without its sweep section: what each point overrides. */
+  base: Record<string, unknown>;
+}
+
+export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) => r): SweepPlan {
+  const loaded = readScenario(resolve(path));
+  const raw = sets(loaded.raw);
+  const { file } = resolveScenario(loaded, raw); // checks the whole file, sweep section included
+  if (!file.sweep) throw new InputError([{ file: loaded.file, where: 'sweep', expected: 'a sweep section with axes (path and values or range)', found: 'none' }]);
+  const { sweep: _sweep, ...base } = raw as Record<string, unknown>;
+  const axes = file.sweep.axes as Axis[];
+  const points = expandSweep(axes, file.repeat);
+  // Check every point before running any: a bad axis value fails now, with its path.
+  for (const p of points.filter((x) => x.repeat === 0)) resolveScenario(loaded, pointScenario(base, p));
+  return { loaded, axes, points, base };
+}
+
+/** The scenario of one point: the base with the point's overrides, one repeat with its own seed. */
+export function pointScenario(base: Record<string, unknown>, p: SweepPoint): Record<string, unknown> {
+  const withValues = p.values.reduce<unknown>((acc, v) => setPath(acc, v.path, v.value), base) as Record<string, unknown>;
+  return { ...withValues, repeat: 1, seed: ((withValues.seed as number | undefined) ?? 1) + p.repeat };
+}
+
+export async function runPoint(plan: Pick<SweepPlan, 'loaded' | 'base'>, p: SweepPoint): Promise<PointResult> {
+  const { resolved } = resolveScenario(plan.loaded, pointScenario(plan.base, p));
+  const result = await runScenario(resolved, { records: 'none' });
+  return { index: p.index, repeat: p.repeat, values: p.values, summaries: result.summaries, fingerprints: result.fingerprints };
+}
+
+export function pointsDir(out: string): string {
+  return join(out, 'points');
+}
+
+export function savePoint(out: string, r: PointResult): void {
+  const dir = pointsDir(out);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${String(r.index).padStart(6, '0')}.json`);
+  writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify(r));
+  renameSync(`${file}.tmp-${process.pid}`, file);
+}
+
+export function loadPoints(out: string): PointResult[] {
+  const dir = pointsDir(out);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^\d+\.json$/.test(f))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PointResult)
+    .sort((a, b) => a.index - b.index);
+}
