@@ -27,7 +27,12 @@ export async function main(argv: string[]): Promise<number> {
       throw new ExitSignal();
     })
     .epilogue('Exit codes: 0 ok, 2 bad input, 1 internal error.');
-  for (const command of commands) parser.command(command);
+  // Import only the command that runs; list the others by name and description.
+  const invoked = argv.find((a) => !a.startsWith('-'));
+  for (const c of commands) {
+    const loaded = c.name === invoked ? await c.load() : { builder: (y: any) => y, handler: () => {} };
+    parser.command({ command: c.usage, describe: c.describe, ...loaded } as never);
+  }
   try {
     await parser.parseAsync();
     return exitCode;

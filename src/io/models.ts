@@ -141,9 +141,17 @@ function unknownId(kind: string, id: string, valid: string[], where: string): In
   return new InputError([{ where, expected: `a ${kind} id, one of: ${valid.join(', ')}`, found: JSON.stringify(id) }]);
 }
 
+// Model files are read once per process: a sweep resolves its scenario once per point.
+const llmCache = new Map<string, LlmSpec>();
+const hardwareCache = new Map<string, HardwareSpec>();
+
 export function loadLlm(id: string, where = 'model'): LlmSpec {
+  const cached = llmCache.get(id);
+  if (cached) return cached;
   if (!llmIds().includes(id)) throw unknownId('model', id, llmIds(), where);
-  return readLlmFile(join(modelsDir(), 'llm', `${id}.yaml`), id);
+  const spec = readLlmFile(join(modelsDir(), 'llm', `${id}.yaml`), id);
+  llmCache.set(id, spec);
+  return spec;
 }
 
 /** Read one model file; `id`, when given, must match the file's `id`. */
@@ -187,6 +195,17 @@ export function readLlmFile(path: string, id?: string): LlmSpec {
 }
 
 export function loadHardware(id: string, where = 'hardware', calibrationOverride?: Record<string, unknown>): HardwareSpec {
+  if (!calibrationOverride) {
+    const cached = hardwareCache.get(id);
+    if (cached) return cached;
+    const spec = readHardware(id, where);
+    hardwareCache.set(id, spec);
+    return spec;
+  }
+  return readHardware(id, where, calibrationOverride);
+}
+
+function readHardware(id: string, where: string, calibrationOverride?: Record<string, unknown>): HardwareSpec {
   if (!hardwareIds().includes(id)) throw unknownId('hardware', id, hardwareIds(), where);
   const f = readChecked(join(modelsDir(), 'hardware', `${id}.yaml`), hardwareFileSchema);
   const calPath = join(modelsDir(), 'calibration', `${f.calibration}.yaml`);

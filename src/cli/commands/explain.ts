@@ -23,8 +23,6 @@ interface Args {
 const PRECISIONS = ['bf16', 'fp16', 'fp8', 'mxfp4'];
 
 export const explainCommand: CommandModule<object, Args> = {
-  command: 'explain',
-  describe: 'Explain one model on one kind of hardware: fit, latency, regime, throughput',
   builder: (y) =>
     y
       .option('model', { type: 'string', demandOption: true, describe: `model id (${llmIds().join(', ')})` })

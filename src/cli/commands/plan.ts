@@ -43,8 +43,6 @@ export function optionScenario(raw: Raw, system: string, pool: number, replicas:
 }
 
 export const planCommand: CommandModule<object, Args> = {
-  command: 'plan <scenario>',
-  describe: 'Find the smallest fleet of each hardware option that meets the SLOs; cost and power side by side',
   builder: (y) =>
     y
       .positional('scenario', { type: 'string', demandOption: true })

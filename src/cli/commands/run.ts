@@ -23,8 +23,6 @@ interface Args {
 }
 
 export const runCommand: CommandModule<object, Args> = {
-  command: 'run <scenario>',
-  describe: 'Run a scenario against every system it names',
   builder: (y) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })

@@ -2,8 +2,6 @@ import type { CommandModule } from 'yargs';
 import { scenarioJsonSchema } from '../../scenario/json-schema.js';
 
 export const schemaCommand: CommandModule = {
-  command: 'schema',
-  describe: 'Print the JSON Schema of scenario files (for editor completion and checking)',
   builder: (y) => y.example('wafersim schema > scenario.schema.json', '').example('# in a scenario: $schema: ../schema/scenario.schema.json', ''),
   handler: () => {
     process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import { InputError, inputError } from '../../domain/errors.js';
 import { loadPoints, planSweep, pointsDir, runPoint, savePoint } from '../../io/sweep.js';
 import { CsvWriter } from '../../io/output.js';
@@ -37,8 +37,6 @@ export function parseShard(text?: string): { index: number; count: number } | un
 }
 
 export const sweepCommand: CommandModule<object, Args> = {
-  command: 'sweep <scenario>',
-  describe: "Run every point of a scenario's sweep (axes × repeats) on worker threads",
   builder: (y) =>
     y
       .positional('scenario', { type: 'string', demandOption: true })
@@ -92,31 +90,33 @@ function runOnWorkers(points: SweepPoint[], workers: number, scenario: string, s
     const queue = points.slice();
     let active = 0;
     let failed = false;
-    const pool = Array.from({ length: workers }, () => new Worker(script, { workerData: { scenario: resolve(scenario), sets } }));
-    const next = (w: Worker) => {
+    const env = { ...process.env, WAFERSIM_SWEEP: JSON.stringify({ scenario: resolve(scenario), sets }) };
+    const pool: ChildProcess[] = Array.from({ length: workers }, () => fork(script, [], { env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workers >= availableParallelism() ? ['--single-threaded-gc'] : [] }));
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      pool.forEach((x) => x.kill());
+      reject(e);
+    };
+    const next = (w: ChildProcess) => {
       const p = queue.shift();
       if (!p) {
-        void w.terminate();
+        w.disconnect();
         if (--active === 0 && !failed) resolveAll();
         return;
       }
-      w.postMessage(p);
+      w.send(p);
     };
     for (const w of pool) {
       active++;
       w.on('message', (m: { ok: true; result: PointResult } | { ok: false; error: string }) => {
-        if (!m.ok) {
-          failed = true;
-          pool.forEach((x) => void x.terminate());
-          return reject(new Error(m.error));
-        }
+        if (!m.ok) return fail(new Error(m.error));
         onResult(m.result);
         next(w);
       });
-      w.on('error', (e) => {
-        failed = true;
-        pool.forEach((x) => void x.terminate());
-        reject(e);
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (code !== 0 && code !== null && !failed) fail(new Error(`sweep worker exited with code ${code}`));
       });
       next(w);
     }
@@ -162,8 +162,6 @@ function sweepReport(info: SweepInfo, points: PointResult[]): string {
 }
 
 export const mergeCommand: CommandModule<object, { dirs: string[]; out: string }> = {
-  command: 'merge <dirs..>',
-  describe: 'Combine the shards of a sweep (their points/ folders) into one sweep folder',
   builder: (y) =>
     y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', demandOption: true, describe: 'the merged sweep folder' }).example('wafersim merge part0 part1 --out full', ''),
   handler: async (args) => {

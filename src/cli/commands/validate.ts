@@ -10,8 +10,6 @@ interface Args {
 }
 
 export const validateCommand: CommandModule<object, Args> = {
-  command: 'validate',
-  describe: 'Compare the simulator with every published measurement it knows (models/validation.yaml)',
   builder: (y) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON' })

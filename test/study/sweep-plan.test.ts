@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, ROOT, wafersim } from '../support/cli.js';
+import { expandSweep, shardOf } from '../../src/study/sweep.js';
+import { largest, smallest } from '../../src/study/plan.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'wafersim-sweep-'));
+const SCENARIO = 'scenarios/long-context-cliff.yaml';
+const SMALL = ['--set', 'durationMinutes=4', '--set', 'drainMinutes=2', '--progress=false'];
+const MANY = ['--set', 'sweep.axes[0].values=[2048, 4096, 8192, 12000, 16384, 24000, 32768, 40000, 48000, 56000, 65536, 80000]'];
+
+describe('sweep expansion', () => {
+  it('crosses axes and repeats, numbers points, and shards them deterministically', () => {
+    const points = expandSweep([{ path: 'a', values: [1, 2] }, { path: 'b', range: { from: 0, to: 1, step: 0.5 } }], 2);
+    expect(points).toHaveLength(12);
+    expect(points[0]).toEqual({ index: 0, values: [{ path: 'a', value: 1 }, { path: 'b', value: 0 }], repeat: 0 });
+    expect(points[5].values.map((v) => v.value)).toEqual([1, 1]);
+    const shards = [0, 1, 2].map((i) => shardOf(points, { index: i, count: 3 }).map((p) => p.index));
+    expect(shards.flat().sort((a, b) => a - b)).toEqual(points.map((p) => p.index));
+  });
+});
+
+describe('wafersim sweep', () => {
+  const one = join(tmp, 'one');
+  it('gives identical sweep.csv for 1 and 2 workers', () => {
+    expect(wafersim(['sweep', SCENARIO, '--out', one, '--workers', '1', ...SMALL]).code).toBe(0);
+    const two = join(tmp, 'two');
+    expect(wafersim(['sweep', SCENARIO, '--out', two, '--workers', '2', ...SMALL]).code).toBe(0);
+    const csv = readFileSync(join(one, 'sweep.csv'), 'utf8');
+    expect(readFileSync(join(two, 'sweep.csv'), 'utf8')).toBe(csv);
+    expect(csv.trim().split('\n')).toHaveLength(1 + 5 * 2); // 5 points × 2 systems (one class each)
+    expect(readFileSync(join(one, 'report.html'), 'utf8')).toMatch(/data-chart="sweep-ttft_p99"/);
+  }, 60_000);
+
+  it('shards + merge equal one run', () => {
+    const parts = [0, 1].map((i) => join(tmp, `part${i}`));
+    parts.forEach((p, i) => {
+      const r = wafersim(['sweep', SCENARIO, '--out', p, '--shard', `${i}/2`, '--workers', '1', ...SMALL]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/wafersim merge/);
+      expect(existsSync(join(p, 'sweep.csv'))).toBe(false);
+    });
+    const merged = join(tmp, 'merged');
+    expect(wafersim(['merge', ...parts, '--out', merged]).code).toBe(0);
+    expect(readFileSync(join(merged, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(one, 'sweep.csv'), 'utf8'));
+  }, 60_000);
+
+  it('resumes after a killed run, losing and duplicating nothing', async () => {
+    const out = join(tmp, 'killed');
+    const clean = join(tmp, 'clean');
+    expect(wafersim(['sweep', SCENARIO, '--out', clean, '--workers', '1', ...SMALL, ...MANY]).code).toBe(0);
+    const child = spawn(process.execPath, [CLI, 'sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...MANY], { cwd: ROOT, stdio: 'ignore' });
+    const points = join(out, 'points');
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !(existsSync(points) && readdirSync(points).filter((f) => f.endsWith('.json')).length >= 3)) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const before = readdirSync(points).filter((f) => /^\d+\.json$/.test(f)).length;
+    expect(before).toBeGreaterThanOrEqual(3);
+    expect(before).toBeLessThan(12);
+    const r = wafersim(['sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...MANY]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`skipped ${before} already done`);
+    expect(readFileSync(join(out, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(clean, 'sweep.csv'), 'utf8'));
+  }, 90_000);
+
+  it('rejects a scenario without a sweep section and a bad shard', () => {
+    expect(wafersim(['sweep', 'scenarios/codex-spark.yaml', '--out', join(tmp, 'x')]).stderr).toMatch(/sweep: expected a sweep section/);
+    const r = wafersim(['sweep', SCENARIO, '--shard', '2/2', '--out', join(tmp, 'y')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--shard: expected i\/n with 0 <= i < n/);
+  });
+});
+
+describe('capacity planner', () => {
+  it('searches the smallest passing count by doubling then bisection', async () => {
+    const tried: number[] = [];
+    const r = await smallest(100, async (n) => {
+      tried.push(n);
+      return { replicas: n, meets: n >= 13, summary: {} as never };
+    });
+    expect(r.n).toBe(13);
+    expect(tried).toEqual([1, 2, 4, 8, 16, 12, 14, 13]);
+    expect((await smallest(8, async (n) => ({ replicas: n, meets: false, summary: {} as never }))).n).toBeNull();
+    const f = await largest(async (x) => x <= 3.3);
+    expect(f!).toBeGreaterThan(3.3 / 1.05);
+    expect(f!).toBeLessThanOrEqual(3.3);
+  });
+
+  it('picks a fleet that meets the SLOs in a plain run, and one fewer does not', () => {
+    const sets = ['--set', 'durationMinutes=8', '--set', 'drainMinutes=3', '--set', 'workload.interactive.developers=800', '--set', 'workload.interactive.sessionGapSeconds=60', '--set', 'workload.agents.concurrency=200', '--set', 'plan.options=[{system: cs3, maxReplicas: 16}]'];
+    const out = join(tmp, 'plan');
+    const r = wafersim(['plan', 'scenarios/capacity-2000-developers.yaml', '--out', out, '--json', '--progress=false', ...sets]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [cs3] = JSON.parse(r.stdout);
+    expect(cs3.replicas).toBeGreaterThan(1);
+    const check = (n: number) => {
+      const o = join(tmp, `plan-check-${n}`);
+      const run = wafersim(['run', 'scenarios/capacity-2000-developers.yaml', '--out', o, '--records', 'none', '--json', '--progress=false', ...sets, '--set', `systems=[{name: cs3, transport: websocket, pools: [{name: wafers, hardware: cs-3, model: llama-3.1-8b, count: 1, replicas: ${n}}]}]`]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const s = JSON.parse(run.stdout).summaries[0];
+      return !s.overload.some((x: { overloaded: boolean }) => x.overloaded) && s.classes.every((c: { meetsSlo?: boolean }) => c.meetsSlo !== false);
+    };
+    expect(check(cs3.replicas)).toBe(true);
+    expect(check(cs3.replicas - 1)).toBe(false);
+    expect(readFileSync(join(out, 'plan.csv'), 'utf8')).toMatch(/^system,pool,hardware/);
+  }, 120_000);
+});
+
+describe('validate and schema', () => {
+  it('validate prints every published result within tolerance; --json and --strict', () => {
+    const r = wafersim(['validate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/14 of 14 within tolerance/);
+    const json = JSON.parse(wafersim(['validate', '--json', '--strict']).stdout);
+    expect(json.every((x: { pass: boolean }) => x.pass)).toBe(true);
+  });
+  it('schema matches the committed schema/scenario.schema.json', () => {
+    const r = wafersim(['schema']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(ROOT, 'schema/scenario.schema.json'), 'utf8'));
+    expect(JSON.parse(r.stdout).properties.systems.type).toBe('array');
+  });
+});
