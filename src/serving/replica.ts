@@ -107,6 +107,8 @@ export class Replica {
   private wakeAt = Infinity;
   private orderCounter = 0;
   private batch: Sequence[] = [];
+  private scratch: Sequence[] = [];
+  private budget = 0;
   private readonly shape: BatchShape = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
 
   private readonly tokensPerStep: number;
@@ -178,61 +180,18 @@ export class Replica {
 
   private step(): void {
     const now = this.sim.now;
-    const cfg = this.config;
-    const batch = this.batch;
-    batch.length = 0;
     const shape = this.shape;
+    this.batch.length = 0;
     shape.decodeSeqs = shape.decodeContextSum = shape.prefillSeqs = shape.prefillTokens = shape.prefillContextSum = shape.prefillAttentionPairs = 0;
-    let budget = cfg.maxBatchTokens;
-
-    const addDecode = (s: Sequence): void => {
-      if (!this.ensureBlocks(s, s.ownTokens + this.tokensPerStepCeil)) return;
-      s.chunk = 0;
-      s.inBatch = true;
-      batch.push(s);
-      budget--;
-      shape.decodeSeqs++;
-      shape.decodeContextSum += s.context;
-    };
-    const addDecodes = (): void => {
-      // A snapshot: making room may preempt sequences out of `running`.
-      for (const s of this.running.slice()) {
-        if (batch.length >= cfg.maxSeqs || budget <= 0) return;
-        if (s.running && !s.inBatch && s.done >= s.prompt && s.readyAt <= now) addDecode(s);
-      }
-    };
-    const addPrefill = (s: Sequence): void => {
-      const chunk = Math.min(s.prompt - s.done, budget);
-      if (chunk <= 0) return;
-      s.chunk = chunk;
-      s.inBatch = true;
-      batch.push(s);
-      budget -= chunk;
-      shape.prefillSeqs++;
-      shape.prefillTokens += chunk;
-      shape.prefillContextSum += s.done;
-      shape.prefillAttentionPairs += chunk * s.done + (chunk * (chunk + 1)) / 2;
-    };
-    const addPrefills = (): void => {
-      for (const s of this.running) {
-        if (budget <= 0 || batch.length >= cfg.maxSeqs) return;
-        if (s.done < s.prompt && s.readyAt <= now && !s.inBatch) addPrefill(s);
-      }
-      this.admit(now, () => budget > 0 && batch.length < cfg.maxSeqs, (s) => {
-        if (s.readyAt > now) return;
-        // A sequence whose KV arrived with it (disaggregated decode) decodes at once.
-        if (s.done < s.prompt) addPrefill(s);
-        else addDecode(s);
-      });
-    };
-    if (cfg.policy === 'decode-first') {
-      addDecodes();
-      addPrefills();
+    this.budget = this.config.maxBatchTokens;
+    if (this.config.policy === 'decode-first') {
+      this.addDecodes(now);
+      this.addPrefills(now);
     } else {
-      addPrefills();
-      addDecodes();
+      this.addPrefills(now);
+      this.addDecodes(now);
     }
-
+    const batch = this.batch;
     if (batch.length === 0) {
       this.busy = false;
       // Someone is waiting for a reload: wake then.
@@ -240,10 +199,7 @@ export class Replica {
       for (const s of this.running) if (s.readyAt > now) next = Math.min(next, s.readyAt);
       if (next < Infinity && next < this.wakeAt) {
         this.wakeAt = next;
-        this.sim.at(next, () => {
-          this.wakeAt = Infinity;
-          this.kick();
-        });
+        this.sim.at(next, this.wake);
       }
       return;
     }
@@ -263,15 +219,69 @@ export class Replica {
         kvUsed: this.kv.usedBlocks / Math.max(1, this.kv.capacityBlocks),
       });
     }
-    const members = batch.slice();
-    this.sim.schedule(cost.seconds, () => this.finishStep(members));
+    // finishStep reads this.batch before the next step() refills it (steps never overlap).
+    this.sim.schedule(cost.seconds, this.stepEnd);
   }
 
-  /** Admit waiting sequences (interactive first) while `room()` and blocks allow. */
-  private admit(now: number, room: () => boolean, onAdmit: (s: Sequence) => void): void {
+  private readonly stepEnd = (): void => this.finishStep(this.batch);
+  private readonly wake = (): void => {
+    this.wakeAt = Infinity;
+    this.kick();
+  };
+
+  private hasRoom(): boolean {
+    return this.budget > 0 && this.batch.length < this.config.maxSeqs;
+  }
+
+  private addDecode(s: Sequence): void {
+    if (!this.ensureBlocks(s, s.ownTokens + this.tokensPerStepCeil)) return;
+    s.chunk = 0;
+    s.inBatch = true;
+    this.batch.push(s);
+    this.budget--;
+    this.shape.decodeSeqs++;
+    this.shape.decodeContextSum += s.context;
+  }
+
+  private addDecodes(now: number): void {
+    // A snapshot: making room may preempt sequences out of `running`.
+    const snapshot = this.scratch;
+    snapshot.length = 0;
+    for (const s of this.running) snapshot.push(s);
+    for (const s of snapshot) {
+      if (!this.hasRoom()) break;
+      if (s.running && !s.inBatch && s.done >= s.prompt && s.readyAt <= now) this.addDecode(s);
+    }
+    snapshot.length = 0;
+  }
+
+  private addPrefill(s: Sequence): void {
+    const chunk = Math.min(s.prompt - s.done, this.budget);
+    if (chunk <= 0) return;
+    s.chunk = chunk;
+    s.inBatch = true;
+    this.batch.push(s);
+    this.budget -= chunk;
+    const shape = this.shape;
+    shape.prefillSeqs++;
+    shape.prefillTokens += chunk;
+    shape.prefillContextSum += s.done;
+    shape.prefillAttentionPairs += chunk * s.done + (chunk * (chunk + 1)) / 2;
+  }
+
+  private addPrefills(now: number): void {
+    for (const s of this.running) {
+      if (!this.hasRoom()) return;
+      if (s.done < s.prompt && s.readyAt <= now && !s.inBatch) this.addPrefill(s);
+    }
+    this.admit(now);
+  }
+
+  /** Admit waiting sequences (interactive first) while the step has room and blocks allow. */
+  private admit(now: number): void {
     for (let p = 0; p < 2; p++) {
       const queue = this.waiting[p];
-      while (this.waitingHead[p] < queue.length && room()) {
+      while (this.waitingHead[p] < queue.length && this.hasRoom()) {
         const s = queue[this.waitingHead[p]];
         const match = this.kv.match(s.req.segments.length > 0 && s.swappedTokens === 0 && s.prompt === s.req.inputTokens ? s.req.segments : [], now);
         const ready = s.req.kvReadyTokens ?? 0;
@@ -311,7 +321,11 @@ export class Replica {
         s.running = true;
         this.running.push(s);
         if (s.req.phase !== 'decode') this.observer.onAdmit?.(s.req, this.name, now, fromCache, reloadSeconds);
-        onAdmit(s);
+        // Into this step at once: a prefill chunk, or (KV arrived with it, disaggregated) a decode.
+        if (s.readyAt <= now) {
+          if (s.done < s.prompt) this.addPrefill(s);
+          else this.addDecode(s);
+        }
       }
     }
   }
