@@ -12,6 +12,24 @@ export interface Placement {
   capacityBytes: number;
 }
 
+export interface Fit {
+  fits: boolean;
+  /** Why it does not fit, with the numbers. */
+  reason?: string;
+  /** Devices (GPUs or wafers) in the replica. */
+  count: number;
+  /** The fewest devices of this kind that would hold the model at the requested context. */
+  minCount: number;
+  weightsBytes: number;
+  kvBytesPerToken: number;
+  /** Tokens of KV cache the whole replica holds. */
+  kvCapacityTokens: number;
+  /** Micro-batches in flight at once (pipeline stages: wafer layers, GPU pipeline stages). */
+  pipelineDepth: number;
+  /** One line per device group: what sits where. */
+  placement: Placement[];
+}
+
 export interface DecodePoint {
   batch: number;
   stepSeconds: number;
@@ -20,18 +38,10 @@ export interface DecodePoint {
   bound: Bound;
 }
 
-export interface Explanation {
+export interface Explanation extends Omit<Fit, 'pipelineDepth'> {
   model: { id: string; name: string };
   hardware: { id: string; name: string; kind: HardwareSpec['kind'] };
   deployment: Deployment;
-  fits: boolean;
-  reason?: string;
-  count: number;
-  minCount: number;
-  weightsBytes: number;
-  kvBytesPerToken: number;
-  kvCapacityTokens: number;
-  placement: Placement[];
   context: number;
   /** Sequences of `context` tokens the replica holds at once. */
   usersAtContext: number;

@@ -4,6 +4,7 @@
  */
 import type { RequestClass } from '../domain/request.js';
 import type { HardwareSpec } from '../domain/specs.js';
+import type { SloTargets } from '../domain/slo.js';
 import { LATENCY_METRICS, type ClassStats, type MetricsRecorder } from './recorder.js';
 import type { Quantiles } from './quantiles.js';
 
@@ -25,15 +26,7 @@ export interface SummaryRow {
   ci95: number;
 }
 
-/** The targets a class must meet (percentiles over its requests, or jobs). */
-export interface SloTargets {
-  ttftP99Seconds?: number;
-  ttftP50Seconds?: number;
-  tpotP50Seconds?: number;
-  tpotP99Seconds?: number;
-  e2eP99Seconds?: number;
-  jobP90Seconds?: number;
-}
+export type { SloTargets };
 
 /** Devices a system ran, for cost and energy. */
 export interface FleetUsage {

@@ -1,26 +1,8 @@
 /** The one interface every kind of hardware implements (DESIGN.md §5). */
 import type { BatchShape, StepCost } from '../domain/batch.js';
-import type { Placement } from '../domain/explanation.js';
+import type { Fit, Placement } from '../domain/explanation.js';
 
-export interface Fit {
-  fits: boolean;
-  /** Why it does not fit, with the numbers. */
-  reason?: string;
-  /** Devices (GPUs or wafers) in the replica. */
-  count: number;
-  /** The fewest devices of this kind that would hold the model at the requested context. */
-  minCount: number;
-  weightsBytes: number;
-  kvBytesPerToken: number;
-  /** Tokens of KV cache the whole replica holds. */
-  kvCapacityTokens: number;
-  /** Micro-batches in flight at once (pipeline stages: wafer layers, GPU pipeline stages). */
-  pipelineDepth: number;
-  /** One line per device group: what sits where. */
-  placement: Placement[];
-}
-
-export type { Placement };
+export type { Fit, Placement };
 
 export interface PerfModel {
   readonly fit: Fit;

@@ -5,17 +5,22 @@
  */
 import type { InputProblem } from '../domain/errors.js';
 import type { RequestClass } from '../domain/request.js';
+import type { SloTargets } from '../domain/slo.js';
 import { MBIT, MS } from '../domain/units.js';
 import type { DistributionSpec } from '../random/index.js';
 import type { DistributionFile, ScenarioFile, SloFile, SystemFile } from './schema.js';
 
-export interface SloSpec {
-  ttftP99Seconds?: number;
-  ttftP50Seconds?: number;
-  tpotP50Seconds?: number;
-  tpotP99Seconds?: number;
-  e2eP99Seconds?: number;
-  jobP90Seconds?: number;
+export type SloSpec = SloTargets;
+
+/** What every run of a scenario shares, whatever its systems and workload. */
+export interface RunSettings {
+  name: string;
+  description: string;
+  seed: number;
+  durationSeconds: number;
+  drainSeconds: number;
+  maxRequests?: number;
+  repeat: number;
 }
 
 export interface TraceSource {
@@ -28,14 +33,7 @@ export interface TraceSource {
   skipBadRows: boolean;
 }
 
-export interface NormalisedScenario {
-  name: string;
-  description: string;
-  seed: number;
-  durationSeconds: number;
-  drainSeconds: number;
-  maxRequests?: number;
-  repeat: number;
+export interface NormalisedScenario extends RunSettings {
   network: { rtt?: DistributionSpec; uplinkBytesPerSecond?: number; downlinkBytesPerSecond?: number; bytesPerToken?: number };
   systems: SystemFile[];
   /** Workload sections as written (distribution units converted where the key says ms). */

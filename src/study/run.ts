@@ -3,6 +3,7 @@
  * repeated with seeds seed, seed + 1, …; per-request records stream out through `onRecord`.
  */
 import type { RequestClass, SessionRecord } from '../domain/request.js';
+import type { RunSettings } from '../scenario/normalise.js';
 import { MetricsRecorder, type RequestRecord, type RequestSlo } from '../metrics/recorder.js';
 import { cdfsOf, combineRepeats, summarise, type Cdf, type FleetUsage, type SloTargets, type SummaryRow, type SystemSummary, type TimeseriesRow } from '../metrics/summary.js';
 import type { WorkloadContext, WorkloadSpec, AgenticSession, ArrivalRow } from '../workload/index.js';
@@ -21,14 +22,7 @@ export interface TraceReplay {
   sessions?: () => AsyncIterable<AgenticSession>;
 }
 
-export interface ResolvedScenario {
-  name: string;
-  description: string;
-  seed: number;
-  durationSeconds: number;
-  drainSeconds: number;
-  maxRequests?: number;
-  repeat: number;
+export interface ResolvedScenario extends RunSettings {
   systems: SystemSpec[];
   sources: WorkloadSpec[];
   trace?: TraceReplay;
@@ -105,10 +99,7 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
         contexts.push(c);
         return c;
       };
-      for (const [name, monitor] of world.cluster.monitors) {
-        void name;
-        monitor.start(world.sim, horizon / 100, horizon);
-      }
+      for (const monitor of world.cluster.monitors.values()) monitor.start(world.sim, horizon / 100, horizon);
       startSources(world, s.sources);
       const progress = (t: number) => o.onProgress?.((done + Math.min(1, t / end)) / total);
       if (s.trace) {

@@ -8,7 +8,7 @@ import { Signal, spawn, type Process } from '../kernel/index.js';
 import type { SessionChannel, SessionRecord } from '../domain/request.js';
 import { sampler, stream, type Rng } from '../random/index.js';
 import { sessionIdOf, type WorkloadContext } from './context.js';
-import { Conversation } from './conversation.js';
+import { ask, Conversation, tally } from './conversation.js';
 import { tokens } from './draw.js';
 import type { AgentSpec } from './specs.js';
 
@@ -58,13 +58,9 @@ function* loop(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: numb
     const subagents = spawnsSubagents ? Math.max(1, Math.round(draw.subCount(rng))) : 0;
     if (convo.context + added + output > limit) convo.compact(Math.min(spec.compaction.toTokens, limit / 2));
     const req = convo.next(Math.min(added, limit - convo.context - output), output, reasoning);
-    const answered = new Signal<void>();
-    channel.send(req, added, { onComplete: () => answered.fire(sim, undefined), onReject: () => answered.fire(sim, undefined) });
-    yield answered;
+    yield ask(sim, channel, req, added);
     convo.answered(req);
-    record.requests++;
-    record.inputTokens += req.inputTokens;
-    record.outputTokens += req.outputTokens;
+    tally(record, req);
     if (step + 1 === steps) break;
     if (subagents > 0) {
       // The tool call is a set of sub-agents, each with its own context, on the same connection.

@@ -2,7 +2,8 @@
  * A growing conversation: the prompt segments of each request (shared system prompt, then each
  * earlier turn's input and output), so the serving layer's prefix cache can find what it holds.
  */
-import type { LlmRequest, RequestClass, Segment } from '../domain/request.js';
+import { Signal, type Simulation } from '../kernel/index.js';
+import type { LlmRequest, RequestClass, Segment, SessionChannel, SessionRecord } from '../domain/request.js';
 import { requestId, segmentKey, systemKey } from './ids.js';
 
 export class Conversation {
@@ -59,4 +60,19 @@ export class Conversation {
     this.push(segmentKey(this.sessionId, this.turn++, 'in'), tokens);
     this.compactions++;
   }
+}
+
+/** Send `req` on `channel`; the Signal fires when it is answered (or rejected). */
+export function ask(sim: Simulation, channel: SessionChannel, req: LlmRequest, newTokens: number): Signal<void> {
+  const answered = new Signal<void>();
+  const done = () => answered.fire(sim, undefined);
+  channel.send(req, newTokens, { onComplete: done, onReject: done });
+  return answered;
+}
+
+/** Count an answered request into its session's record. */
+export function tally(record: SessionRecord, req: LlmRequest): void {
+  record.requests++;
+  record.inputTokens += req.inputTokens;
+  record.outputTokens += req.outputTokens;
 }

@@ -9,7 +9,7 @@ import type { SessionRecord } from '../domain/request.js';
 import { sampler, stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
 import { sessionIdOf } from './context.js';
-import { Conversation } from './conversation.js';
+import { ask, Conversation, tally } from './conversation.js';
 import type { InteractiveSpec } from './specs.js';
 import { tokens, dailyFactor } from './draw.js';
 
@@ -51,13 +51,9 @@ export function session(spec: InteractiveSpec, ctx: WorkloadContext, sessionId: 
         const think = draw.think(rng);
         if (convo.context + added + output > ctx.contextLimit) break; // the developer starts afresh
         const req = convo.next(added, output, reasoning);
-        const answered = new Signal<void>();
-        channel.send(req, added, { onComplete: () => answered.fire(sim, undefined), onReject: () => answered.fire(sim, undefined) });
-        yield answered;
+        yield ask(sim, channel, req, added);
         convo.answered(req);
-        record.requests++;
-        record.inputTokens += req.inputTokens;
-        record.outputTokens += req.outputTokens;
+        tally(record, req);
         if (turn + 1 < turns) {
           record.gapSeconds += think;
           yield think;

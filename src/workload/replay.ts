@@ -9,6 +9,7 @@ import { stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
 import { OWNERS, sessionIdOf } from './context.js';
 import { requestId, segmentKey } from './ids.js';
+import { ask, tally } from './conversation.js';
 
 /** One request of an arrival trace (Azure, Mooncake). */
 export interface ArrivalRow {
@@ -207,12 +208,8 @@ function replaySession(session: AgenticSession, ctx: WorkloadContext, o: ReplayO
         const n = turn++;
         if (row.input > covered) segments.push({ key: segmentKey(sessionId, n, 'in'), tokens: row.input - covered });
         const req: LlmRequest = { id: requestId(sessionId, n), sessionId, cls: o.cls, inputTokens: row.input, outputTokens: Math.max(1, row.output), reasoningTokens: 0, segments, outputKey: segmentKey(sessionId, n, 'out') };
-        const answered = new Signal<void>();
-        channel.send(req, row.input - covered, { onComplete: () => answered.fire(sim, undefined), onReject: () => answered.fire(sim, undefined) });
-        yield answered;
-        record.requests++;
-        record.inputTokens += req.inputTokens;
-        record.outputTokens += req.outputTokens;
+        yield ask(sim, channel, req, row.input - covered);
+        tally(record, req);
         prev = [...segments, { key: req.outputKey!, tokens: req.outputTokens }];
       }
       finished.fire(sim, undefined);

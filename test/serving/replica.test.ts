@@ -5,7 +5,6 @@ import { decodeBatch, prefillBatch } from '../../src/domain/batch.js';
 import { explain } from '../../src/study/explain.js';
 import { gpu, llm, wafer } from '../support/models.js';
 import { closedLoop, recorder, replicaOf, request } from '../support/serving.js';
-import { stream } from '../../src/random/index.js';
 
 describe('replica engine: a lone request', () => {
   it.each([
@@ -16,7 +15,6 @@ describe('replica engine: a lone request', () => {
     const rec = recorder();
     const hw = hwId === 'cs-3' ? wafer() : gpu(hwId);
     const replica = replicaOf(sim, llm(modelId), hw, d, rec);
-    const tokens: number[] = [];
     const req = request(1000, 5);
     replica.submit(req, { onComplete: () => {} });
     sim.run();
@@ -27,7 +25,6 @@ describe('replica engine: a lone request', () => {
     let t = life.first!;
     for (let k = 1; k < 5; k++) t += replica.perf.step(decodeBatch(1, 1000 + k)).seconds;
     expect(life.done!).toBeCloseTo(t, 12);
-    void tokens;
   });
 });
 

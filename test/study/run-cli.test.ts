@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { ROOT, wafersim } from '../support/cli.js';
 import { quantileOfSorted } from '../../src/metrics/quantiles.js';
 import { RELATIVE_ERROR } from '../../src/metrics/quantiles.js';
@@ -114,4 +113,3 @@ describe('bad scenario files', () => {
   });
 });
 
-void parse;

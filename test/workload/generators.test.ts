@@ -15,7 +15,7 @@ import { instantService } from '../support/transport.js';
 const TRACES = resolve(__dirname, '../../data/traces');
 
 async function agenticTrace() {
-  const steps: number[] = [], growth: number[] = [], tool: number[] = [], think: number[] = [], output: number[] = [];
+  const steps: number[] = [], growth: number[] = [], output: number[] = [];
   for await (const s of sessionsOf(readAgentic(`${TRACES}/weka_claude_code_requests.csv`, 'weka', { skipBad: false }, newTraceStats()))) {
     steps.push(s.agents.get('main')!.length);
     for (const [agent, rows] of s.agents) {
