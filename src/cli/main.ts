@@ -28,7 +28,8 @@ export async function main(argv: string[]): Promise<number> {
     })
     .epilogue('Exit codes: 0 ok, 2 bad input, 1 internal error.');
   // Import only the command that runs; list the others by name and description.
-  const invoked = argv.find((a) => !a.startsWith('-'));
+  const names = new Set(commands.map((c) => c.name));
+  const invoked = argv.find((a) => names.has(a));
   for (const c of commands) {
     const loaded = c.name === invoked ? await c.load() : { builder: (y: any) => y, handler: () => {} };
     parser.command({ command: c.usage, describe: c.describe, ...loaded } as never);
