@@ -102,6 +102,8 @@ export class MetricsRecorder implements SimObserver {
       slo: Partial<Record<RequestClass, RequestSlo>>;
       onRecord?: (r: RequestRecord) => void;
       onSession?: (s: SessionRecord & { system: string }) => void;
+      /** Every batch step (for timelines). */
+      onStepRecord?: (s: StepRecord) => void;
       /** Called on every send, with the time (lets a run stop after a request budget). */
       onSent?: (t: number) => void;
     },
@@ -232,6 +234,7 @@ export class MetricsRecorder implements SimObserver {
   }
 
   onStep(step: StepRecord): void {
+    this.o.onStepRecord?.(step);
     this.fold(step.start);
     this.fold(step.seconds);
     this.fold(step.decodeSeqs);

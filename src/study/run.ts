@@ -2,7 +2,7 @@
  * `run`: the same workload against every system of a scenario, each in its own simulation,
  * repeated with seeds seed, seed + 1, …; per-request records stream out through `onRecord`.
  */
-import type { RequestClass, SessionRecord } from '../domain/request.js';
+import type { RequestClass, SessionRecord, StepRecord } from '../domain/request.js';
 import type { RunSettings } from '../scenario/normalise.js';
 import { MetricsRecorder, type RequestRecord, type RequestSlo } from '../metrics/recorder.js';
 import { cdfsOf, combineRepeats, summarise, type Cdf, type FleetUsage, type SloTargets, type SummaryRow, type SystemSummary, type TimeseriesRow } from '../metrics/summary.js';
@@ -33,8 +33,11 @@ export type RecordsMode = 'all' | 'sample' | 'none';
 
 export interface RunOptions {
   records: RecordsMode;
-  onRecord?: (r: RequestRecord & { repeat: number }) => void;
+  /** Every finished request; `kept` says whether the records mode keeps it for requests.csv. */
+  onRecord?: (r: RequestRecord & { repeat: number }, kept: boolean) => void;
   onSession?: (s: SessionRecord & { system: string; repeat: number }) => void;
+  /** Batch steps of the first repeat (for a timeline). */
+  onStep?: (system: string, s: StepRecord) => void;
   /** Fraction of the whole run done (systems × repeats × simulated time). */
   onProgress?: (fraction: number) => void;
   /** Stop a system's run once a pool is overloaded (after a third of the run): the planner's early exit. */
@@ -83,8 +86,9 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
         exact: o.records === 'all',
         bucketSeconds,
         slo: { interactive: requestSlo(s.slo.interactive), background: requestSlo(s.slo.background) },
-        onRecord: o.onRecord && ((x) => (o.records === 'all' || (o.records === 'sample' && sampled(x.id))) && o.onRecord!({ ...x, repeat: r })),
+        onRecord: o.onRecord && ((x) => o.onRecord!({ ...x, repeat: r }, o.records === 'all' || (o.records === 'sample' && sampled(x.id)))),
         onSession: o.onSession && ((x) => o.onSession!({ ...x, repeat: r })),
+        onStepRecord: o.onStep && r === 0 ? (x) => o.onStep!(system.name, x) : undefined,
         // Stop starting new work once the request budget is spent.
         onSent: s.maxRequests === undefined ? undefined : (t) => {
           if (++sent >= s.maxRequests!) for (const c of contexts) c.horizon = Math.min(c.horizon, t);

@@ -77,6 +77,17 @@ describe('wafersim run', () => {
     expect(checked).toBeGreaterThanOrEqual(36);
   });
 
+  it('writes a Chrome/Perfetto timeline of the chosen window', () => {
+    const out = join(tmp, 'trace');
+    expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, '--trace-window', '1:2', '--records', 'none', ...SMALL]).code).toBe(0);
+    const trace = JSON.parse(readFileSync(join(out, 'trace.json'), 'utf8'));
+    const spans = trace.traceEvents.filter((e: { ph: string }) => e.ph === 'X');
+    expect(spans.length).toBeGreaterThan(100);
+    for (const e of spans) expect(e.ts + e.dur).toBeGreaterThanOrEqual(60e6 - 1);
+    expect(new Set(spans.map((e: { name: string }) => e.name))).toEqual(new Set(['step (decode)', 'step (prefill + decode)', 'network up', 'queue', 'prefill', 'decode', 'network down']));
+    expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', join(tmp, 't2'), '--trace-window', '5:1']).code).toBe(2);
+  });
+
   it('records the resolved scenario, seed and version in run.json', () => {
     const run = JSON.parse(readFileSync(join(outA, 'run.json'), 'utf8'));
     expect(run).toMatchObject({ seed: 2026, records: 'all' });

@@ -10,6 +10,7 @@ import { REQUEST_HEADER, SESSION_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER, requ
 import { reportHtml } from '../../report/html.js';
 import { runScenario, type RecordsMode } from '../../study/run.js';
 import { progressBar } from '../progress.js';
+import { Timeline } from '../../report/trace.js';
 import { applySets } from '../sets.js';
 
 interface Args {
@@ -20,6 +21,7 @@ interface Args {
   seed?: number;
   json: boolean;
   progress: boolean;
+  'trace-window'?: string;
 }
 
 export const runCommand: CommandModule<object, Args> = {
@@ -31,6 +33,7 @@ export const runCommand: CommandModule<object, Args> = {
       .option('seed', { type: 'number', describe: 'override the scenario seed' })
       .option('set', { type: 'string', array: true, describe: 'override a field: path=value (YAML value), e.g. durationMinutes=5' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+      .option('trace-window', { type: 'string', describe: 'also write trace.json, a Chrome/Perfetto timeline of minutes START:END, e.g. 10:12' })
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr (only on a terminal)' })
       .example('wafersim run scenarios/codex-spark.yaml', 'the default study')
       .example('wafersim run scenarios/codex-spark.yaml --records none --json', ''),
@@ -42,6 +45,8 @@ export const runCommand: CommandModule<object, Args> = {
     if (args.seed !== undefined) raw = { ...(raw as object), seed: args.seed };
     const { resolved } = resolveScenario(loaded, raw, traceStats);
     const records = args.records as RecordsMode;
+    const window = args['trace-window'] === undefined ? undefined : parseWindow(args['trace-window']);
+    const timeline = window && new Timeline(window[0] * 60, window[1] * 60);
     const target = resolve(args.out ?? join('output', resolved.name));
     const out = new OutputDir(target);
     const bar = args.progress ? progressBar(`${resolved.name}`) : undefined;
@@ -50,7 +55,11 @@ export const runCommand: CommandModule<object, Args> = {
       const sessions = out.csv('sessions.csv', SESSION_HEADER);
       const result = await runScenario(resolved, {
         records,
-        onRecord: records === 'none' ? undefined : (r) => requests.write(requestRow(r)),
+        onRecord: records === 'none' && !timeline ? undefined : (r, kept) => {
+          if (kept) requests.write(requestRow(r));
+          if (timeline && r.repeat === 0) timeline.request(r);
+        },
+        onStep: timeline && ((system, s) => timeline.step(system, s)),
         onSession: (s) => sessions.write(sessionRow(s)),
         onProgress: bar?.update,
         betweenSlices: async () => {
@@ -69,13 +78,14 @@ export const runCommand: CommandModule<object, Args> = {
       await ts.close();
       const version = packageVersion();
       out.write('run.json', `${JSON.stringify({ wafersim: version, scenario: loaded.file, seed: resolved.seed, records, set: args.set ?? [], scenarioAsRun: raw, fingerprints: result.fingerprints }, null, 2)}\n`);
+      if (timeline) out.write('trace.json', timeline.json());
       out.write('report.html', reportHtml({ title: resolved.name, description: resolved.description, summaries: result.summaries, rows: result.rows, cdfs: result.cdfs, timeseries: result.timeseries, exact: records === 'all', version, seed: resolved.seed }));
       out.commit();
       if (traceStats.skipped > 0) {
         process.stderr.write(`skipped ${traceStats.skipped} bad trace rows, e.g. ${traceStats.examples.map((p) => `${p.where}: expected ${p.expected}, found ${p.found}`).join('; ')}\n`);
       }
       if (args.json) process.stdout.write(`${JSON.stringify({ output: target, summaries: result.summaries }, null, 2)}\n`);
-      else process.stdout.write(`${consoleTable(result.summaries)}\n\nWrote ${target}/ (report.html, summary.csv, requests.csv, sessions.csv, timeseries.csv, run.json)\n`);
+      else process.stdout.write(`${consoleTable(result.summaries)}\n\nWrote ${target}/ (report.html, summary.csv, requests.csv, sessions.csv, timeseries.csv, run.json${timeline ? ', trace.json' : ''})\n`);
     } catch (error) {
       bar?.stop();
       out.discard();
@@ -83,3 +93,9 @@ export const runCommand: CommandModule<object, Args> = {
     }
   },
 };
+
+function parseWindow(text: string): [number, number] {
+  const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(text);
+  if (!m || +m[2] <= +m[1]) throw inputError('--trace-window', 'START:END in minutes with END > START, e.g. 10:12', text);
+  return [+m[1], +m[2]];
+}
