@@ -229,9 +229,12 @@ const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.2
 /** Combine the same rows from several repeats: the mean of each column, and the 95% CI of the mean. */
 export function combineRepeats(runs: SummaryRow[][]): SummaryRow[] {
   if (runs.length === 1) return runs[0];
-  const n = runs.length;
-  return runs[0].map((row, i) => {
-    const same = runs.map((r) => r[i]);
+  const key = (r: SummaryRow) => `${r.system}\u0000${r.cls}\u0000${r.metric}`;
+  const byKey = runs.map((rows) => new Map(rows.map((r) => [key(r), r])));
+  // A row missing from a repeat (a class with no requests there) is left out of the combination.
+  return runs[0].filter((row) => byKey.every((m) => m.has(key(row)))).map((row) => {
+    const same = byKey.map((m) => m.get(key(row))!);
+    const n = same.length;
     const avg = (k: keyof SummaryRow) => same.reduce((s, r) => s + (r[k] as number), 0) / n;
     const mean = avg('mean');
     const sd = Math.sqrt(same.reduce((s, r) => s + (r.mean - mean) ** 2, 0) / (n - 1));

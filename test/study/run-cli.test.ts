@@ -77,6 +77,18 @@ describe('wafersim run', () => {
     expect(checked).toBeGreaterThanOrEqual(36);
   });
 
+  it('gives 95% confidence intervals across repeats', () => {
+    const out = join(tmp, 'repeat');
+    expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, '--records', 'none', ...SMALL, '--set', 'repeat=3']).code).toBe(0);
+    const rows = readCsv(join(out, 'summary.csv'));
+    const ttft = rows.filter((r) => r.metric === 'ttft_ms');
+    expect(ttft.length).toBe(4);
+    for (const r of ttft) {
+      expect(Number(r.ci95)).toBeGreaterThan(0);
+      expect(Number(r.ci95)).toBeLessThan(Number(r.mean));
+    }
+  });
+
   it('writes a Chrome/Perfetto timeline of the chosen window', () => {
     const out = join(tmp, 'trace');
     expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, '--trace-window', '1:2', '--records', 'none', ...SMALL]).code).toBe(0);
