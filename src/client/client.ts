@@ -66,7 +66,8 @@ export class Client implements SessionTransport {
     const startup = withStartup ? connect + t.sessionStartSeconds : 0;
     if (withStartup) this.observer.onSessionStart?.(sessionId, this.sim.now, startup);
     const session = new ClientSession(this.sim, this, this.sink, this.observer, rng, this.rtt, startup);
-    this.sim.schedule(startup, () => ready(session));
+    if (startup > 0) this.sim.schedule(startup, () => ready(session));
+    else ready(session); // no start-up stage: the request leaves now
   }
 }
 

@@ -77,6 +77,7 @@ export interface StepRecord {
   /** Fraction of KV blocks in use (running sequences and cached prefixes). */
   kvUsed: number;
 }
+// The engine hands observers one StepRecord object, refilled every step: copy what you keep.
 
 /** Where a request's time went before it reached the server. */
 export interface NetworkLeg {

@@ -56,57 +56,101 @@ function num(row: Record<string, string | undefined>, column: string, opts: { in
 }
 
 /** Run `convert` on each row; bad rows throw an InputError or are skipped and counted. */
-async function* checked<R, T>(file: string, rows: AsyncIterable<[number, R]>, convert: (row: R) => T, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<T> {
-  for await (const [line, row] of rows) {
-    let value: T;
-    try {
-      value = convert(row);
-    } catch (error) {
-      if (!(error instanceof RowError)) throw error;
-      const problem: InputProblem = { file, where: `line ${line}${error.problem.column ? `, column ${error.problem.column}` : ''}`, expected: error.problem.expected, found: error.problem.found };
-      if (!o.skipBad) throw new InputError([{ ...problem, expected: `${problem.expected} (or run with --skip-bad-rows)` }]);
-      stats.skipped++;
-      if (stats.examples.length < 5) stats.examples.push(problem);
+async function* checked<R, T>(file: string, batches: AsyncIterable<[number, R][]>, convert: (row: R) => T, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<T> {
+  for await (const batch of batches) {
+    for (const [line, row] of batch) {
+      let value: T;
+      try {
+        value = convert(row);
+      } catch (error) {
+        if (!(error instanceof RowError)) throw error;
+        const problem: InputProblem = { file, where: `line ${line}${error.problem.column ? `, column ${error.problem.column}` : ''}`, expected: error.problem.expected, found: error.problem.found };
+        if (!o.skipBad) throw new InputError([{ ...problem, expected: `${problem.expected} (or run with --skip-bad-rows)` }]);
+        stats.skipped++;
+        if (stats.examples.length < 5) stats.examples.push(problem);
+        continue;
+      }
+      stats.rows++;
+      yield value;
+    }
+  }
+}
+
+function openError(file: string, e: unknown): InputError {
+  return new InputError([{ file, where: '(file)', expected: 'a readable file', found: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e) }]);
+}
+
+/**
+ * Items from an object stream, handed over in batches (one promise per batch, not per row:
+ * trace files have millions of rows). The stream is paused while a batch is being used.
+ */
+async function* batched<T>(stream: NodeJS.ReadableStream, map: (item: any) => T, size = 2048): AsyncGenerator<T[]> {
+  let buffer: T[] = [];
+  let done = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  stream.on('data', (item) => {
+    buffer.push(map(item));
+    if (buffer.length >= size) {
+      stream.pause();
+      wake?.();
+    }
+  });
+  stream.on('end', () => {
+    done = true;
+    wake?.();
+  });
+  stream.on('error', (e) => {
+    failure = e;
+    wake?.();
+  });
+  for (;;) {
+    if (buffer.length > 0) {
+      const out = buffer;
+      buffer = [];
+      yield out;
+      stream.resume();
       continue;
     }
-    stats.rows++;
-    yield value;
+    if (failure) throw failure;
+    if (done) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
   }
 }
 
-async function* csvRows(path: string, file: string, required: string[]): AsyncGenerator<[number, Record<string, string>]> {
-  const input = createReadStream(path);
-  const opened = new Promise<void>((resolve, reject) => {
-    input.once('open', () => resolve());
-    input.once('error', (e) => reject(new InputError([{ file, where: '(file)', expected: 'a readable file', found: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e) }])));
-  });
-  await opened;
-  const parser = input.pipe(parse({ headers: true, ignoreEmpty: true, trim: true }));
-  let line = 1;
-  let headerChecked = false;
-  try {
-    for await (const row of parser as AsyncIterable<Record<string, string>>) {
-      line++;
-      if (!headerChecked) {
-        const missing = required.filter((c) => !(c in row));
-        if (missing.length > 0) throw new InputError([{ file, where: 'line 1 (header)', expected: `columns ${required.join(', ')}`, found: `no column ${missing.join(', ')}` }]);
-        headerChecked = true;
-      }
-      yield [line, row];
-    }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError([{ file, where: `line ${line + 1}`, expected: 'a CSV row with the header\'s columns', found: (error as Error).message }]);
-  }
-}
-
-async function* jsonLines(path: string, file: string): AsyncGenerator<[number, unknown]> {
+async function* csvRows(path: string, file: string, required: string[]): AsyncGenerator<[number, Record<string, string>][]> {
   const input = createReadStream(path);
   await new Promise<void>((resolve, reject) => {
     input.once('open', () => resolve());
-    input.once('error', (e) => reject(new InputError([{ file, where: '(file)', expected: 'a readable file', found: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e) }])));
+    input.once('error', (e) => reject(openError(file, e)));
+  });
+  let line = 1;
+  let headerChecked = false;
+  const parser = input.pipe(parse({ headers: true, ignoreEmpty: true, trim: true }));
+  try {
+    for await (const batch of batched(parser, (row: Record<string, string>) => [++line, row] as [number, Record<string, string>])) {
+      if (!headerChecked) {
+        const missing = required.filter((c) => !(c in batch[0][1]));
+        if (missing.length > 0) throw new InputError([{ file, where: 'line 1 (header)', expected: `columns ${required.join(', ')}`, found: `no column ${missing.join(', ')}` }]);
+        headerChecked = true;
+      }
+      yield batch;
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError([{ file, where: `line ${line + 1}`, expected: "a CSV row with the header's columns", found: (error as Error).message }]);
+  }
+}
+
+async function* jsonLines(path: string, file: string): AsyncGenerator<[number, unknown][]> {
+  const input = createReadStream(path);
+  await new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', (e) => reject(openError(file, e)));
   });
   let line = 0;
+  const batch: [number, unknown][] = [];
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line++;
     if (text.trim() === '') continue;
@@ -116,8 +160,10 @@ async function* jsonLines(path: string, file: string): AsyncGenerator<[number, u
     } catch {
       value = new RowError({ expected: 'a JSON object', found: describe(text.slice(0, 40)) });
     }
-    yield [line, value];
+    batch.push([line, value]);
+    if (batch.length >= 2048) yield batch.splice(0);
   }
+  if (batch.length > 0) yield batch;
 }
 
 export function readAzure(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<ArrivalRow> {

@@ -68,8 +68,7 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
       allReduces * (tpLatency + ((ringSteps / tp) * message) / tpBandwidth) +
       (pp - 1) * (ppLatency + message / ppBandwidth);
     const overhead = cal.stepOverheadSeconds + llm.layers * cal.layerOverheadSeconds;
-    const parts = { compute, memory, communication, overhead };
-    return { seconds: Math.max(compute, memory) + communication + overhead, ...parts, bound: boundOf(parts) };
+    return { seconds: Math.max(compute, memory) + communication + overhead, compute, memory, communication, overhead, bound: boundOf(compute, memory, communication, overhead) };
   };
   return { fit, step };
 }

@@ -13,11 +13,11 @@ export interface PerfModel {
 }
 
 /** Which part binds: the largest of the named parts. */
-export function boundOf(c: Omit<StepCost, 'bound' | 'seconds'>): StepCost['bound'] {
+export function boundOf(compute: number, memory: number, communication: number, overhead: number): StepCost['bound'] {
   let bound: StepCost['bound'] = 'compute';
-  let max = c.compute;
-  if (c.memory > max) [bound, max] = ['memory', c.memory];
-  if (c.communication > max) [bound, max] = ['communication', c.communication];
-  if (c.overhead > max) bound = 'overhead';
+  let max = compute;
+  if (memory > max) [bound, max] = ['memory', memory];
+  if (communication > max) [bound, max] = ['communication', communication];
+  if (overhead > max) bound = 'overhead';
   return bound;
 }

@@ -88,8 +88,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
     const memory = ((b.decodeContextSum + b.prefillContextSum) / micro) * kvReadPerToken;
     const communication = meshSeconds + hopsBetweenWafers * (cal.interWaferLatencySeconds + (x * actBytes) / wafer.ioBytesPerSecond);
     const overhead = syncSeconds + cal.stepOverheadSeconds;
-    const parts = { compute, memory, communication, overhead };
-    return { seconds: compute + memory + communication + overhead, ...parts, bound: boundOf(parts) };
+    return { seconds: compute + memory + communication + overhead, compute, memory, communication, overhead, bound: boundOf(compute, memory, communication, overhead) };
   };
   return { fit, step };
 }

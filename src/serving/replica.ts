@@ -12,7 +12,7 @@
  */
 import type { Simulation } from '../kernel/index.js';
 import type { BatchShape } from '../domain/batch.js';
-import type { LlmRequest, RequestListener, Segment, SimObserver } from '../domain/request.js';
+import type { LlmRequest, RequestListener, Segment, SimObserver, StepRecord } from '../domain/request.js';
 import type { PerfModel } from '../perf/index.js';
 import { KvCache, type CacheEntry, type Retention } from './kv-cache.js';
 
@@ -108,6 +108,7 @@ export class Replica {
   private orderCounter = 0;
   private batch: Sequence[] = [];
   private scratch: Sequence[] = [];
+  private readonly stepRecord: StepRecord;
   private budget = 0;
   private readonly shape: BatchShape = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
 
@@ -123,6 +124,7 @@ export class Replica {
     private readonly contextLimit: number,
     private readonly observer: SimObserver = {},
   ) {
+    this.stepRecord = { replica: name, start: 0, seconds: 0, decodeSeqs: 0, prefillTokens: 0, waiting: 0, running: 0, kvUsed: 0 };
     this.tokensPerStep = perf.tokensPerStep ?? 1;
     this.tokensPerStepCeil = Math.ceil(this.tokensPerStep);
     const blocks = Math.floor(perf.fit.kvCapacityTokens / config.blockTokens);
@@ -208,16 +210,16 @@ export class Replica {
     this.stats.steps++;
     this.stats.busySeconds += cost.seconds;
     if (this.observer.onStep) {
-      this.observer.onStep({
-        replica: this.name,
-        start: now,
-        seconds: cost.seconds,
-        decodeSeqs: shape.decodeSeqs,
-        prefillTokens: shape.prefillTokens,
-        waiting: this.waitingCount,
-        running: this.running.length,
-        kvUsed: this.kv.usedBlocks / Math.max(1, this.kv.capacityBlocks),
-      });
+      // One record reused for every step: observers read it, they do not keep it.
+      const r = this.stepRecord;
+      r.start = now;
+      r.seconds = cost.seconds;
+      r.decodeSeqs = shape.decodeSeqs;
+      r.prefillTokens = shape.prefillTokens;
+      r.waiting = this.waitingCount;
+      r.running = this.running.length;
+      r.kvUsed = this.kv.usedBlocks / Math.max(1, this.kv.capacityBlocks);
+      this.observer.onStep(r);
     }
     // finishStep reads this.batch before the next step() refills it (steps never overlap).
     this.sim.schedule(cost.seconds, this.stepEnd);
