@@ -141,21 +141,21 @@ export async function writeResults(out: string, info: SweepInfo, points: PointRe
 
 function sweepReport(info: SweepInfo, points: PointResult[]): string {
   const axis = info.axes[0];
-  const charts = (['ttft_p99', 'tokens_per_user', 'usd_per_m', 'j_per_token'] as const).map((m) => {
+  const charts = (['served', 'ttft_p99', 'tokens_per_user', 'usd_per_m', 'j_per_token'] as const).map((m) => {
     const bySeries = new Map<string, [number, number][]>();
     for (const p of points.filter((x) => x.repeat === 0)) {
       const x = Number(p.values[0].value);
       const rest = p.values.slice(1).map((v) => `${v.path}=${JSON.stringify(v.value)}`).join(' ');
       for (const s of p.summaries) {
         for (const c of s.classes) {
-          const y = m === 'ttft_p99' ? c.ttftP99Ms : m === 'tokens_per_user' ? c.tokensPerSecondPerUser : m === 'usd_per_m' ? s.usdPerMillionTokens : s.joulesPerToken;
+          const y = m === 'served' ? c.requests / Math.max(1, c.requests + c.rejected) : m === 'ttft_p99' ? c.ttftP99Ms : m === 'tokens_per_user' ? c.tokensPerSecondPerUser : m === 'usd_per_m' ? s.usdPerMillionTokens : s.joulesPerToken;
           const key = `${s.system} ${c.cls}${rest ? ` ${rest}` : ''}`;
           (bySeries.get(key) ?? bySeries.set(key, []).get(key)!).push([x, y]);
         }
       }
     }
     const series: Series[] = [...bySeries].map(([name, pts]) => ({ name, points: pts.sort((a, b) => a[0] - b[0]) }));
-    const label = { ttft_p99: 'TTFT p99, ms', tokens_per_user: 'tokens/s per user (1/TPOT p50)', usd_per_m: '$ per million output tokens', j_per_token: 'J per output token' }[m];
+    const label = { served: 'share of requests served (not rejected)', ttft_p99: 'TTFT p99, ms', tokens_per_user: 'tokens/s per user (1/TPOT p50)', usd_per_m: '$ per million output tokens', j_per_token: 'J per output token' }[m];
     return lineChart(`sweep-${m}`, `${label} against ${axis}`, series, { xLabel: axis, yLabel: label });
   });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(info.scenario)} sweep</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1320px}.charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{font-weight:600}svg text{font-size:11px}</style></head><body><h1>Sweep of ${esc(info.scenario)}</h1><p>${points.length} points over ${info.axes.map(esc).join(', ')}. The numbers are in sweep.csv.</p><div class="charts">${charts.join('\n')}</div></body></html>\n`;
