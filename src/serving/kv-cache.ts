@@ -178,15 +178,14 @@ export class KvCache {
    * computed, then its output) becomes a cached entry. `ownedBlocks` is what the sequence held.
    */
   adopt(segments: readonly Segment[], ownedBlocks: number, now: number): void {
+    // The sequence's blocks go back to the pool, and its segments take what they need from it
+    // (per-segment rounding can need a block or two more than the sequence held: only if free).
     this.ownedBlocks -= ownedBlocks;
-    let held = ownedBlocks;
     if (this.o.prefixCaching) {
       for (const s of segments) {
         if (s.tokens <= 0 || this.entries.has(s.key)) continue;
         const blocks = this.blocksFor(s.tokens);
-        // Segment rounding may need a block more than the sequence held; take it only if free.
-        if (blocks > held && this.capacityBlocks - this.usedBlocks < blocks - held) break;
-        held -= blocks;
+        if (this.capacityBlocks - this.usedBlocks < blocks) break;
         const e: Entry = { key: s.key, tokens: s.tokens, blocks, pins: 0, lastUse: now, onHost: false, prev: null, next: null };
         this.entries.set(s.key, e);
         this.cachedBlocks += blocks;
@@ -194,7 +193,6 @@ export class KvCache {
         this.deviceLru.push(e);
       }
     }
-    // Blocks not kept as segments are freed; held < 0 means rounding took free blocks, checked above.
   }
 
   /** Whether any cached prefix of these segments is on this replica (for prefix-aware routing). */
