@@ -110,13 +110,12 @@ export class ClientSession implements SessionChannel {
     const down = rtt / 2;
     const frame = t.perTokenSeconds + t.frameBytesPerToken / n.downlinkBytesPerSecond;
     let firstAt = 0;
-    const deliver = (delay: number, fn: () => void) => sim.schedule(delay, fn);
     const toServer = leg.connectSeconds + leg.uploadSeconds + leg.frontendSeconds;
     sim.schedule(toServer, () => {
       this.sink.submit(req, {
         onFirstToken: () => {
           firstAt = sim.now;
-          deliver(down + frame, () => {
+          sim.schedule(down + frame, () => {
             this.observer.onClientFirstToken?.(req, sim.now);
             listener.onFirstToken?.();
           });
@@ -124,7 +123,7 @@ export class ClientSession implements SessionChannel {
         onFirstVisibleToken: () => {
           // The stream carries the reasoning tokens first (as summaries or keep-alives), one frame each.
           const wait = Math.max(0, firstAt + frame * (req.reasoningTokens + 1) - sim.now);
-          deliver(down + frame + wait, () => {
+          sim.schedule(down + frame + wait, () => {
             this.observer.onClientFirstVisibleToken?.(req, sim.now);
             listener.onFirstVisibleToken?.();
           });
@@ -132,14 +131,14 @@ export class ClientSession implements SessionChannel {
         onComplete: () => {
           // Tokens leave no faster than one frame each: a slow stream can lag the server.
           const lastOut = Math.max(sim.now, firstAt + frame * (req.outputTokens - 1));
-          deliver(lastOut - sim.now + down + frame, () => {
+          sim.schedule(lastOut - sim.now + down + frame, () => {
             this.lastUsed = sim.now;
             this.observer.onClientComplete?.(req, sim.now);
             listener.onComplete();
           });
         },
         onReject: (reason) =>
-          deliver(down, () => {
+          sim.schedule(down, () => {
             this.lastUsed = sim.now;
             listener.onReject?.(reason);
           }),

@@ -16,3 +16,8 @@ export const US = 1e-6;
 export const KW = 1e3;
 export const GHZ = 1e9;
 export const MBIT = 1e6 / 8; // bytes per second in one Mbit/s
+
+/** Bytes as gigabytes for messages and tables: "141.1 GB". */
+export function formatGB(bytes: number, digits = 1): string {
+  return `${(bytes / GB).toFixed(digits)} GB`;
+}

@@ -10,7 +10,8 @@ import type { PrecisionGroups } from '../domain/specs.js';
 import { GB, MS, US } from '../domain/units.js';
 import { DEFAULT_NETWORK, TRANSPORTS, type NetworkSpec, type TransportSpec } from '../client/index.js';
 import { perfModel } from '../perf/index.js';
-import { scenarioSchema, type ScenarioFile, type SystemFile } from '../scenario/schema.js';
+import { scenarioSchema, type DistributionFile, type ScenarioFile, type SystemFile } from '../scenario/schema.js';
+import type { DistributionSpec } from '../random/index.js';
 import { distributionOf, normalise, type NormalisedScenario } from '../scenario/normalise.js';
 import { zodProblems } from '../scenario/problems.js';
 import { DEFAULT_ENGINE, type EngineConfig } from '../serving/index.js';
@@ -54,7 +55,8 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
 
   const w = f.workload;
   const sources: WorkloadSpec[] = [];
-  const d = distributionOf;
+  // A distribution from the file, or the default fitted to the traces.
+  const or = (v: DistributionFile | undefined, fallback: DistributionSpec): DistributionSpec => (v === undefined ? fallback : distributionOf(v));
   if (w.interactive) {
     const x = w.interactive;
     const def = INTERACTIVE_DEFAULTS;
@@ -62,14 +64,14 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
       ...def,
       developers: x.developers,
       cls: x.class ?? def.cls,
-      sessionGap: x.sessionGapSeconds !== undefined ? d(x.sessionGapSeconds) : def.sessionGap,
+      sessionGap: or(x.sessionGapSeconds, def.sessionGap),
       dailyCycle: x.dailyCycle,
-      turns: x.turns !== undefined ? d(x.turns) : def.turns,
-      firstPrompt: x.firstPromptTokens !== undefined ? d(x.firstPromptTokens) : def.firstPrompt,
-      newTokens: x.newTokens !== undefined ? d(x.newTokens) : def.newTokens,
-      output: x.outputTokens !== undefined ? d(x.outputTokens) : def.output,
-      reasoning: x.reasoningTokens !== undefined ? d(x.reasoningTokens) : def.reasoning,
-      think: x.thinkSeconds !== undefined ? d(x.thinkSeconds) : def.think,
+      turns: or(x.turns, def.turns),
+      firstPrompt: or(x.firstPromptTokens, def.firstPrompt),
+      newTokens: or(x.newTokens, def.newTokens),
+      output: or(x.outputTokens, def.output),
+      reasoning: or(x.reasoningTokens, def.reasoning),
+      think: or(x.thinkSeconds, def.think),
       systemPromptTokens: x.systemPromptTokens ?? def.systemPromptTokens,
     });
   }
@@ -80,15 +82,15 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
       ...def,
       concurrency: x.concurrency,
       cls: x.class ?? def.cls,
-      steps: x.steps !== undefined ? d(x.steps) : def.steps,
-      firstContext: x.firstContextTokens !== undefined ? d(x.firstContextTokens) : def.firstContext,
-      growth: x.growthTokens !== undefined ? d(x.growthTokens) : def.growth,
-      output: x.outputTokens !== undefined ? d(x.outputTokens) : def.output,
-      reasoning: x.reasoningTokens !== undefined ? d(x.reasoningTokens) : def.reasoning,
-      toolTime: x.toolSeconds !== undefined ? d(x.toolSeconds) : def.toolTime,
+      steps: or(x.steps, def.steps),
+      firstContext: or(x.firstContextTokens, def.firstContext),
+      growth: or(x.growthTokens, def.growth),
+      output: or(x.outputTokens, def.output),
+      reasoning: or(x.reasoningTokens, def.reasoning),
+      toolTime: or(x.toolSeconds, def.toolTime),
       systemPromptTokens: x.systemPromptTokens ?? def.systemPromptTokens,
       subagents: x.subagents
-        ? { probability: x.subagents.probability, count: x.subagents.count !== undefined ? d(x.subagents.count) : def.subagents.count, steps: x.subagents.steps !== undefined ? d(x.subagents.steps) : def.subagents.steps }
+        ? { probability: x.subagents.probability, count: or(x.subagents.count, def.subagents.count), steps: or(x.subagents.steps, def.subagents.steps) }
         : def.subagents,
       compaction: x.compaction ?? def.compaction,
     });
@@ -102,9 +104,9 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
       rate: typeof rate === 'number' ? { kind: 'constant', perSecond: rate } : rate,
       cls: x.class ?? def.cls,
       cv: x.cv ?? def.cv,
-      input: x.inputTokens !== undefined ? d(x.inputTokens) : def.input,
-      output: x.outputTokens !== undefined ? d(x.outputTokens) : def.output,
-      reasoning: x.reasoningTokens !== undefined ? d(x.reasoningTokens) : def.reasoning,
+      input: or(x.inputTokens, def.input),
+      output: or(x.outputTokens, def.output),
+      reasoning: or(x.reasoningTokens, def.reasoning),
     });
   }
   let trace: ResolvedScenario['trace'];

@@ -204,6 +204,18 @@ export interface TimeseriesRow {
   kvOccupancy: number;
 }
 
+/** Per-replica time series of a run, one row per time bucket (means over the bucket's busy time). */
+export function timeseriesOf(rec: MetricsRecorder, repeat: number, bucketSeconds: number): TimeseriesRow[] {
+  const rows: TimeseriesRow[] = [];
+  for (const [replica, series] of [...rec.timeseries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    series.forEach((p, b) => {
+      const busy = Math.max(p.busy, 1e-12);
+      rows.push({ system: rec.system, repeat, replica, t: b * bucketSeconds, utilisation: Math.min(1, p.busy / bucketSeconds), batch: p.decodeSeqsTime / busy, queue: p.waitingTime / busy, kvOccupancy: p.kvTime / busy });
+    });
+  }
+  return rows;
+}
+
 /** A latency distribution as 101 quantiles (0, 0.01, …, 1), for CDF charts. */
 export interface Cdf {
   system: string;

@@ -8,9 +8,10 @@
 import type { BatchShape, StepCost } from '../domain/batch.js';
 import type { Deployment, GpuSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
 import { BYTES_PER_ELEMENT } from '../domain/specs.js';
+import { formatGB } from '../domain/units.js';
 import {
-  activationBytesPerToken, attentionFlopsPerPair, embeddingBytes, expertsTouched, isMoeLayer, kvBytesPerToken,
-  layerParams, resolvePrecision, totals, weightBytes,
+  activationBytesPerToken, attentionFlopsPerPair, expertsTouched, isMoeLayer, kvBytesPerToken, resolvePrecision, tableBytes,
+  totals, weightBytes,
 } from './llm.js';
 import { boundOf, type Fit, type PerfModel } from './model.js';
 
@@ -30,17 +31,11 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
   const kvBytes = kvBytesPerToken(llm, precision);
 
   // Weights read once per micro-batch: everything but the routed experts, plus the experts touched.
-  let expertBytesPerLayer = 0;
-  let moeLayers = 0;
-  for (let l = 0; l < llm.layers; l++) {
-    if (isMoeLayer(llm, l)) {
-      moeLayers++;
-      expertBytesPerLayer = layerParams(llm, l).experts / llm.moe!.experts * BYTES_PER_ELEMENT[precision.experts];
-    }
-  }
   // The input embedding is a look-up, not a stream; a tied table is streamed once as the output head.
-  const allWeights = weightBytes(llm, precision) - (llm.tiedEmbeddings ? 0 : embeddingBytes(llm, precision) / 2);
-  const denseWeightBytes = allWeights - moeLayers * expertBytesPerLayer * (llm.moe?.experts ?? 0);
+  const moeLayers = Array.from({ length: llm.layers }, (_, l) => isMoeLayer(llm, l)).filter(Boolean).length;
+  const expertBytes = llm.moe ? 3 * llm.hidden * llm.moe.expertFfn * BYTES_PER_ELEMENT[precision.experts] : 0;
+  const streamedWeights = weightBytes(llm, precision) - (llm.tiedEmbeddings ? 0 : tableBytes(llm, precision));
+  const denseWeightBytes = streamedWeights - moeLayers * expertBytes * (llm.moe?.experts ?? 0);
 
   // Communication: two all-reduces per layer over the TP group (a fixed latency plus the ring's
   // 2(TP−1)/TP × message over the link); PP hand-offs between stages.
@@ -59,7 +54,7 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
     const micro = Math.max(1, Math.min(pp, b.decodeSeqs + b.prefillSeqs));
     const x = tokens / micro; // tokens per micro-batch
     const flops = (linearFlops * tokens + lmHeadFlops * (b.decodeSeqs + b.prefillSeqs) + attnFlops * (b.decodeContextSum + b.prefillAttentionPairs)) / micro;
-    const weightTraffic = denseWeightBytes + moeLayers * expertBytesPerLayer * expertsTouched(llm, x);
+    const weightTraffic = denseWeightBytes + moeLayers * expertBytes * expertsTouched(llm, x);
     const kvTraffic = (kvBytes * (b.decodeContextSum + b.prefillContextSum + tokens)) / micro;
     const compute = flops / flopsPerSecond;
     const memory = (weightTraffic + kvTraffic) / bytesPerSecond;
@@ -104,7 +99,7 @@ export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: Pre
   const reason = fits
     ? undefined
     : perGpuFree <= 0
-      ? `weights need ${gb(weights / count)} per GPU but ${gb(gpu.hbmBytes * cal.memoryUtilisation - cal.activationReserveBytes)} is usable on a ${gpu.name}`
+      ? `weights need ${formatGB(weights / count)} per GPU but ${formatGB(gpu.hbmBytes * cal.memoryUtilisation - cal.activationReserveBytes)} is usable on a ${gpu.name}`
       : `KV cache holds ${tokens} tokens, fewer than the ${needed}-token context`;
   return {
     fits,
@@ -126,6 +121,3 @@ export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: Pre
   };
 }
 
-function gb(bytes: number): string {
-  return `${(bytes / 1e9).toFixed(1)} GB`;
-}

@@ -87,8 +87,12 @@ export function layerBytes(m: LlmSpec, layer: number, p: PrecisionGroups): numbe
 
 /** Bytes of the embedding table plus the output projection. */
 export function embeddingBytes(m: LlmSpec, p: PrecisionGroups): number {
-  const t = totals(m);
-  return (t.embeddingParams + t.lmHeadParams) * BYTES_PER_ELEMENT[p.embeddings];
+  return tableBytes(m, p) * (m.tiedEmbeddings ? 1 : 2);
+}
+
+/** Bytes of one vocabulary × hidden table: the input embedding, or the output head. */
+export function tableBytes(m: LlmSpec, p: PrecisionGroups): number {
+  return m.vocab * m.hidden * BYTES_PER_ELEMENT[p.embeddings];
 }
 
 export function weightBytes(m: LlmSpec, p: PrecisionGroups): number {

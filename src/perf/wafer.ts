@@ -13,7 +13,8 @@
 import type { BatchShape, StepCost } from '../domain/batch.js';
 import type { Deployment, LlmSpec, PrecisionGroups, WaferSpec } from '../domain/specs.js';
 import { BYTES_PER_ELEMENT } from '../domain/specs.js';
-import { activationBytesPerToken, embeddingBytes, isMoeLayer, kvBytesPerToken, layerBytes, layerParams, resolvePrecision, weightBytes } from './llm.js';
+import { formatGB } from '../domain/units.js';
+import { activationBytesPerToken, isMoeLayer, kvBytesPerToken, layerBytes, layerParams, resolvePrecision, tableBytes, weightBytes } from './llm.js';
 import { boundOf, type Fit, type PerfModel, type Placement } from './model.js';
 
 export interface WaferStage {
@@ -65,8 +66,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
     }
     if (w === stages.length - 1) {
       // The output head shares the last wafer.
-      const headBytes = embeddingBytes(llm, precision) / (llm.tiedEmbeddings ? 1 : 2);
-      lmHeadPerLogit = (2 * llm.vocab * llm.hidden) / (wafer.peakFlops * (headBytes / waferBytes) * cal.computeEfficiency);
+      lmHeadPerLogit = (2 * llm.vocab * llm.hidden) / (wafer.peakFlops * (tableBytes(llm, precision) / waferBytes) * cal.computeEfficiency);
       syncSeconds += cal.layerSyncSeconds;
     }
   });
@@ -97,7 +97,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
 function stageBytes(llm: LlmSpec, p: PrecisionGroups, first: number, end: number, wafers: number, index: number): number {
   let bytes = 0;
   for (let l = first; l < end; l++) bytes += layerBytes(llm, l, p);
-  const table = embeddingBytes(llm, p) / (llm.tiedEmbeddings ? 1 : 2);
+  const table = tableBytes(llm, p);
   if (index === 0 && !llm.tiedEmbeddings) bytes += table; // input embedding
   if (index === wafers - 1) bytes += table; // output head (the tied table lives here)
   return bytes;
@@ -117,7 +117,7 @@ export function splitLayers(llm: LlmSpec, p: PrecisionGroups, wafers: number): W
       const target = (total * (w + 1)) / wafers;
       const minEnd = first + 1;
       const maxEnd = llm.layers - (wafers - 1 - w); // leave at least one layer per later wafer
-      let acc = cumulative + (w === 0 && !llm.tiedEmbeddings ? embeddingBytes(llm, p) / 2 : 0);
+      let acc = cumulative + (w === 0 && !llm.tiedEmbeddings ? tableBytes(llm, p) : 0);
       end = first;
       while (end < maxEnd) {
         const next = acc + layerBytes(llm, end, p);
@@ -163,7 +163,7 @@ export function waferFit(llm: LlmSpec, wafer: WaferSpec, d: Deployment, precisio
   const reason = fits
     ? undefined
     : tightest.weightsBytes > usable
-      ? `${count} wafer${count > 1 ? 's' : ''}: the heaviest holds ${(tightest.weightsBytes / 1e9).toFixed(1)} GB of weights but only ${(usable / 1e9).toFixed(1)} GB of its ${(wafer.sramBytes / 1e9).toFixed(0)} GB SRAM is usable`
+      ? `${count} wafer${count > 1 ? 's' : ''}: the heaviest holds ${formatGB(tightest.weightsBytes)} of weights but only ${formatGB(usable)} of its ${formatGB(wafer.sramBytes, 0)} SRAM is usable`
       : `${count} wafer${count > 1 ? 's' : ''} hold KV for ${tokens.toLocaleString('en-US')} tokens, fewer than the ${needed.toLocaleString('en-US')}-token context`;
   return { ...base(), fits, reason, kvCapacityTokens: tokens, placement };
 

@@ -1,5 +1,5 @@
 /** Number formats shared by console tables and reports. */
-export const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
+export { formatGB as gb } from '../domain/units.js';
 export const ms = (seconds: number): string => (seconds >= 0.1 ? `${(seconds * 1e3).toFixed(0)} ms` : seconds >= 0.001 ? `${(seconds * 1e3).toFixed(2)} ms` : `${(seconds * 1e6).toFixed(1)} µs`);
 export const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 export const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;

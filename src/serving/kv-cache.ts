@@ -78,10 +78,6 @@ export class KvCache {
   /** Of those, blocks of unpinned segments: evictable. */
   evictableBlocks = 0;
   hostBytes = 0;
-  hits = 0;
-  lookups = 0;
-  hitTokens = 0;
-  lookupTokens = 0;
 
   private entries = new Map<number, Entry>();
   private deviceLru = new Lru();
@@ -128,10 +124,6 @@ export class KvCache {
     const result: PrefixMatch = { cachedTokens: 0, reloadTokens: 0, reloadSeconds: 0, entries: [] };
     if (!this.o.prefixCaching || segments.length === 0) return result;
     this.expire(now);
-    this.lookups++;
-    let promptTokens = 0;
-    for (const s of segments) promptTokens += s.tokens;
-    this.lookupTokens += promptTokens;
     for (const s of segments) {
       const e = this.entries.get(s.key);
       if (!e || e.tokens !== s.tokens) break;
@@ -157,8 +149,6 @@ export class KvCache {
     if (result.reloadTokens > 0 && this.o.retention.kind === 'offload') {
       result.reloadSeconds = (result.reloadTokens * this.o.kvBytesPerToken) / this.o.retention.bytesPerSecond;
     }
-    if (result.cachedTokens + result.reloadTokens > 0) this.hits++;
-    this.hitTokens += result.cachedTokens + result.reloadTokens;
     return result;
   }
 

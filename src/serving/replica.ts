@@ -289,12 +289,9 @@ export class Replica {
         const ready = s.req.kvReadyTokens ?? 0;
         const fromCache = match.cachedTokens + match.reloadTokens;
         const need = this.kv.blocksFor(Math.max(0, s.prompt - fromCache) + 1);
-        // Admission keeps one block of growth per running sequence free (a watermark): admitting
-        // into the last free blocks only forces a preemption a few steps later.
-        const admissible = () => this.kv.available(now) >= need + this.running.length && this.kv.allocate(need, now);
-        let ok = admissible();
+        let ok = this.tryAllocate(need, now);
         if (!ok && p === 0 && this.config.preemptBackground) {
-          while (!ok && this.preemptVictim(1)) ok = admissible();
+          while (!ok && this.preemptVictim(1)) ok = this.tryAllocate(need, now);
         }
         if (!ok) {
           // Head-of-line: wait for running sequences to finish and free blocks. (submit() rejected
@@ -330,6 +327,14 @@ export class Replica {
         }
       }
     }
+  }
+
+  /**
+   * Blocks for an admission. One block of growth per running sequence stays free (a watermark):
+   * admitting into the last free blocks only forces a preemption a few steps later.
+   */
+  private tryAllocate(blocks: number, now: number): boolean {
+    return this.kv.available(now) >= blocks + this.running.length && this.kv.allocate(blocks, now);
   }
 
   /** Make sure `s` owns blocks for `tokens` own tokens; preempt others (or `s`) if needed. */

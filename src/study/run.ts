@@ -5,8 +5,8 @@
 import type { RequestClass, SessionRecord, StepRecord } from '../domain/request.js';
 import type { RunSettings } from '../scenario/normalise.js';
 import { MetricsRecorder, type RequestRecord, type RequestSlo } from '../metrics/recorder.js';
-import { cdfsOf, combineRepeats, summarise, type Cdf, type FleetUsage, type SloTargets, type SummaryRow, type SystemSummary, type TimeseriesRow } from '../metrics/summary.js';
-import type { WorkloadContext, WorkloadSpec, AgenticSession, ArrivalRow } from '../workload/index.js';
+import { cdfsOf, combineRepeats, summarise, timeseriesOf, type Cdf, type FleetUsage, type SloTargets, type SummaryRow, type SystemSummary, type TimeseriesRow } from '../metrics/summary.js';
+import type { WorkloadSpec, AgenticSession, ArrivalRow } from '../workload/index.js';
 import { replayArrivals, replaySessions } from '../workload/index.js';
 import { buildWorld, startSources, type SystemSpec } from './world.js';
 
@@ -91,18 +91,11 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
         onStepRecord: o.onStep && r === 0 ? (x) => o.onStep!(system.name, x) : undefined,
         // Stop starting new work once the request budget is spent.
         onSent: s.maxRequests === undefined ? undefined : (t) => {
-          if (++sent >= s.maxRequests!) for (const c of contexts) c.horizon = Math.min(c.horizon, t);
+          if (++sent >= s.maxRequests!) world.stopStarting(t);
         },
       });
-      const contexts: WorkloadContext[] = [];
       let sent = 0;
       const world = buildWorld(system, seed, horizon, rec);
-      const wrap = world.context;
-      world.context = (source) => {
-        const c = wrap(source);
-        contexts.push(c);
-        return c;
-      };
       for (const monitor of world.cluster.monitors.values()) monitor.start(world.sim, horizon / 100, horizon);
       startSources(world, s.sources);
       const progress = (t: number) => o.onProgress?.((done + Math.min(1, t / end)) / total);
@@ -134,12 +127,7 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
         cdfs.push(...cdfsOf(rec));
       }
       fingerprints.push(rec.fingerprint);
-      for (const [replica, series] of [...rec.timeseries.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        series.forEach((p, b) => {
-          const busy = Math.max(p.busy, 1e-12);
-          timeseries.push({ system: system.name, repeat: r, replica, t: b * bucketSeconds, utilisation: Math.min(1, p.busy / bucketSeconds), batch: p.decodeSeqsTime / busy, queue: p.waitingTime / busy, kvOccupancy: p.kvTime / busy });
-        });
-      }
+      timeseries.push(...timeseriesOf(rec, r, bucketSeconds));
       done++;
     }
   }

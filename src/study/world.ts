@@ -48,7 +48,11 @@ export interface World {
   sim: Simulation;
   cluster: Cluster;
   client: Client;
+  /** The workload context of source `source` (made once, then kept in `contexts`). */
   context(source: number): WorkloadContext;
+  contexts: WorkloadContext[];
+  /** No source starts new work after time `t` (a request budget was spent). */
+  stopStarting(t: number): void;
 }
 
 export function buildWorld(system: SystemSpec, seed: number, horizon: number, observer: SimObserver, sim = new Simulation()): World {
@@ -61,11 +65,20 @@ export function buildWorld(system: SystemSpec, seed: number, horizon: number, ob
   const cluster = new Cluster(sim, { pools, classRoutes: system.classRoutes, disaggregation: system.disaggregation });
   const client = new Client(sim, system.network, system.transport, cluster, observer);
   const contextLimit = Math.min(...system.pools.map((p) => p.llm.contextTokens));
+  const contexts: WorkloadContext[] = [];
   return {
     sim,
     cluster,
     client,
-    context: (source) => ({ sim, seed, transport: client, observer, contextLimit, horizon, source }),
+    contexts,
+    context(source) {
+      const ctx = { sim, seed, transport: client, observer, contextLimit, horizon, source };
+      contexts.push(ctx);
+      return ctx;
+    },
+    stopStarting(t) {
+      for (const c of contexts) c.horizon = Math.min(c.horizon, t);
+    },
   };
 }
 
