@@ -1,27 +1,21 @@
 /**
- * The report as a person sees it: report.html opened in headless Chromium (Debian's chromium,
- * installed by .ci/run), every chart has drawn marks, the tables hold the summary's numbers and
- * the page fetches nothing from the network.
+ * The report as a person sees it: report.html opened in headless Chromium (shipped in the
+ * @sparticuz/chromium npm package, see test/support/browser.ts), every chart has drawn marks, the
+ * tables hold the summary's numbers and the page fetches nothing from the network.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { wafersim } from '../support/cli.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('report.html in a browser', () => {
   it('draws every chart and shows the summary numbers', async () => {
-    expect(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: apt-get install chromium (as .ci/run does)`).toBe(true);
     const out = join(mkdtempSync(join(tmpdir(), 'wafersim-report-')), 'r');
     const r = wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, '--set', 'durationMinutes=5', '--set', 'workload.interactive.developers=40', '--progress=false']);
     expect(r.code).toBe(0);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const fetched: string[] = [];
