@@ -86,13 +86,24 @@ export interface TimePoint {
 const BITS = new Float64Array(1);
 const WORDS = new Uint32Array(BITS.buffer);
 
+/** FNV-1a step over a double's exact bits (two 32-bit words). */
+function fold(hash: number, x: number): number {
+  BITS[0] = x;
+  return Math.imul(Math.imul(hash ^ WORDS[0], 0x01000193) ^ WORDS[1], 0x01000193);
+}
+
 export class MetricsRecorder implements SimObserver {
   readonly classes = new Map<RequestClass, ClassStats>();
   /** Per replica, per time bucket. */
   readonly timeseries = new Map<string, TimePoint[]>();
   private open = new Map<number, RequestRecord>();
-  /** FNV-1a over every step and every finished request: a fingerprint of the run's event sequence. */
+  /**
+   * FNV-1a over every finished request (in completion order) and, per replica, over its steps
+   * (in step order): a fingerprint of the run's event sequence. Steps are hashed per replica
+   * because a replica may report a run of decode steps after other replicas' later steps.
+   */
   private hash = 0x811c9dc5;
+  private stepHashes = new Map<string, number>();
 
   constructor(
     readonly system: string,
@@ -224,21 +235,20 @@ export class MetricsRecorder implements SimObserver {
   }
 
   get fingerprint(): string {
-    return (this.hash >>> 0).toString(16).padStart(8, '0');
+    let hash = this.hash;
+    for (const h of this.stepHashes.values()) hash = fold(hash, h);
+    return (hash >>> 0).toString(16).padStart(8, '0');
   }
 
   private fold(x: number): void {
-    // Fold the double's exact bits (two 32-bit words).
-    BITS[0] = x;
-    this.hash = Math.imul(Math.imul(this.hash ^ WORDS[0], 0x01000193) ^ WORDS[1], 0x01000193);
+    this.hash = fold(this.hash, x);
   }
 
   onStep(step: StepRecord): void {
     this.o.onStepRecord?.(step);
-    this.fold(step.start);
-    this.fold(step.seconds);
-    this.fold(step.decodeSeqs);
-    this.fold(step.prefillTokens);
+    let h = this.stepHashes.get(step.replica) ?? 0x811c9dc5;
+    h = fold(fold(fold(fold(h, step.start), step.seconds), step.decodeSeqs), step.prefillTokens);
+    this.stepHashes.set(step.replica, h);
     let series = this.timeseries.get(step.replica);
     if (!series) this.timeseries.set(step.replica, (series = []));
     const b = Math.floor(step.start / this.o.bucketSeconds);

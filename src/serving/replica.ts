@@ -10,11 +10,14 @@
  * takes a block at each block boundary and preempts (recompute or swap) the lowest-priority,
  * latest-admitted sequence when none is left.
  */
+import Denque from 'denque';
 import type { Simulation } from '../kernel/index.js';
 import type { BatchShape } from '../domain/batch.js';
 import type { LlmRequest, RequestListener, Segment, SimObserver, StepRecord } from '../domain/request.js';
 import type { PerfModel } from '../perf/index.js';
-import { KvCache, type CacheEntry, type Retention } from './kv-cache.js';
+import { KvCache, type Retention } from './kv-cache.js';
+import { Sequence } from './sequence.js';
+import { DecodeRun } from './decode-run.js';
 
 export interface EngineConfig {
   /** Tokens per step (decode tokens + prefill chunk tokens). */
@@ -30,6 +33,11 @@ export interface EngineConfig {
   preemptBackground: boolean;
   /** Host link for swapping preempted sequences' KV out and in. */
   swapBytesPerSecond: number;
+  /**
+   * Compute runs of unchanging decode steps in one event (DecodeRun). Results are identical
+   * either way; false single-steps (the equivalence test runs every scenario both ways).
+   */
+  coalesceSteps: boolean;
 }
 
 export const DEFAULT_ENGINE: EngineConfig = {
@@ -42,50 +50,8 @@ export const DEFAULT_ENGINE: EngineConfig = {
   preemption: 'recompute',
   preemptBackground: false,
   swapBytesPerSecond: 32e9,
+  coalesceSteps: true,
 };
-
-class Sequence {
-  /** Tokens that must be in KV before decoding continues (the prompt; after a recompute, + output so far). */
-  prompt: number;
-  /** Of those, tokens in KV (cached, reloaded or computed). */
-  done = 0;
-  generated = 0;
-  /** Blocks this sequence owns (its tokens not covered by pinned cache segments). */
-  ownBlocks = 0;
-  /** Tokens covered by pinned cache segments. */
-  pinnedTokens = 0;
-  pinned: CacheEntry[] = [];
-  /** Not schedulable before this time (KV reload or swap-in in progress). */
-  readyAt = 0;
-  /** KV of this many own tokens waits in host memory after a swap-out. */
-  swappedTokens = 0;
-  /** Prefill tokens in the step being run (0: a decode token, or not in it). */
-  chunk = 0;
-  /** Fractional tokens owed by speculative decoding (accumulated, paid out whole). */
-  credit = 0;
-  running = false;
-  inBatch = false;
-  constructor(
-    readonly req: LlmRequest,
-    readonly listener: RequestListener,
-    readonly priority: number,
-    readonly order: number,
-  ) {
-    this.prompt = req.inputTokens;
-  }
-  /** Tokens of context: the prompt and everything generated. */
-  get context(): number {
-    return this.req.inputTokens + this.generated;
-  }
-  /**
-   * KV tokens this sequence owns: prompt tokens done beyond the pinned prefix, plus tokens
-   * generated since its prompt was last set (a recompute folds earlier output into the prompt).
-   */
-  get ownTokens(): number {
-    const sincePrompt = this.generated - (this.prompt - this.req.inputTokens);
-    return this.done - this.pinnedTokens + (this.done >= this.prompt ? sincePrompt : 0);
-  }
-}
 
 export interface ReplicaStats {
   steps: number;
@@ -99,9 +65,9 @@ export interface ReplicaStats {
 
 export class Replica {
   readonly kv: KvCache;
-  readonly stats: ReplicaStats = { steps: 0, busySeconds: 0, completed: 0, rejected: 0, preemptions: 0, generatedTokens: 0, prefilledTokens: 0 };
-  private waiting: Sequence[][] = [[], []]; // by priority: interactive, background
-  private waitingHead = [0, 0];
+  private readonly counters: ReplicaStats = { steps: 0, busySeconds: 0, completed: 0, rejected: 0, preemptions: 0, generatedTokens: 0, prefilledTokens: 0 };
+  // By priority: interactive, background. Admitted sequences leave at once (bounded memory).
+  private readonly waiting = [new Denque<Sequence>(), new Denque<Sequence>()];
   private running: Sequence[] = [];
   private busy = false;
   private wakeAt = Infinity;
@@ -110,6 +76,7 @@ export class Replica {
   private scratch: Sequence[] = [];
   private readonly stepRecord: StepRecord;
   private budget = 0;
+  private readonly run = new DecodeRun();
   private readonly shape: BatchShape = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
 
   private readonly tokensPerStep: number;
@@ -137,13 +104,19 @@ export class Replica {
     });
   }
 
+  /** Counters up to now (the steps of a pending decode run that started by now included). */
+  get stats(): Readonly<ReplicaStats> {
+    this.settle(this.sim.now);
+    return this.counters;
+  }
+
   /** Requests waiting or running. */
   get outstanding(): number {
     return this.waitingCount + this.running.length;
   }
 
   get waitingCount(): number {
-    return this.waiting[0].length - this.waitingHead[0] + this.waiting[1].length - this.waitingHead[1];
+    return this.waiting[0].length + this.waiting[1].length;
   }
 
   get runningCount(): number {
@@ -161,11 +134,12 @@ export class Replica {
           ? `needs KV for ${total} tokens but ${this.name} holds ${this.kv.capacityBlocks * this.kv.blockTokens}`
           : undefined;
     if (reason) {
-      this.stats.rejected++;
+      this.counters.rejected++;
       this.observer.onReject?.(req, now, reason);
       listener.onReject?.(reason);
       return;
     }
+    if (this.run.length > 0) this.cutRun(now);
     const priority = req.cls === 'interactive' ? 0 : 1;
     this.waiting[priority].push(new Sequence(req, listener, priority, this.orderCounter++));
     this.kick();
@@ -207,25 +181,105 @@ export class Replica {
     }
     const cost = this.perf.step(shape);
     this.busy = true;
-    this.stats.steps++;
-    this.stats.busySeconds += cost.seconds;
+    this.startedStep(now, cost.seconds, shape.decodeSeqs, shape.prefillTokens);
+    // finishStep reads this.batch before the next step() refills it (steps never overlap).
+    if (this.coalescable() && this.planRun(now, cost.seconds) > 1) {
+      this.run.event = this.sim.at(this.run.starts[this.run.length], this.runEnd);
+    } else {
+      this.run.length = 0;
+      this.sim.schedule(cost.seconds, this.stepEnd);
+    }
+  }
+
+  /** A step's start: stats and the step record. */
+  private startedStep(start: number, seconds: number, decodeSeqs: number, prefillTokens: number): void {
+    this.counters.steps++;
+    this.counters.busySeconds += seconds;
     if (this.observer.onStep) {
       // One record reused for every step: observers read it, they do not keep it.
       const r = this.stepRecord;
-      r.start = now;
-      r.seconds = cost.seconds;
-      r.decodeSeqs = shape.decodeSeqs;
-      r.prefillTokens = shape.prefillTokens;
+      r.start = start;
+      r.seconds = seconds;
+      r.decodeSeqs = decodeSeqs;
+      r.prefillTokens = prefillTokens;
       r.waiting = this.waitingCount;
       r.running = this.running.length;
       r.kvUsed = this.kv.usedBlocks / Math.max(1, this.kv.capacityBlocks);
       this.observer.onStep(r);
     }
-    // finishStep reads this.batch before the next step() refills it (steps never overlap).
-    this.sim.schedule(cost.seconds, this.stepEnd);
+  }
+
+  /** The batch cannot change before a sequence's next visible event (see DecodeRun). */
+  private coalescable(): boolean {
+    return (
+      this.config.coalesceSteps &&
+      this.tokensPerStep === 1 &&
+      this.shape.prefillSeqs === 0 &&
+      this.waitingCount === 0 &&
+      this.batch.length === this.running.length
+    );
+  }
+
+  private planRun(now: number, firstSeconds: number): number {
+    const kv = this.kv;
+    // TTL retention expires entries whenever blocks are taken: a run takes none then, unless nothing can expire.
+    const free = this.config.retention.kind === 'ttl' && kv.evictableBlocks > 0 ? 0 : kv.capacityBlocks - kv.usedBlocks;
+    return this.run.plan(this.batch, this.shape, now, firstSeconds, this.stepSeconds, kv.blockTokens, free);
+  }
+
+  private readonly stepSeconds = (shape: BatchShape): number => this.perf.step(shape).seconds;
+
+  /** Apply the starts of the run's steps that began by `time`, in order. */
+  private syncRun(time: number): void {
+    const run = this.run;
+    while (run.started < run.length && run.starts[run.started] <= time) {
+      const i = run.started++;
+      const blocks = run.blocks[i] - run.blocks[i - 1];
+      if (!this.kv.allocate(blocks, run.starts[i])) throw new Error(`${this.name}: a decode run's planned blocks were not free`);
+      this.startedStep(run.starts[i], run.costs[i], this.batch.length, 0);
+    }
+  }
+
+  /** Give the sequences the tokens (and blocks) of the run's first `steps` steps. */
+  private finishRunSteps(steps: number): void {
+    const run = this.run;
+    const tokens = steps - run.finished;
+    if (tokens <= 0) return;
+    const blockTokens = this.kv.blockTokens;
+    for (const s of this.batch) {
+      s.generated += tokens;
+      s.ownBlocks = Math.max(s.ownBlocks, Math.ceil((s.runOwnTokens + run.started) / blockTokens));
+    }
+    this.counters.generatedTokens += tokens * this.batch.length;
+    run.finished = steps;
+  }
+
+  /** An arrival: the run stops at the end of the step in progress, where the next step admits it. */
+  private cutRun(now: number): void {
+    const run = this.run;
+    this.syncRun(now);
+    if (run.started < run.length) {
+      run.length = run.started;
+      this.sim.cancel(run.event);
+      run.event = this.sim.at(run.starts[run.length], this.runEnd);
+    }
+  }
+
+  /** Account for the steps of a pending run that started by `now` (before reading results). */
+  settle(now: number): void {
+    if (this.run.length === 0) return;
+    this.syncRun(now);
+    this.finishRunSteps(this.run.started - 1);
   }
 
   private readonly stepEnd = (): void => this.finishStep(this.batch);
+  private readonly runEnd = (): void => {
+    this.syncRun(this.sim.now);
+    this.finishRunSteps(this.run.length - 1);
+    this.run.length = 0;
+    // The run's last step ends like any step: its token may be visible, or complete a sequence.
+    this.finishStep(this.batch);
+  };
   private readonly wake = (): void => {
     this.wakeAt = Infinity;
     this.kick();
@@ -283,8 +337,8 @@ export class Replica {
   private admit(now: number): void {
     for (let p = 0; p < 2; p++) {
       const queue = this.waiting[p];
-      while (this.waitingHead[p] < queue.length && this.hasRoom()) {
-        const s = queue[this.waitingHead[p]];
+      while (queue.length > 0 && this.hasRoom()) {
+        const s = queue.peekFront()!;
         const match = this.kv.match(s.req.segments.length > 0 && s.swappedTokens === 0 && s.prompt === s.req.inputTokens ? s.req.segments : [], now);
         const ready = s.req.kvReadyTokens ?? 0;
         const fromCache = match.cachedTokens + match.reloadTokens;
@@ -299,11 +353,7 @@ export class Replica {
           this.kv.unpin(match.entries, now);
           return;
         }
-        this.waitingHead[p]++;
-        if (this.waitingHead[p] > 1024 && this.waitingHead[p] * 2 > queue.length) {
-          queue.splice(0, this.waitingHead[p]);
-          this.waitingHead[p] = 0;
-        }
+        queue.shift();
         s.ownBlocks = need;
         s.pinned = match.entries;
         s.pinnedTokens = fromCache;
@@ -379,12 +429,10 @@ export class Replica {
     s.pinned = [];
     s.pinnedTokens = 0;
     s.done = 0;
-    this.stats.preemptions++;
+    this.counters.preemptions++;
     this.observer.onPreempt?.(s.req, now);
     // Back to the front of its queue.
-    const queue = this.waiting[s.priority];
-    if (this.waitingHead[s.priority] > 0) queue[--this.waitingHead[s.priority]] = s;
-    else queue.unshift(s);
+    this.waiting[s.priority].unshift(s);
   }
 
   private finishStep(members: Sequence[]): void {
@@ -394,7 +442,7 @@ export class Replica {
       const wasDecoding = s.chunk === 0;
       if (s.chunk > 0) {
         s.done += s.chunk;
-        this.stats.prefilledTokens += s.chunk;
+        this.counters.prefilledTokens += s.chunk;
         s.chunk = 0;
         if (s.done < s.prompt) continue;
       }
@@ -408,7 +456,7 @@ export class Replica {
         s.credit -= tokens;
       }
       s.generated = Math.min(s.req.outputTokens, s.generated + tokens);
-      this.stats.generatedTokens += s.generated - before;
+      this.counters.generatedTokens += s.generated - before;
       if (before === 0 && s.req.phase !== 'decode') {
         this.observer.onFirstToken?.(s.req, now);
         s.listener.onFirstToken?.();
@@ -438,7 +486,7 @@ export class Replica {
     if (s.req.outputKey !== undefined) computed.push({ key: s.req.outputKey, tokens: s.req.outputTokens });
     this.kv.adopt(computed, s.ownBlocks, now);
     s.ownBlocks = 0;
-    this.stats.completed++;
+    this.counters.completed++;
     if (s.req.phase !== 'prefill') this.observer.onComplete?.(s.req, now);
     s.listener.onComplete();
   }

@@ -114,6 +114,8 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
           if ([...world.cluster.monitors.values()].some((m) => m.report(world.sim.now).overloaded)) break;
         }
       }
+      // Replicas account for the started steps of pending decode runs (step records included).
+      for (const pool of world.cluster.spec.pools) for (const rep of pool.replicas) rep.settle(world.sim.now);
       const fleet: FleetUsage[] = system.pools.map((p, j) => ({
         hardware: p.hardware,
         devices: p.deployment.count,
