@@ -1,12 +1,16 @@
 /**
- * Outputs appear whole or not at all: a run writes into a temporary folder beside the target
- * and renames it into place at the end; on failure the temporary folder is removed and an older
- * output folder stays as it was. CSV files stream row by row (fast-csv).
+ * Outputs appear whole or not at all: a run writes into a new temporary folder beside the target
+ * and renames it into place at the end; on failure or interruption the temporary folder is removed
+ * and an older output folder stays as it was. Nothing outside the output folder is moved or
+ * deleted (the target is checked by output-target.ts first). CSV files stream row by row (fast-csv).
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { format, type CsvFormatterStream } from 'fast-csv';
+import { InputError } from '../domain/errors.js';
+import { checkOutputTarget, writeMarker, type OutputKind } from './output-target.js';
+import { packageVersion } from './package.js';
 
 type Cell = string | number;
 
@@ -33,15 +37,28 @@ export class CsvWriter {
   }
 }
 
+/** Temporary folders not yet committed or discarded: an interrupted process removes them. */
+const unfinished = new Set<OutputDir>();
+
+export function discardUnfinished(): void {
+  for (const out of [...unfinished]) out.discard();
+}
+
 export class OutputDir {
   readonly tmp: string;
   private closed = false;
-  constructor(readonly target: string) {
-    const parent = dirname(target);
-    mkdirSync(parent, { recursive: true });
-    this.tmp = join(parent, `.${basename(target)}.tmp-${process.pid}`);
-    rmSync(this.tmp, { recursive: true, force: true });
-    mkdirSync(this.tmp);
+  /** Check the target (see checkOutputTarget) and open a new temporary folder beside it. */
+  static open(text: string, kind: OutputKind, inputs: string[]): OutputDir {
+    return new OutputDir(checkOutputTarget(text, inputs), kind, inputs);
+  }
+  private constructor(readonly target: string, readonly kind: OutputKind, private readonly inputs: string[]) {
+    try {
+      this.tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
+    } catch (error) {
+      throw new InputError([{ where: '--out', expected: 'a folder wafersim may write in', found: `${dirname(target)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+    }
+    unfinished.add(this);
+    writeMarker(this.tmp, kind, packageVersion());
   }
   path(name: string): string {
     return join(this.tmp, name);
@@ -52,16 +69,20 @@ export class OutputDir {
   write(name: string, text: string): void {
     writeFileSync(this.path(name), text);
   }
-  /** Move the finished folder into place (replacing an older one). */
+  /** Move the finished folder into place, replacing an older one only if it is still replaceable. */
   commit(): void {
-    const old = `${this.target}.old-${process.pid}`;
-    if (existsSync(this.target)) renameSync(this.target, old);
+    checkOutputTarget(this.target, this.inputs); // it may have changed while the run ran
+    // The old folder steps aside under our temporary folder's unique name, then goes.
+    const old = existsSync(this.target) ? `${this.tmp}.old` : undefined;
+    if (old) renameSync(this.target, old);
     renameSync(this.tmp, this.target);
-    rmSync(old, { recursive: true, force: true });
+    if (old) rmSync(old, { recursive: true, force: true });
     this.closed = true;
+    unfinished.delete(this);
   }
   discard(): void {
     if (!this.closed) rmSync(this.tmp, { recursive: true, force: true });
     this.closed = true;
+    unfinished.delete(this);
   }
 }

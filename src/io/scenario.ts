@@ -37,7 +37,15 @@ export function readScenario(path: string): LoadedScenario {
 }
 
 /** Check and resolve a scenario (possibly with sweep overrides applied to `raw`). */
-export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.raw, traceStats: TraceStats = newTraceStats()): { resolved: ResolvedScenario; normalised: NormalisedScenario; file: ScenarioFile } {
+export interface ScenarioResolution {
+  resolved: ResolvedScenario;
+  normalised: NormalisedScenario;
+  file: ScenarioFile;
+  /** The files a run reads besides models/ (the scenario, its trace): outputs must not touch them. */
+  inputs: string[];
+}
+
+export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.raw, traceStats: TraceStats = newTraceStats()): ScenarioResolution {
   const { file, parsed } = loaded;
   const fail = (problems: InputProblem[]): never => {
     throw new InputError(withLines(problems.map((p) => ({ ...p, file })), parsed));
@@ -110,12 +118,14 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     });
   }
   let trace: ResolvedScenario['trace'];
+  let tracePath: string | undefined;
   if (s.trace) {
     const t = s.trace;
     // Trace paths are relative to the scenario file, or to the package (data/traces/…).
     const candidates = isAbsolute(t.file) ? [t.file] : [resolve(dirname(loaded.file), t.file), resolve(packageRoot(), t.file)];
     const path = candidates.find((c) => existsSync(c));
     if (!path) fail([{ path: ['workload', 'trace', 'file'], where: 'workload.trace.file', expected: 'a trace file that exists (relative to the scenario or the wafersim folder)', found: JSON.stringify(t.file) }]);
+    tracePath = path!;
     const shown = relative(process.cwd(), path!) || path!;
     const o = { skipBad: t.skipBadRows };
     trace = {
@@ -133,6 +143,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
   return {
     normalised: s,
     file: f,
+    inputs: [resolve(loaded.file), ...(tracePath ? [tracePath] : [])],
     resolved: { name: s.name, description: s.description, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, maxRequests: s.maxRequests, repeat: s.repeat, systems, sources, trace, slo },
   };
 }

@@ -17,19 +17,23 @@ export interface SweepPlan {
   points: SweepPoint[];
   /** The scenario without its sweep section: what each point overrides. */
   base: Record<string, unknown>;
+  /** The scenario's name (from the file, or its file name). */
+  name: string;
+  /** Files the sweep reads (scenario, trace): its output folder must not hold them. */
+  inputs: string[];
 }
 
 export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) => r, checkPoints = true): SweepPlan {
   const loaded = readScenario(resolve(path));
   const raw = sets(loaded.raw);
-  const { file } = resolveScenario(loaded, raw); // checks the whole file, sweep section included
+  const { file, resolved, inputs } = resolveScenario(loaded, raw); // checks the whole file, sweep section included
   if (!file.sweep) throw new InputError([{ file: loaded.file, where: 'sweep', expected: 'a sweep section with axes (path and values or range)', found: 'none' }]);
   const { sweep: _sweep, ...base } = raw as Record<string, unknown>;
   const axes = file.sweep.axes as Axis[];
   const points = expandSweep(axes, file.repeat);
   // Check every point before running any: a bad axis value fails now, with its path.
   if (checkPoints) for (const p of points.filter((x) => x.repeat === 0)) resolveScenario(loaded, pointScenario(base, p));
-  return { loaded, axes, points, base };
+  return { loaded, axes, points, base, name: resolved.name, inputs };
 }
 
 /** The scenario of one point: the base with the point's overrides, one repeat with its own seed. */

@@ -8,7 +8,7 @@ import type { RequestClass } from '../domain/request.js';
 import type { SloTargets } from '../domain/slo.js';
 import { MBIT, MS } from '../domain/units.js';
 import type { DistributionSpec } from '../random/index.js';
-import type { DistributionFile, ScenarioFile, SloFile, SystemFile } from './schema.js';
+import { SAFE_NAME, type DistributionFile, type ScenarioFile, type SloFile, type SystemFile } from './schema.js';
 
 export type SloSpec = SloTargets;
 
@@ -118,6 +118,9 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
       if (s.routes) problems.push({ path: ['systems', i, 'routes'], where: `systems[${i}].routes`, expected: 'no class routes in a disaggregated system (every request prefills on the prefill pool)', found: 'routes' });
     }
   });
+  if (f.name === undefined && !SAFE_NAME.test(defaultName)) {
+    problems.push({ path: ['name'], where: 'name', expected: `a name: for the scenario (its file name is not a safe folder name: letters, digits, dot, dash, underscore)`, found: JSON.stringify(defaultName) });
+  }
   const w = f.workload;
   if (!w.interactive && !w.agents && !w.openLoop && !w.trace) {
     problems.push({ path: ['workload'], where: 'workload', expected: 'at least one of interactive, agents, openLoop, trace', found: 'none' });

@@ -5,6 +5,11 @@
  */
 import { z } from 'zod';
 
+/** Names that become folder names (output/<name>): safe on every file system; never `.` or `..`. */
+export const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+const SAFE_NAME_TEXT = 'letters, digits, dot, dash, underscore (at most 100), not starting with a dot';
+const safeName = z.string().regex(SAFE_NAME, SAFE_NAME_TEXT);
+
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 const whole = z.number().int().positive();
@@ -71,7 +76,7 @@ const pool = z.strictObject({
 });
 
 export const systemSchema = z.strictObject({
-  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
+  name: safeName,
   transport: transport.default('websocket'),
   pools: z.array(pool).min(1),
   routes: z.strictObject({ interactive: z.string().optional(), background: z.string().optional() }).optional(),
@@ -143,7 +148,7 @@ const slo = z.strictObject({
 
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore').optional(),
+  name: safeName.optional(),
   description: z.string().optional(),
   seed: z.number().int().nonnegative().default(1),
   durationMinutes: positive,

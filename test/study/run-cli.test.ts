@@ -28,7 +28,7 @@ describe('wafersim run', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/TTFT p50 ms/);
     expect(r.stdout).toMatch(/\$\/M tokens/);
-    expect(readdirSync(outA).sort()).toEqual(['report.html', 'requests.csv', 'run.json', 'sessions.csv', 'summary.csv', 'timeseries.csv']);
+    expect(readdirSync(outA).sort()).toEqual(['.wafersim-output', 'report.html', 'requests.csv', 'run.json', 'sessions.csv', 'summary.csv', 'timeseries.csv']);
   });
 
   it('gives byte-identical outputs for the same scenario and seed', () => {

@@ -56,7 +56,7 @@ export const planCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const loaded = readScenario(resolve(args.scenario));
     const raw = applySets(loaded.raw, args.set ?? []) as Raw;
-    const { file } = resolveScenario(loaded, raw);
+    const { file, resolved: whole, inputs } = resolveScenario(loaded, raw);
     if (!file.plan) throw new InputError([{ file: loaded.file, where: 'plan', expected: 'a plan section: options: [{ system, pool?, maxReplicas }]', found: 'none' }]);
     if (!file.slo) throw new InputError([{ file: loaded.file, where: 'slo', expected: 'SLOs to plan for', found: 'none' }]);
     const options = file.plan.options.map((o, i) => {
@@ -66,6 +66,8 @@ export const planCommand: CommandModule<object, Args> = {
       if (pool < 0) throw new InputError([{ file: loaded.file, where: `plan.options[${i}].pool`, expected: `one of ${sys.pools.map((p) => p.name).join(', ')}`, found: JSON.stringify(o.pool) }]);
       return { ...o, pool, sys };
     });
+    const name = whole.name;
+    const out = OutputDir.open(args.out ?? join('output', `${name}-plan`), 'plan', inputs);
     const bar = args.progress ? progressBar('plan') : undefined;
     const results: (PlanResult & { maxLoad?: number | null })[] = [];
     try {
@@ -91,11 +93,12 @@ export const planCommand: CommandModule<object, Args> = {
         }
         bar?.update((k + 1) / options.length);
       }
+    } catch (error) {
+      out.discard();
+      throw error;
     } finally {
       bar?.stop();
     }
-    const name = (raw.name as string | undefined) ?? 'scenario';
-    const out = new OutputDir(resolve(args.out ?? join('output', `${name}-plan`)));
     try {
       const header = ['system', 'pool', 'hardware', 'devices_per_replica', 'replicas', 'devices', 'max_load', 'usd_per_hour', 'usd_per_m_tokens', 'kw', 'j_per_token', 'interactive_ttft_p99_ms', 'background_job_p90_s', 'trials'];
       const rows = results.map((r) => [

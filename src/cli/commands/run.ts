@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { resolve, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { inputError } from '../../domain/errors.js';
 import { OutputDir } from '../../io/output.js';
 import { packageVersion } from '../../io/package.js';
@@ -43,12 +43,12 @@ export const runCommand: CommandModule<object, Args> = {
     const traceStats = newTraceStats();
     let raw = applySets(loaded.raw, args.set ?? []);
     if (args.seed !== undefined) raw = { ...(raw as object), seed: args.seed };
-    const { resolved } = resolveScenario(loaded, raw, traceStats);
+    const { resolved, inputs } = resolveScenario(loaded, raw, traceStats);
     const records = args.records as RecordsMode;
     const window = args['trace-window'] === undefined ? undefined : parseWindow(args['trace-window']);
     const timeline = window && new Timeline(window[0] * 60, window[1] * 60);
-    const target = resolve(args.out ?? join('output', resolved.name));
-    const out = new OutputDir(target);
+    const out = OutputDir.open(args.out ?? join('output', resolved.name), 'run', inputs);
+    const target = out.target;
     const bar = args.progress ? progressBar(`${resolved.name}`) : undefined;
     try {
       const requests = out.csv('requests.csv', REQUEST_HEADER);

@@ -7,6 +7,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { InputError, inputError } from '../../domain/errors.js';
 import { loadPoints, planSweep, pointsDir, savePoint } from '../../io/sweep.js';
 import { CsvWriter } from '../../io/output.js';
+import { checkOutputTarget, claimFolder } from '../../io/output-target.js';
+import { packageVersion } from '../../io/package.js';
 import { lineChart, type Series } from '../../report/svg.js';
 import { esc } from '../../report/svg.js';
 import { shardOf, sweepHeader, sweepRows, type PointResult, type SweepPoint } from '../../study/sweep.js';
@@ -53,9 +55,8 @@ export const sweepCommand: CommandModule<object, Args> = {
     if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw inputError('--workers', 'a whole number >= 1', args.workers);
     const sets = args.set ?? [];
     const plan = planSweep(args.scenario, (raw) => applySets(raw, sets));
-    const name = (plan.base.name as string | undefined) ?? args.scenario.split('/').pop()!.replace(/\.(ya?ml|json)$/, '');
-    const out = resolve(args.out ?? join('output', `${name}-sweep`));
-    mkdirSync(out, { recursive: true });
+    const name = plan.name;
+    const out = claimFolder(args.out ?? join('output', `${name}-sweep`), 'sweep', plan.inputs, packageVersion());
     const info: SweepInfo = { scenario: plan.loaded.file, axes: plan.axes.map((a) => a.path), points: plan.points.length };
     writeAtomic(join(out, 'sweep.json'), `${JSON.stringify({ ...info, set: sets }, null, 2)}\n`);
     const done = new Set(loadPoints(out).map((p) => p.index));
@@ -174,6 +175,7 @@ export const mergeCommand: CommandModule<object, { dirs: string[]; out: string }
   builder: (y) =>
     y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', demandOption: true, describe: 'the merged sweep folder' }).example('wafersim merge part0 part1 --out full', ''),
   handler: async (args) => {
+    checkOutputTarget(args.out, args.dirs);
     const infos = args.dirs.map((d) => {
       const f = join(resolve(d), 'sweep.json');
       if (!existsSync(f)) throw new InputError([{ file: f, where: '(file)', expected: 'a sweep folder made by wafersim sweep', found: 'no sweep.json' }]);
@@ -185,7 +187,7 @@ export const mergeCommand: CommandModule<object, { dirs: string[]; out: string }
         throw new InputError([{ file: join(args.dirs[i], 'sweep.json'), where: 'scenario/axes/points', expected: `the same sweep as ${args.dirs[0]}`, found: `${info.scenario} over ${info.axes.join(', ')}` }]);
       }
     });
-    const out = resolve(args.out);
+    const out = claimFolder(args.out, 'sweep', args.dirs, packageVersion());
     mkdirSync(pointsDir(out), { recursive: true });
     for (const d of args.dirs) {
       const dir = pointsDir(resolve(d));
