@@ -21,7 +21,12 @@ export interface Fit {
   /** The fewest devices of this kind that would hold the model at the requested context. */
   minCount: number;
   weightsBytes: number;
+  /** KV bytes per token of context in the layers whose KV grows with the whole context. */
   kvBytesPerToken: number;
+  /** KV bytes one sequence keeps in its capped layers (sliding window, chunked), at their caps. */
+  kvBytesPerSequence: number;
+  /** The same, in tokens of the uncapped layers: what the KV manager reserves per sequence. */
+  kvReserveTokensPerSequence: number;
   /** Tokens of KV cache the whole replica holds. */
   kvCapacityTokens: number;
   /** Micro-batches in flight at once (pipeline stages: wafer layers, GPU pipeline stages). */
@@ -29,6 +34,8 @@ export interface Fit {
   /** One line per device group: what sits where. */
   placement: Placement[];
 }
+
+export type Breakdown = Pick<StepCost, 'compute' | 'memory' | 'communication' | 'overhead'>;
 
 export interface DecodePoint {
   batch: number;
@@ -51,6 +58,19 @@ export interface Explanation extends Omit<Fit, 'pipelineDepth'> {
   prefill: { tokens: number; seconds: number; tokensPerSecond: number } | null;
   maxThroughput: { batch: number; tokensPerSecondTotal: number; tokensPerSecondPerUser: number } | null;
   curve: DecodePoint[];
-  speculative: { draft: string; k: number; acceptance: number; tokensPerStep: number; draftSeconds: number; verifySeconds: number } | null;
+  /** Draft and verify costs of one speculative step, separately (the draft on its own region or co-located). */
+  speculative: {
+    draft: string;
+    /** Where the draft runs. */
+    placement: string;
+    k: number;
+    acceptance: number;
+    tokensPerStep: number;
+    /** k draft steps, and their breakdown. */
+    draftSeconds: number;
+    draftBreakdown: Breakdown;
+    verifySeconds: number;
+    verifyBreakdown: Breakdown;
+  } | null;
 }
 

@@ -16,6 +16,23 @@ export interface MoeSpec {
   layerStep: number;
 }
 
+/**
+ * How one layer attends, from the model's published configuration. The kind sets how much KV the
+ * layer keeps per sequence and how many keys a query reads:
+ * - full: every earlier token;
+ * - sliding: the last `window` tokens (gpt-oss, Gemma, Mistral);
+ * - chunked: tokens of the current `chunk`-token block only (Llama 4's local layers);
+ * - latent: every earlier token, but K and V are one compressed latent of `latentDim` elements
+ *   per token (DeepSeek-V3's multi-head latent attention, MLA).
+ */
+export const ATTENTION_KINDS = ['full', 'sliding', 'chunked', 'latent'] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+export type AttentionLayer =
+  | { kind: 'full' }
+  | { kind: 'sliding'; window: number }
+  | { kind: 'chunked'; chunk: number }
+  | { kind: 'latent'; latentDim: number };
+
 export interface LlmSpec {
   id: string;
   name: string;
@@ -30,6 +47,8 @@ export interface LlmSpec {
   vocab: number;
   tiedEmbeddings: boolean;
   moe?: MoeSpec;
+  /** One entry per layer: how it attends. */
+  attention: AttentionLayer[];
   /** Longest context the model supports, in tokens. */
   contextTokens: number;
   /** Published parameter counts, to check the arithmetic against. */
@@ -106,6 +125,10 @@ export interface WaferSpec extends HardwareCommon {
   /** Dense 16-bit peak FLOP/s. */
   peakFlops: number;
   clockHz: number;
+  /** Bytes one mesh link carries per cycle (WSE: one 32-bit message per link per cycle). */
+  linkBytesPerCycle: number;
+  /** Fabric cycles per hop of a message through the mesh (PLMR α). */
+  hopCycles: number;
   /** System I/O: the link to other wafers and to host memory. */
   ioBytesPerSecond: number;
   calibration: WaferCalibration;
@@ -113,16 +136,14 @@ export interface WaferSpec extends HardwareCommon {
 
 export interface WaferCalibration {
   source: string;
-  /** Fixed synchronisation cost of one layer for one token pass. */
+  /** Fixed cost of one layer for one pass of a micro-batch (synchronisation, non-matmul kernels). */
   layerSyncSeconds: number;
-  /** Fabric cycles per hop of a mesh reduction (WaferLLM PLMR α). */
-  hopCycles: number;
-  /** Reductions along a row and a column per layer (projections that end in a reduce). */
-  reductionsPerLayer: number;
-  /** Time per hidden element a layer's vectors take to cross its region (PLMR β·r). */
-  secondsPerHiddenElement: number;
-  /** Fraction of the layer region's peak FLOP/s reached. */
+  /** Fraction of a core's SRAM bandwidth reached when it streams its weight tile (GEMV, decode). */
+  sramEfficiency: number;
+  /** Fraction of a region's dense peak reached by its matmuls (GEMM, prefill and large batches). */
   computeEfficiency: number;
+  /** Fraction of the region's link bandwidth reached by the bytes that cross it (PLMR β). */
+  meshEfficiency: number;
   /** Latency of a hop from one wafer to the next. */
   interWaferLatencySeconds: number;
   /** Host and I/O cost per step (token sampling, streaming out). */
@@ -144,4 +165,9 @@ export interface Deployment {
   precision?: Partial<PrecisionGroups>;
   /** Longest context to reserve room for, per sequence, when checking the fit. */
   contextTokens?: number;
+  /**
+   * Wafer only: cores of the region every layer's matmuls span, layers run one after another
+   * on it (WaferLLM). Unset: layers form a spatial pipeline, each on its own share of the wafer.
+   */
+  cores?: number;
 }

@@ -6,7 +6,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { InputError, type InputProblem } from '../domain/errors.js';
-import type { GpuCalibration, GpuSpec, HardwareSpec, LlmSpec, Precision, PrecisionGroups, WaferCalibration, WaferSpec } from '../domain/specs.js';
+import { assertNever } from '../domain/never.js';
+import { ATTENTION_KINDS, type AttentionLayer, type GpuCalibration, type GpuSpec, type HardwareSpec, type LlmSpec, type Precision, type PrecisionGroups, type WaferCalibration, type WaferSpec } from '../domain/specs.js';
 import { GB, KW, MS, PB, PFLOPS, TB, TFLOPS, US, GHZ } from '../domain/units.js';
 import { zodProblems } from '../scenario/problems.js';
 import { packageRoot } from './package.js';
@@ -46,10 +47,58 @@ export const llmFileSchema = z.strictObject({
     sharedExpertFfn: z.number().int().nonnegative(),
     layerStep: count,
   }).optional(),
+  /**
+   * How the layers attend: `pattern` repeats from layer 0 (absent: every layer full attention).
+   * Sliding layers need `window`, chunked layers `chunk`, latent (MLA) layers `latentDim`.
+   */
+  attention: z.strictObject({
+    pattern: z.array(z.enum(ATTENTION_KINDS)).min(1),
+    window: count.optional(),
+    chunk: count.optional(),
+    latentDim: count.optional(),
+  }).optional(),
   publishedParamsB: positive,
   publishedActiveParamsB: positive,
   precision: precisionGroups,
 });
+
+type LlmFile = z.infer<typeof llmFileSchema>;
+
+/** What each layer's attention needs, with the key that must say it. */
+const ATTENTION_NEEDS = { sliding: 'window', chunked: 'chunk', latent: 'latentDim' } as const;
+
+function attentionProblems(v: LlmFile): InputProblem[] {
+  const a = v.attention;
+  if (!a) return [];
+  const problems: InputProblem[] = [];
+  for (const kind of new Set(a.pattern)) {
+    if (kind === 'full') continue;
+    const key = ATTENTION_NEEDS[kind];
+    if (a[key] === undefined) problems.push({ path: ['attention', key], where: `attention.${key}`, expected: `a positive integer (the pattern has ${kind} layers)`, found: 'nothing' });
+  }
+  if (a.pattern.length > v.layers) problems.push({ path: ['attention', 'pattern'], where: 'attention.pattern', expected: `at most ${v.layers} entries (one per layer)`, found: `${a.pattern.length}` });
+  return problems;
+}
+
+/** One entry per layer, the pattern repeated from layer 0. */
+function attentionLayers(v: LlmFile): AttentionLayer[] {
+  const a = v.attention;
+  return Array.from({ length: v.layers }, (_, l): AttentionLayer => {
+    const kind = a ? a.pattern[l % a.pattern.length] : 'full';
+    switch (kind) {
+      case 'full':
+        return { kind };
+      case 'sliding':
+        return { kind, window: a!.window! };
+      case 'chunked':
+        return { kind, chunk: a!.chunk! };
+      case 'latent':
+        return { kind, latentDim: a!.latentDim! };
+      default:
+        return assertNever(kind);
+    }
+  });
+}
 
 const common = {
   id: z.string(),
@@ -82,6 +131,8 @@ export const hardwareFileSchema = z.discriminatedUnion('kind', [
     sramBandwidthPBps: positive,
     peakDensePflops: positive,
     clockGHz: positive,
+    linkBytesPerCycle: positive,
+    hopCycles: positive,
     ioGBps: positive,
     powerBusyKW: positive,
     powerIdleKW: z.number().nonnegative(),
@@ -102,10 +153,9 @@ const gpuCalibrationSchema = z.strictObject({
 
 const waferCalibrationSchema = z.strictObject({
   layerSyncUs: z.number().nonnegative(),
-  hopCycles: z.number().nonnegative(),
-  reductionsPerLayer: z.number().nonnegative(),
-  nsPerHiddenElement: z.number().nonnegative(),
+  sramEfficiency: z.number().positive().max(1),
   computeEfficiency: z.number().positive().max(1),
+  meshEfficiency: z.number().positive().max(1),
   interWaferLatencyUs: z.number().nonnegative(),
   stepOverheadUs: z.number().nonnegative(),
   reserveFraction: z.number().nonnegative().lt(1),
@@ -162,7 +212,7 @@ export function readLlmFile(path: string, id?: string): LlmSpec {
     if (v.heads % v.kvHeads !== 0) problems.push({ path: ['kvHeads'], where: 'kvHeads', expected: `a divisor of heads (${v.heads})`, found: String(v.kvHeads) });
     if (v.moe && v.moe.activeExperts > v.moe.experts) problems.push({ path: ['moe', 'activeExperts'], where: 'moe.activeExperts', expected: `at most moe.experts (${v.moe.experts})`, found: String(v.moe.activeExperts) });
     if (!v.moe && v.ffn === 0) problems.push({ path: ['ffn'], where: 'ffn', expected: 'a dense MLP size > 0 (or a moe: section)', found: '0' });
-    return problems;
+    return [...problems, ...attentionProblems(v)];
   });
   const p = f.precision;
   const group = (g?: Precision) => g ?? p.default;
@@ -187,6 +237,7 @@ export function readLlmFile(path: string, id?: string): LlmSpec {
     vocab: f.vocab,
     tiedEmbeddings: f.tiedEmbeddings,
     moe: f.moe,
+    attention: attentionLayers(f),
     contextTokens: f.contextTokens,
     publishedParams: f.publishedParamsB * 1e9,
     publishedActiveParams: f.publishedActiveParamsB * 1e9,
@@ -246,6 +297,8 @@ function readHardware(id: string, where: string, calibrationOverride?: Record<st
         sramBytesPerSecond: f.sramBandwidthPBps * PB,
         peakFlops: f.peakDensePflops * PFLOPS,
         clockHz: f.clockGHz * GHZ,
+        linkBytesPerCycle: f.linkBytesPerCycle,
+        hopCycles: f.hopCycles,
         ioBytesPerSecond: f.ioGBps * GB,
         powerBusyWatts: f.powerBusyKW * KW,
         powerIdleWatts: f.powerIdleKW * KW,
@@ -277,10 +330,9 @@ export function waferCalibration(c: WaferCalibrationFile, source: string): Wafer
   return {
     source,
     layerSyncSeconds: c.layerSyncUs * US,
-    hopCycles: c.hopCycles,
-    reductionsPerLayer: c.reductionsPerLayer,
-    secondsPerHiddenElement: c.nsPerHiddenElement * 1e-9,
+    sramEfficiency: c.sramEfficiency,
     computeEfficiency: c.computeEfficiency,
+    meshEfficiency: c.meshEfficiency,
     interWaferLatencySeconds: c.interWaferLatencyUs * US,
     stepOverheadSeconds: c.stepOverheadUs * US,
     reserveFraction: c.reserveFraction,

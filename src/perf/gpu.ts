@@ -6,12 +6,12 @@
  * cycle is the time one micro-batch (batch / PP) takes through every stage.
  */
 import type { BatchShape, StepCost } from '../domain/batch.js';
-import type { Deployment, GpuSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
+import type { Deployment, GpuSpec, LlmSpec, Precision, PrecisionGroups } from '../domain/specs.js';
 import { BYTES_PER_ELEMENT } from '../domain/specs.js';
 import { formatGB } from '../domain/units.js';
 import {
-  activationBytesPerToken, attentionFlopsPerPair, expertsTouched, isMoeLayer, kvBytesPerToken, resolvePrecision, tableBytes,
-  totals, weightBytes,
+  activationBytesPerToken, attentionGroups, cappedKvReads, cappedPairs, expertsTouched, isMoeLayer, kvBytesPerSequence,
+  kvBytesPerToken, kvReserveTokensPerSequence, layerParams, resolvePrecision, tableBytes, weightBytes,
 } from './llm.js';
 import { boundOf, type Fit, type PerfModel } from './model.js';
 
@@ -21,14 +21,19 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
   const { tp, pp } = deployment;
   const fit = gpuFit(llm, gpu, deployment, precision);
 
-  const t = totals(llm);
-  const peak = computePeak(gpu, precision);
-  const flopsPerSecond = tp * peak * cal.computeEfficiency;
+  // Each matmul group runs at the peak of the precision its weights are stored in (DESIGN.md §5):
+  // an FP8 or FP4 peak applies only to the matmuls stored in it. Seconds per token, per group.
+  const rate = (p: Precision) => tp * peakFor(gpu, p) * cal.computeEfficiency;
+  let linearSecondsPerToken = 0;
+  for (let l = 0; l < llm.layers; l++) {
+    const lp = layerParams(llm, l);
+    linearSecondsPerToken += (2 * lp.attention) / rate(precision.attention) + (2 * (lp.mlp + lp.shared)) / rate(precision.mlp) + (2 * lp.activeExperts) / rate(precision.experts);
+  }
+  const lmHeadSecondsPerLogit = (2 * llm.vocab * llm.hidden) / rate(precision.embeddings);
+  // Attention scores and values run in the KV cache's precision (FP8 attention with an FP8 cache).
+  const groups = attentionGroups(llm, precision).map((g) => ({ cap: g.cap, secondsPerPair: g.flopsPerPair / rate(precision.kvCache), kvBytesPerToken: g.kvBytesPerToken }));
+  const kvWriteBytesPerToken = groups.reduce((a, g) => a + g.kvBytesPerToken, 0);
   const bytesPerSecond = tp * gpu.hbmBytesPerSecond * cal.memoryEfficiency;
-  const linearFlops = 2 * t.activeLayerParams;
-  const lmHeadFlops = 2 * llm.vocab * llm.hidden;
-  const attnFlops = attentionFlopsPerPair(llm);
-  const kvBytes = kvBytesPerToken(llm, precision);
 
   // Weights read once per micro-batch: everything but the routed experts, plus the experts touched.
   // The input embedding is a look-up, not a stream; a tied table is streamed once as the output head.
@@ -53,10 +58,15 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
     const tokens = b.decodeSeqs + b.prefillTokens;
     const micro = Math.max(1, Math.min(pp, b.decodeSeqs + b.prefillSeqs));
     const x = tokens / micro; // tokens per micro-batch
-    const flops = (linearFlops * tokens + lmHeadFlops * (b.decodeSeqs + b.prefillSeqs) + attnFlops * (b.decodeContextSum + b.prefillAttentionPairs)) / micro;
+    let attention = 0;
+    let kvRead = 0;
+    for (const g of groups) {
+      attention += cappedPairs(b, g.cap) * g.secondsPerPair;
+      kvRead += cappedKvReads(b, g.cap) * g.kvBytesPerToken;
+    }
+    const compute = (linearSecondsPerToken * tokens + lmHeadSecondsPerLogit * (b.decodeSeqs + b.prefillSeqs) + attention) / micro;
     const weightTraffic = denseWeightBytes + moeLayers * expertBytes * expertsTouched(llm, x);
-    const kvTraffic = (kvBytes * (b.decodeContextSum + b.prefillContextSum + tokens)) / micro;
-    const compute = flops / flopsPerSecond;
+    const kvTraffic = (kvRead + kvWriteBytesPerToken * tokens) / micro;
     const memory = (weightTraffic + kvTraffic) / bytesPerSecond;
     const message = x * actBytes;
     const communication =
@@ -68,17 +78,28 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
   return { fit, step };
 }
 
-/** Peak FLOP/s for the precision the weights are computed in. */
-function computePeak(gpu: GpuSpec, p: PrecisionGroups): number {
-  if (p.mlp === 'mxfp4' && gpu.peakFlops.fp4) return gpu.peakFlops.fp4;
-  if (p.mlp === 'fp8' || p.mlp === 'mxfp4') return gpu.peakFlops.fp8 || gpu.peakFlops.bf16;
-  return gpu.peakFlops.bf16;
+/**
+ * Peak FLOP/s of a matmul whose weights are stored in `p`. MXFP4 runs on FP4 tensor cores where
+ * the GPU has them (Blackwell); elsewhere it is dequantised and multiplied in 16-bit (as vLLM's
+ * and TensorRT-LLM's MXFP4 paths do on Hopper and Ampere).
+ */
+export function peakFor(gpu: GpuSpec, p: Precision): number {
+  switch (p) {
+    case 'bf16':
+    case 'fp16':
+      return gpu.peakFlops.bf16;
+    case 'fp8':
+      return gpu.peakFlops.fp8 || gpu.peakFlops.bf16;
+    case 'mxfp4':
+      return gpu.peakFlops.fp4 ?? gpu.peakFlops.bf16;
+  }
 }
 
 export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: PrecisionGroups): Fit {
   const cal = gpu.calibration;
   const weights = weightBytes(llm, precision);
   const kvPerToken = kvBytesPerToken(llm, precision);
+  const reserve = kvReserveTokensPerSequence(llm, precision);
   const capacity = (count: number, tp: number) => {
     // KV heads are split over TP (replicated beyond the number of KV heads), layers over PP.
     const kvPerTokenPerGpu = kvPerToken / (Math.min(tp, llm.kvHeads) * (count / tp));
@@ -87,7 +108,8 @@ export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: Pre
   };
   const count = d.tp * d.pp;
   const { perGpuFree, tokens } = capacity(count, d.tp);
-  const needed = d.contextTokens ?? 1;
+  // One sequence takes its context plus the capped layers' reserve, in tokens of the uncapped layers.
+  const needed = (d.contextTokens ?? 1) + reserve;
   // Fewest GPUs (powers of two, TP within heads) that hold the weights and one full context.
   let minCount = 0;
   for (let n = 1; n <= 1024 && minCount === 0; n *= 2) {
@@ -100,7 +122,7 @@ export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: Pre
     ? undefined
     : perGpuFree <= 0
       ? `weights need ${formatGB(weights / count)} per GPU but ${formatGB(gpu.hbmBytes * cal.memoryUtilisation - cal.activationReserveBytes)} is usable on a ${gpu.name}`
-      : `KV cache holds ${tokens} tokens, fewer than the ${needed}-token context`;
+      : `KV cache holds ${tokens} tokens, fewer than one ${d.contextTokens ?? 1}-token context needs (${needed} with its windowed layers)`;
   return {
     fits,
     reason,
@@ -108,6 +130,8 @@ export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: Pre
     minCount,
     weightsBytes: weights,
     kvBytesPerToken: kvPerToken,
+    kvBytesPerSequence: kvBytesPerSequence(llm, precision),
+    kvReserveTokensPerSequence: reserve,
     kvCapacityTokens: tokens,
     pipelineDepth: d.pp,
     placement: [{

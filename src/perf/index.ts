@@ -1,12 +1,15 @@
 import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
+import { fitWithDraft, placeDraft } from './draft.js';
 import { gpuPerfModel } from './gpu.js';
 import type { PerfModel } from './model.js';
+import { speculativePerfModel, type SpeculativeConfig } from './speculative.js';
 import { waferPerfModel } from './wafer.js';
 
 export * from './llm.js';
 export * from './model.js';
 export * from './speculative.js';
 export { splitLayers } from './wafer.js';
+export { placeDraft, waferRegion } from './draft.js';
 
 /** The performance model for a model deployed on one kind of hardware. */
 export function perfModel(llm: LlmSpec, hardware: HardwareSpec, deployment: Deployment): PerfModel {
@@ -16,4 +19,23 @@ export function perfModel(llm: LlmSpec, hardware: HardwareSpec, deployment: Depl
     case 'wafer':
       return waferPerfModel(llm, hardware, deployment);
   }
+}
+
+/** The draft of a speculative deployment, placed beside its target (perf/draft.ts). */
+export function draftPerfModel(draft: LlmSpec, hardware: HardwareSpec, target: Deployment): PerfModel {
+  const placed = placeDraft(draft, hardware, target);
+  return perfModel(draft, placed.hardware, placed.deployment);
+}
+
+/**
+ * A target that decodes speculatively with `draft`: one code path for runs, `explain` and
+ * validation. The target keeps the KV room the draft leaves.
+ */
+export function speculativeDeployment(llm: LlmSpec, hardware: HardwareSpec, deployment: Deployment, draft: LlmSpec, cfg: Omit<SpeculativeConfig, 'draftId'>): { target: PerfModel; draft: PerfModel; model: PerfModel; where: string } {
+  const placed = placeDraft(draft, hardware, deployment);
+  const plain = perfModel(llm, hardware, deployment);
+  const target: PerfModel = { ...plain, fit: fitWithDraft(plain.fit, hardware, placed.bytes), step: plain.step };
+  const draftModel = perfModel(draft, placed.hardware, placed.deployment);
+  const where = hardware.kind === 'wafer' ? `a ${placed.hardware.name}` : `the target's ${placed.deployment.count} GPU${placed.deployment.count > 1 ? 's' : ''}`;
+  return { target, draft: draftModel, model: speculativePerfModel(target, draftModel, { draftId: draft.id, ...cfg }), where };
 }

@@ -3,7 +3,9 @@
  * how many FLOPs a token costs, how many bytes of KV cache it leaves behind.
  * A gated MLP has three matrices (gate, up, down); attention has Q, K, V and O projections.
  */
-import { BYTES_PER_ELEMENT, type LlmSpec, type PrecisionGroups } from '../domain/specs.js';
+import type { BatchShape } from '../domain/batch.js';
+import { assertNever } from '../domain/never.js';
+import { BYTES_PER_ELEMENT, type AttentionLayer, type LlmSpec, type PrecisionGroups } from '../domain/specs.js';
 
 export interface LayerParams {
   attention: number;
@@ -101,9 +103,107 @@ export function weightBytes(m: LlmSpec, p: PrecisionGroups): number {
   return bytes;
 }
 
-/** KV cache bytes per token: K and V for every layer and KV head. */
+/** KV elements one token leaves in a layer: K and V per KV head, or one compressed latent (MLA). */
+export function kvElementsPerToken(m: LlmSpec, layer: AttentionLayer): number {
+  switch (layer.kind) {
+    case 'full':
+    case 'sliding':
+    case 'chunked':
+      return 2 * m.kvHeads * m.headDim;
+    case 'latent':
+      return layer.latentDim;
+    default:
+      return assertNever(layer);
+  }
+}
+
+/** Attention score and value FLOPs per query–key pair in one layer (latent: computed in the latent space). */
+export function attentionFlopsPerPairOfLayer(m: LlmSpec, layer: AttentionLayer): number {
+  return layer.kind === 'latent' ? 4 * m.heads * layer.latentDim : 4 * m.heads * m.headDim;
+}
+
+/** Most keys a query of this layer reads, and most tokens of KV it keeps per sequence. */
+export function attentionCap(layer: AttentionLayer): number {
+  switch (layer.kind) {
+    case 'full':
+    case 'latent':
+      return Infinity;
+    case 'sliding':
+      return layer.window;
+    case 'chunked':
+      return layer.chunk;
+    default:
+      return assertNever(layer);
+  }
+}
+
+/** Layers that attend alike (same cap), summed: what a step's attention costs needs. */
+export interface AttentionGroup {
+  /** Keys per query at most (Infinity: the whole context). */
+  cap: number;
+  /** Which layers (0-based). */
+  layers: number[];
+  /** Σ over the group's layers of FLOPs per query–key pair. */
+  flopsPerPair: number;
+  /** Σ over the group's layers of KV bytes per token. */
+  kvBytesPerToken: number;
+}
+
+export function attentionGroups(m: LlmSpec, p: PrecisionGroups): AttentionGroup[] {
+  const groups = new Map<number, AttentionGroup>();
+  m.attention.forEach((layer, l) => {
+    const cap = attentionCap(layer);
+    const g = groups.get(cap) ?? { cap, layers: [], flopsPerPair: 0, kvBytesPerToken: 0 };
+    g.layers.push(l);
+    g.flopsPerPair += attentionFlopsPerPairOfLayer(m, layer);
+    g.kvBytesPerToken += kvElementsPerToken(m, layer) * BYTES_PER_ELEMENT[p.kvCache];
+    groups.set(cap, g);
+  });
+  return [...groups.values()].sort((a, b) => a.cap - b.cap);
+}
+
+/**
+ * KV bytes per token of context in the layers whose KV grows with the whole context (full and
+ * latent attention). The capped layers' KV is `kvBytesPerSequence`, a fixed amount per sequence.
+ */
 export function kvBytesPerToken(m: LlmSpec, p: PrecisionGroups): number {
-  return 2 * m.layers * m.kvHeads * m.headDim * BYTES_PER_ELEMENT[p.kvCache];
+  return attentionGroups(m, p).filter((g) => g.cap === Infinity).reduce((a, g) => a + g.kvBytesPerToken, 0);
+}
+
+/** KV bytes one sequence keeps in its capped layers (sliding window, chunked) once its context passes their caps. */
+export function kvBytesPerSequence(m: LlmSpec, p: PrecisionGroups): number {
+  return attentionGroups(m, p).filter((g) => g.cap !== Infinity).reduce((a, g) => a + g.cap * g.kvBytesPerToken, 0);
+}
+
+/** KV bytes of one sequence at `context` tokens. */
+export function kvBytesAt(m: LlmSpec, p: PrecisionGroups, context: number): number {
+  return attentionGroups(m, p).reduce((a, g) => a + Math.min(context, g.cap) * g.kvBytesPerToken, 0);
+}
+
+/**
+ * The capped layers' per-sequence KV, counted in tokens of the uncapped layers (rounded up): the
+ * KV manager counts tokens, so it reserves this many extra tokens for every sequence it admits.
+ * A model with no uncapped layer counts its capped KV per token instead (0 here).
+ */
+export function kvReserveTokensPerSequence(m: LlmSpec, p: PrecisionGroups): number {
+  const perToken = kvBytesPerToken(m, p);
+  return perToken > 0 ? Math.ceil(kvBytesPerSequence(m, p) / perToken) : 0;
+}
+
+/**
+ * Query–key pairs a batch step reads in layers capped at `cap`. The batch carries sums, not
+ * lists, so a cap is applied to the sums: exact when every sequence is on the same side of the
+ * cap (the common case: windows of 128 tokens, contexts of thousands), an upper bound otherwise.
+ */
+export function cappedPairs(b: BatchShape, cap: number): number {
+  if (cap === Infinity) return b.decodeContextSum + b.prefillAttentionPairs;
+  return Math.min(b.decodeContextSum, b.decodeSeqs * cap) + Math.min(b.prefillAttentionPairs, b.prefillTokens * cap);
+}
+
+/** KV tokens a batch step reads in layers capped at `cap` (each chunk reads its cached context once). */
+export function cappedKvReads(b: BatchShape, cap: number): number {
+  if (cap === Infinity) return b.decodeContextSum + b.prefillContextSum;
+  return Math.min(b.decodeContextSum, b.decodeSeqs * cap) + Math.min(b.prefillContextSum, b.prefillSeqs * cap);
 }
 
 /**
@@ -115,14 +215,11 @@ export function linearFlopsPerToken(m: LlmSpec): number {
   return 2 * (t.activeLayerParams + m.vocab * m.hidden);
 }
 
-/** Attention score and value FLOPs per query–key pair, over all layers: 4 × layers × heads × head dim. */
-export function attentionFlopsPerPair(m: LlmSpec): number {
-  return 4 * m.layers * m.heads * m.headDim;
-}
-
-/** FLOPs of one token at `context` tokens of context (DESIGN.md §5). */
+/** FLOPs of one token at `context` tokens of context (DESIGN.md §5), each layer capped at its window or chunk. */
 export function flopsPerToken(m: LlmSpec, context: number): number {
-  return linearFlopsPerToken(m) + attentionFlopsPerPair(m) * context;
+  let attention = 0;
+  for (const layer of m.attention) attention += attentionFlopsPerPairOfLayer(m, layer) * Math.min(context, attentionCap(layer));
+  return linearFlopsPerToken(m) + attention;
 }
 
 /** Bytes of one token's hidden state crossing a tensor-parallel all-reduce or a pipeline boundary. */

@@ -5,10 +5,11 @@ import { gb, int, ms, pct, sig, textTable } from './format.js';
 const WHY: Record<string, Record<string, string>> = {
   wafer: {
     communication:
-      'Decode on the wafer is latency-bound: one token walks through every layer in turn, and each layer ends in reductions across its region of cores on the mesh (hops and vector transfers), plus a hop over the system I/O at each wafer boundary. The weights never move, and SRAM bandwidth would allow hundreds of times more: per-token time is set by the fabric, not by bytes.',
-    overhead: 'The per-layer synchronisation and the host step cost bind: the layers are small and the fabric work per layer is short.',
+      'Decode on the wafer is latency-bound: one token walks through every layer in turn, and each layer ends in mesh traversals across its region of cores (hops, and activation bytes over the region\'s links), plus a hop over the system I/O at each wafer boundary. The weights never move; the wafer uses well under 1% of its SRAM bandwidth per token. With many tokens in a pass (prefill, large batches) the bytes crossing the mesh grow with the tokens and bind.',
+    overhead: 'Decode on the wafer is latency-bound: the per-layer synchronisation and the host step cost bind, because one token walks through every layer in turn and each layer\'s fabric work is short.',
     compute: 'Compute binds: the batch (or the prefill chunk) puts many tokens through each layer region at once, so each region works at its share of the wafer\'s peak.',
-    memory: 'Reading the KV cache from SRAM binds: contexts are long enough that attention reads dominate.',
+    memory:
+      'Decode on the wafer is latency-bound: one token walks through every layer in turn, and in each layer every core streams its slice of the weights from its own SRAM (a matrix–vector product), so the token waits on per-core work times the layers — the wafer as a whole uses well under 1% of its SRAM bandwidth. Long contexts add KV reads on the cores that hold each layer\'s KV.',
   },
   gpu: {
     memory:
@@ -26,7 +27,7 @@ export function explainText(e: Explanation): string {
   out.push(`${e.model.name} on ${e.count} × ${e.hardware.name}`);
   out.push('');
   out.push('What fits where');
-  out.push(`  Weights: ${gb(e.weightsBytes)}. KV cache: ${int(e.kvBytesPerToken)} bytes per token.`);
+  out.push(`  Weights: ${gb(e.weightsBytes)}. KV cache: ${int(e.kvBytesPerToken)} bytes per token of context${e.kvBytesPerSequence > 0 ? ` in the layers that attend to the whole context, plus ${(e.kvBytesPerSequence / 1e6).toFixed(1)} MB per sequence in the windowed or chunked layers (they keep only their last window or chunk; counted as ${int(e.kvReserveTokensPerSequence)} tokens per sequence)` : ''}.`);
   if (e.hardware.kind === 'wafer') {
     out.push(`  Weights stay in on-wafer SRAM; a model larger than one wafer is split layer-wise, and each layer's KV cache lives on its wafer, in the SRAM the weights leave free.`);
     const first = e.placement[0];
@@ -55,7 +56,8 @@ export function explainText(e: Explanation): string {
   out.push(`Per-token latency (batch ${e.decode!.batch}, context ${int(e.context)}): ${ms(d.stepSeconds)} per step → ${sig(d.tokensPerSecondPerUser, 4)} tokens/s per user`);
   if (e.speculative) {
     const s = e.speculative;
-    out.push(`  Speculative decoding: ${s.draft} drafts k = ${s.k} tokens (${ms(s.draftSeconds)}), the target verifies them in one step (${ms(s.verifySeconds)}); at acceptance ${s.acceptance} a step yields ${sig(s.tokensPerStep)} tokens.`);
+    out.push(`  Speculative decoding: ${s.draft} (on ${s.placement}) drafts k = ${s.k} tokens (${ms(s.draftSeconds)}), the target verifies them in one step (${ms(s.verifySeconds)}); at acceptance ${s.acceptance} a step yields ${sig(s.tokensPerStep)} tokens.`);
+    out.push(textTable(['part', 'draft (k steps)', 'verify'], (['communication', 'memory', 'compute', 'overhead'] as const).map((part) => [part, ms(s.draftBreakdown[part]), ms(s.verifyBreakdown[part])])).replace(/^/gm, '    '));
   }
   for (const part of ['communication', 'memory', 'compute', 'overhead'] as const) {
     out.push(`  ${part.padEnd(14)} ${ms(d.breakdown[part]).padStart(10)}  ${pct(total > 0 ? d.breakdown[part] / total : 0).padStart(4)}`);

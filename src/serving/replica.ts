@@ -65,6 +65,8 @@ export interface ReplicaStats {
 
 export class Replica {
   readonly kv: KvCache;
+  /** Blocks each running sequence holds for its capped layers' KV (DESIGN.md §5). */
+  private readonly reserveBlocks: number;
   private readonly counters: ReplicaStats = { steps: 0, busySeconds: 0, completed: 0, rejected: 0, preemptions: 0, generatedTokens: 0, prefilledTokens: 0 };
   // By priority: interactive, background. Admitted sequences leave at once (bounded memory).
   private readonly waiting = [new Denque<Sequence>(), new Denque<Sequence>()];
@@ -95,6 +97,7 @@ export class Replica {
     this.tokensPerStep = perf.tokensPerStep ?? 1;
     this.tokensPerStepCeil = Math.ceil(this.tokensPerStep);
     const blocks = Math.floor(perf.fit.kvCapacityTokens / config.blockTokens);
+    this.reserveBlocks = Math.ceil(perf.fit.kvReserveTokensPerSequence / config.blockTokens);
     this.kv = new KvCache({
       capacityBlocks: blocks,
       blockTokens: config.blockTokens,
@@ -130,8 +133,8 @@ export class Replica {
     const reason =
       total > this.contextLimit
         ? `${total} tokens of context exceed the model's ${this.contextLimit}`
-        : this.kv.blocksFor(total) > this.kv.capacityBlocks
-          ? `needs KV for ${total} tokens but ${this.name} holds ${this.kv.capacityBlocks * this.kv.blockTokens}`
+        : this.kv.blocksFor(total) + this.reserveBlocks > this.kv.capacityBlocks
+          ? `needs KV for ${total} tokens${this.reserveBlocks > 0 ? ` (+${this.reserveBlocks * this.kv.blockTokens} for its windowed layers)` : ''} but ${this.name} holds ${this.kv.capacityBlocks * this.kv.blockTokens}`
           : undefined;
     if (reason) {
       this.counters.rejected++;
@@ -342,7 +345,7 @@ export class Replica {
         const match = this.kv.match(s.req.segments.length > 0 && s.swappedTokens === 0 && s.prompt === s.req.inputTokens ? s.req.segments : [], now);
         const ready = s.req.kvReadyTokens ?? 0;
         const fromCache = match.cachedTokens + match.reloadTokens;
-        const need = this.kv.blocksFor(Math.max(0, s.prompt - fromCache) + 1);
+        const need = this.kv.blocksFor(Math.max(0, s.prompt - fromCache) + 1) + this.reserveBlocks;
         let ok = this.tryAllocate(need, now);
         if (!ok && p === 0 && this.config.preemptBackground) {
           while (!ok && this.preemptVictim(1)) ok = this.tryAllocate(need, now);
@@ -354,7 +357,8 @@ export class Replica {
           return;
         }
         queue.shift();
-        s.ownBlocks = need;
+        s.ownBlocks = need - this.reserveBlocks;
+        s.reserveBlocks = this.reserveBlocks;
         s.pinned = match.entries;
         s.pinnedTokens = fromCache;
         let reloadSeconds = match.reloadSeconds;
@@ -423,7 +427,8 @@ export class Replica {
       // Recompute: the output so far becomes part of the prompt to prefill again.
       s.prompt = s.req.inputTokens + s.generated;
     }
-    this.kv.release(s.ownBlocks);
+    this.kv.release(s.ownBlocks + s.reserveBlocks);
+    s.reserveBlocks = 0;
     this.kv.unpin(s.pinned, now);
     s.ownBlocks = 0;
     s.pinned = [];
@@ -484,6 +489,8 @@ export class Replica {
       if (covered > s.pinnedTokens) computed.push(seg);
     }
     if (s.req.outputKey !== undefined) computed.push({ key: s.req.outputKey, tokens: s.req.outputTokens });
+    this.kv.release(s.reserveBlocks);
+    s.reserveBlocks = 0;
     this.kv.adopt(computed, s.ownBlocks, now);
     s.ownBlocks = 0;
     this.counters.completed++;

@@ -10,6 +10,8 @@ export class Sequence {
   generated = 0;
   /** Blocks this sequence owns (its tokens not covered by pinned cache segments). */
   ownBlocks = 0;
+  /** Blocks held for the capped layers' KV (sliding window, chunked) while the sequence runs. */
+  reserveBlocks = 0;
   /** Tokens covered by pinned cache segments. */
   pinnedTokens = 0;
   pinned: CacheEntry[] = [];

@@ -6,7 +6,7 @@ import { decodeBatch, prefillBatch, type StepCost } from '../domain/batch.js';
 import { inputError, InputError } from '../domain/errors.js';
 import type { DecodePoint, Explanation } from '../domain/explanation.js';
 import type { Deployment, HardwareSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
-import { perfModel, speculativeStep, type PerfModel, type SpeculativeConfig } from '../perf/index.js';
+import { perfModel, speculativeDeployment, speculativeStep, type PerfModel, type SpeculativeConfig } from '../perf/index.js';
 
 export interface ExplainOptions {
   count?: number;
@@ -59,7 +59,9 @@ function decodePoint(model: PerfModel, batch: number, context: number, spec?: Ex
 
 export function explain(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Explanation {
   const deployment = resolveDeployment(llm, hw, o);
-  const model = perfModel(llm, hw, deployment);
+  const spec = o.speculative;
+  const withDraft = spec ? speculativeDeployment(llm, hw, deployment, spec.draft, spec) : undefined;
+  const model = withDraft?.target ?? perfModel(llm, hw, deployment);
   const fit = model.fit;
   const longFit = perfModel(llm, hw, { ...deployment, contextTokens: llm.contextTokens }).fit;
   const base = {
@@ -72,16 +74,17 @@ export function explain(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Expl
     minCount: fit.minCount,
     weightsBytes: fit.weightsBytes,
     kvBytesPerToken: fit.kvBytesPerToken,
+    kvBytesPerSequence: fit.kvBytesPerSequence,
+    kvReserveTokensPerSequence: fit.kvReserveTokensPerSequence,
     kvCapacityTokens: fit.kvCapacityTokens,
     placement: fit.placement,
     context: o.context,
-    usersAtContext: Math.floor(fit.kvCapacityTokens / Math.max(1, o.context)),
-    longContext: { tokens: llm.contextTokens, users: Math.floor(fit.kvCapacityTokens / llm.contextTokens), minCount: longFit.minCount },
+    usersAtContext: Math.floor(fit.kvCapacityTokens / (Math.max(1, o.context) + fit.kvReserveTokensPerSequence)),
+    longContext: { tokens: llm.contextTokens, users: Math.floor(fit.kvCapacityTokens / (llm.contextTokens + fit.kvReserveTokensPerSequence)), minCount: longFit.minCount },
   };
   if (!fit.fits) return { ...base, decode: null, prefill: null, maxThroughput: null, curve: [], speculative: null };
 
-  const spec = o.speculative;
-  const draft = spec ? perfModel(spec.draft, hw, { count: deployment.count, tp: deployment.tp, pp: 1 }) : undefined;
+  const draft = withDraft?.draft;
   const point = decodePoint(model, o.batch, o.context, spec, draft);
   const maxBatch = Math.max(1, base.usersAtContext);
   const max = decodePoint(model, maxBatch, o.context, spec, draft);
@@ -90,15 +93,29 @@ export function explain(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Expl
   let speculative: Explanation['speculative'] = null;
   if (spec && draft) {
     const s = speculativeStep(model, draft, spec, o.batch, o.context);
-    speculative = { draft: spec.draft.id, k: spec.k, acceptance: spec.acceptance, tokensPerStep: s.tokensPerStep, draftSeconds: spec.k * s.draft.seconds, verifySeconds: s.verify.seconds };
+    speculative = {
+      draft: spec.draft.id,
+      placement: withDraft!.where,
+      k: spec.k,
+      acceptance: spec.acceptance,
+      tokensPerStep: s.tokensPerStep,
+      draftSeconds: spec.k * s.draft.seconds,
+      draftBreakdown: breakdownOf(s.draft, spec.k),
+      verifySeconds: s.verify.seconds,
+      verifyBreakdown: breakdownOf(s.verify),
+    };
   }
   const { cost, ...decode } = point;
   return {
     ...base,
-    decode: { ...decode, breakdown: { compute: cost.compute, memory: cost.memory, communication: cost.communication, overhead: cost.overhead } },
+    decode: { ...decode, breakdown: breakdownOf(cost) },
     prefill: { tokens: o.input, seconds: prefill.seconds, tokensPerSecond: o.input / prefill.seconds },
     maxThroughput: { batch: maxBatch, tokensPerSecondTotal: max.tokensPerSecondTotal, tokensPerSecondPerUser: max.tokensPerSecondPerUser },
     curve: [...batches.map((b) => { const { cost: _c, ...p } = decodePoint(model, b, o.context, spec, draft); return p; }), (({ cost: _c, ...p }) => p)(max)],
     speculative,
   };
+}
+
+function breakdownOf(c: StepCost, times = 1): Pick<StepCost, 'compute' | 'memory' | 'communication' | 'overhead'> {
+  return { compute: times * c.compute, memory: times * c.memory, communication: times * c.communication, overhead: times * c.overhead };
 }

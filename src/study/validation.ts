@@ -4,7 +4,7 @@
  */
 import { decodeBatch, type BatchShape } from '../domain/batch.js';
 import type { Deployment, HardwareSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
-import { perfModel, speculativeStep, type PerfModel } from '../perf/index.js';
+import { perfModel, speculativeDeployment, speculativeStep, type PerfModel } from '../perf/index.js';
 
 export type ValidationMetric = 'tokensPerSecondPerUser' | 'itlMs' | 'offlineTokensPerSecond';
 
@@ -87,8 +87,8 @@ export function evaluate(c: ValidationCase): ValidationResult {
       const context = row.context ?? 1024;
       let secondsPerToken: number;
       if (row.speculative && c.draft) {
-        const draft = perfModel(c.draft, c.hardware, { ...deployment, precision: undefined });
-        const s = speculativeStep(model, draft, { draftId: c.draft.id, k: row.speculative.k, acceptance: row.speculative.acceptance }, batch, context);
+        const spec = speculativeDeployment(c.llm, c.hardware, deployment, c.draft, row.speculative);
+        const s = speculativeStep(spec.target, spec.draft, { draftId: c.draft.id, ...row.speculative }, batch, context);
         secondsPerToken = s.seconds / s.tokensPerStep;
       } else {
         secondsPerToken = model.step(decodeBatch(batch, context)).seconds;

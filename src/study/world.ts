@@ -7,7 +7,7 @@ import { Simulation } from '../kernel/index.js';
 import type { SimObserver } from '../domain/request.js';
 import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
 import { Client, type NetworkSpec, type TransportSpec } from '../client/index.js';
-import { perfModel, speculativePerfModel, type PerfModel } from '../perf/index.js';
+import { perfModel, speculativeDeployment, type PerfModel } from '../perf/index.js';
 import { Cluster, Replica, type Disaggregation, type EngineConfig, type RouterKind } from '../serving/index.js';
 import type { RequestClass } from '../domain/request.js';
 import { startAgents, startInteractive, startOpenLoop, type WorkloadContext, type WorkloadSpec } from '../workload/index.js';
@@ -20,16 +20,14 @@ export interface PoolSpec {
   replicas: number;
   router: RouterKind;
   engine: EngineConfig;
-  /** Speculative decoding with a draft model on the same devices. */
+  /** Speculative decoding with a draft model placed beside the target (perf/draft.ts). */
   speculative?: { draft: LlmSpec; k: number; acceptance: number };
 }
 
 /** The perf model a pool's replicas use (with its draft, when it decodes speculatively). */
 export function poolPerfModel(p: PoolSpec): PerfModel {
-  const target = perfModel(p.llm, p.hardware, p.deployment);
-  if (!p.speculative) return target;
-  const draft = perfModel(p.speculative.draft, p.hardware, { count: p.deployment.count, tp: p.deployment.tp, pp: 1 });
-  return speculativePerfModel(target, draft, { draftId: p.speculative.draft.id, k: p.speculative.k, acceptance: p.speculative.acceptance });
+  if (!p.speculative) return perfModel(p.llm, p.hardware, p.deployment);
+  return speculativeDeployment(p.llm, p.hardware, p.deployment, p.speculative.draft, p.speculative).model;
 }
 
 export interface SystemSpec {
