@@ -1,115 +1,54 @@
 /**
- * Benchmarks: `npm run bench` prints a table, `npm run bench -- --json` a JSON array of
- * { name, value, unit }. Each figure that has an anchor is measured beside it in this process,
- * because these machines are noisy and only ratios travel.
+ * Benchmarks: `npm run bench` prints a table, `npm run bench -- --json` the same rows as JSON
+ * (`--only=kernel,azure,...` picks some). Each row with a baseline measured it in this process,
+ * because these machines are noisy and only ratios travel; beside each row, for information, the
+ * value in the last committed bench JSON (bench/last.json), so a slowdown shows. To update it:
+ * `npm run bench -- --json > bench/last.json` and commit.
  */
 import { performance } from 'node:perf_hooks';
-import { Simulation } from '../src/kernel/index.js';
-import { exponential, stream } from '../src/random/index.js';
-import { runQueue } from './queueing.js';
-import { ObjectHeapSimulation } from './object-heap.js';
-import { replayAzureConversation, runOpenLoop } from './scale.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kernelRows } from './kernel.js';
+import { replayAzureConversation } from './scale.js';
+import { inChild, runChild } from './heavy.js';
+import { routingRows } from './routing.js';
+import { recordRows } from './records.js';
+import { withRatio, type Row } from './rows.js';
 
-export interface Measure {
-  name: string;
-  value: number;
-  unit: string;
-}
-
-const MM1_CUSTOMERS = 2_500_000; // 5 M events
-
-function best<T>(repeats: number, fn: () => T): { seconds: number; result: T } {
-  let seconds = Infinity;
-  let result!: T;
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    result = fn();
-    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
-  }
-  return { seconds, result };
-}
-
-function mm1(sim: { schedule(d: number, h: () => void): unknown; run(): number; now: number }): number {
-  // The same M/M/1 (ρ = 0.9) on any event loop with schedule/run/now.
-  const arrivals = stream(1, 'bench', 'arrivals');
-  const services = stream(1, 'bench', 'service');
-  const interarrival = exponential(1 / 0.9);
-  const service = exponential(1);
-  let queue = 0;
-  let busy = false;
-  let arrived = 0;
-  const depart = (): void => {
-    if (queue > 0) {
-      queue--;
-      sim.schedule(service(services), depart);
-    } else busy = false;
-  };
-  const arrive = (): void => {
-    arrived++;
-    if (busy) queue++;
-    else {
-      busy = true;
-      sim.schedule(service(services), depart);
-    }
-    if (arrived < MM1_CUSTOMERS) sim.schedule(interarrival(arrivals), arrive);
-  };
-  sim.schedule(interarrival(arrivals), arrive);
-  return sim.run();
-}
-
-function kernelBench(): Measure[] {
-  mm1(new Simulation()); // warm up the JIT
-  const kernel = best(3, () => mm1(new Simulation()));
-  const objects = best(3, () => mm1(new ObjectHeapSimulation()));
-  const rate = kernel.result / kernel.seconds;
-  const objectRate = objects.result / objects.seconds;
-  // Sanity: the shared queue model runs through the kernel the same number of events.
-  const check = runQueue({
-    customers: 1000, servers: 1, interarrival: exponential(1 / 0.9), service: exponential(1),
-    arrivalRng: stream(1, 'a'), serviceRng: stream(1, 's'),
-  });
-  if (check.events !== 2000) throw new Error('bench: queue model lost events');
-  return [
-    { name: 'kernel M/M/1 events', value: kernel.result, unit: 'events' },
-    { name: 'kernel M/M/1 throughput', value: rate, unit: 'events/s' },
-    { name: 'kernel M/M/1 time per event', value: 1e9 / rate, unit: 'ns/event' },
-    { name: 'baseline object-heap M/M/1 throughput', value: objectRate, unit: 'events/s' },
-    { name: 'kernel vs object-heap speed-up', value: rate / objectRate, unit: 'x' },
-  ];
-}
-
-async function millionRequests(): Promise<Measure[]> {
-  const t0 = performance.now();
-  const r = await runOpenLoop(1_000_000);
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.overloaded) throw new Error('bench: the 1M-request fleet is overloaded; the benchmark would measure a queue');
-  return [
-    { name: '1M-request open-loop run: requests', value: r.requests, unit: 'requests' },
-    { name: '1M-request open-loop run: wall time (target <= 15 s)', value: seconds, unit: 's' },
-    { name: '1M-request open-loop run: simulated requests/s', value: r.requests / seconds, unit: 'requests/s' },
-    { name: '1M-request open-loop run: peak resident memory (target < 1 GB)', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' },
-  ];
-}
-
-async function azureReplay(): Promise<Measure[]> {
-  await replayAzureConversation(); // warm up the JIT and the file cache
-  let best = Infinity;
-  let r = { rows: 0, completed: 0, overloaded: false };
+async function azureRows(): Promise<Row[]> {
+  await replayAzureConversation(true); // warm up the JIT and the file cache
+  let coalesced = Infinity;
+  let single = Infinity;
+  let requests = 0;
   for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    r = await replayAzureConversation();
-    best = Math.min(best, (performance.now() - t0) / 1000);
+    for (const c of [true, false]) {
+      const t0 = performance.now();
+      const r = await replayAzureConversation(c);
+      const seconds = (performance.now() - t0) / 1000;
+      if (c) coalesced = Math.min(coalesced, seconds);
+      else single = Math.min(single, seconds);
+      requests = r.rows;
+    }
   }
   return [
-    { name: 'Azure conv trace replay (1 x H100, 8B): requests', value: r.rows, unit: 'requests' },
-    { name: 'Azure conv trace replay: wall time incl. parsing (target <= 0.3 s)', value: best, unit: 's' },
-    { name: 'Azure conv trace replay: vs Vidur\'s ~20 s (published, not run here)', value: 20 / best, unit: 'x faster' },
+    { name: `Azure conv trace replay (${requests} requests, 8 x H100), incl. parsing, warm`, value: coalesced, unit: 's', baseline: { name: 'the same replay single-stepped', value: single }, higherIsBetter: false, goal: '<= 0.3 s' },
   ];
+}
+
+function heavyRows(name: 'million' | 'fleet-hour'): Row[] {
+  const r = inChild(name);
+  const label = name === 'million' ? `1 M requests, one pool of 32 H100s (${r.requests} requests)` : `1,000 H100 replicas, 280 req/s, a simulated hour (${r.requests} requests)`;
+  const rows: Row[] = [
+    { name: `${label}: wall time`, value: r.seconds, unit: 's', higherIsBetter: false, goal: name === 'million' ? '<= 8 s' : '<= 5 s' },
+    { name: `${label}: peak resident memory`, value: r.peakMB, unit: 'MB', higherIsBetter: false, goal: name === 'million' ? '< 300 MB' : '< 1 GB' },
+  ];
+  if (name === 'fleet-hour') {
+    rows.push({ name: 'the same fleet for a simulated day: wall time EXTRAPOLATED (24 x the hour)', value: 24 * r.seconds, unit: 's', higherIsBetter: false, goal: '<= 120 s' });
+  }
+  return rows;
 }
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -125,17 +64,14 @@ function timeCommand(args: string[], repeats: number): number {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
-function startup(): Measure[] {
+function startupRows(): Row[] {
   const help = timeCommand([CLI, '--help'], 9);
   const bare = timeCommand(['-e', '0'], 9);
-  return [
-    { name: 'wafersim --help start-up (median of 9)', value: help * 1000, unit: 'ms' },
-    { name: 'node -e 0 start-up, same machine (anchor)', value: bare * 1000, unit: 'ms' },
-  ];
+  return [{ name: 'wafersim --help start-up (median of 9)', value: help * 1000, unit: 'ms', baseline: { name: 'node -e 0', value: bare * 1000 }, higherIsBetter: false }];
 }
 
-function sweepScaling(): Measure[] {
-  // 100 points of a small interactive study: same points on 1 and on 2 worker threads.
+function sweepRows(): Row[] {
+  // 100 points of a small interactive study: the same points on 1 and on 2 worker processes.
   const dir = mkdtempSync(join(tmpdir(), 'wafersim-bench-sweep-'));
   const scenario = join(dir, 'sweep.yaml');
   writeFileSync(scenario, `name: bench-sweep
@@ -151,47 +87,68 @@ sweep:
       range: { from: 100, to: 199, step: 1 }
 `);
   const run = (workers: number) => {
-    const out = join(dir, `w${workers}`);
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [CLI, 'sweep', scenario, '--out', out, '--workers', String(workers), '--progress=false'], { stdio: 'ignore' });
+    const r = spawnSync(process.execPath, [CLI, 'sweep', scenario, '--out', join(dir, `w${workers}`), '--workers', String(workers), '--progress=false'], { stdio: 'ignore' });
     if (r.status !== 0) throw new Error('bench: sweep failed');
     return (performance.now() - t0) / 1000;
   };
   const one = run(1);
   const two = run(2);
   rmSync(dir, { recursive: true, force: true });
-  return [
-    { name: '100-point sweep, 1 worker', value: one, unit: 's' },
-    { name: '100-point sweep, 2 workers', value: two, unit: 's' },
-    { name: '100-point sweep speed-up, 2 vs 1 workers (target >= 1.7)', value: one / two, unit: 'x' },
-  ];
+  return [{ name: '100-point sweep, 2 worker processes', value: two, unit: 's', baseline: { name: '1 worker process', value: one }, higherIsBetter: false, goal: '>= 1.7x' }];
 }
 
-export const benchmarks: { name: string; run: () => Measure[] | Promise<Measure[]> }[] = [
-  { name: 'kernel', run: kernelBench },
-  { name: 'azure', run: azureReplay },
-  { name: 'million', run: millionRequests },
-  { name: 'sweep', run: sweepScaling },
-  { name: 'startup', run: startup },
+export const benchmarks: { name: string; run: () => Row[] | Promise<Row[]> }[] = [
+  { name: 'kernel', run: kernelRows },
+  { name: 'azure', run: azureRows },
+  { name: 'million', run: () => heavyRows('million') },
+  { name: 'routing', run: routingRows },
+  { name: 'fleet', run: () => heavyRows('fleet-hour') },
+  { name: 'records', run: recordRows },
+  { name: 'sweep', run: sweepRows },
+  { name: 'startup', run: startupRows },
 ];
 
-async function main(): Promise<void> {
-  const json = process.argv.includes('--json');
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-  const results: Measure[] = [];
-  for (const b of benchmarks) {
-    if (only && !only.split(',').includes(b.name)) continue;
-    const measures = await b.run();
-    results.push(...measures);
-    if (!json) for (const m of measures) console.log(`${m.name.padEnd(48)} ${format(m.value).padStart(14)} ${m.unit}`);
-  }
-  results.push({ name: 'peak resident memory', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
-  if (json) console.log(JSON.stringify(results, null, 2));
-  else console.log(`${'peak resident memory'.padEnd(48)} ${format(results.at(-1)!.value).padStart(14)} MB`);
+const LAST = fileURLToPath(new URL('../../bench/last.json', import.meta.url));
+
+function lastValues(): Map<string, number> {
+  if (!existsSync(LAST)) return new Map();
+  const rows = JSON.parse(readFileSync(LAST, 'utf8')) as Row[];
+  return new Map(rows.map((r) => [r.name, r.value]));
 }
 
-function format(x: number): string {
-  return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(4);
+function format(x: number | undefined): string {
+  if (x === undefined) return '';
+  return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3);
+}
+
+function print(row: Row): void {
+  const ratio = row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x vs ${row.baseline!.name} (${format(row.baseline!.value)})`;
+  console.log(`${row.name.padEnd(86)} ${format(row.value).padStart(12)} ${row.unit.padEnd(9)} ${(row.goal ?? '').padEnd(9)} last ${format(row.last).padStart(10)}  ${ratio}`);
+}
+
+async function main(): Promise<void> {
+  const child = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length);
+  if (child) return runChild(child);
+  const json = process.argv.includes('--json');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const unknown = only?.filter((o) => !benchmarks.some((b) => b.name === o)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`bench: --only: unknown benchmark ${unknown.join(', ')}; expected some of ${benchmarks.map((b) => b.name).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const last = lastValues();
+  const results: Row[] = [];
+  for (const b of benchmarks) {
+    if (only && !only.includes(b.name)) continue;
+    for (const row of await b.run()) {
+      const full = { ...withRatio(row), last: last.get(row.name) };
+      results.push(full);
+      if (!json) print(full);
+    }
+  }
+  if (json) console.log(JSON.stringify(results, null, 2));
 }
 
 await main();

@@ -2,40 +2,16 @@
  * Outputs appear whole or not at all: a run writes into a new temporary folder beside the target
  * and renames it into place at the end; on failure or interruption the temporary folder is removed
  * and an older output folder stays as it was. Nothing outside the output folder is moved or
- * deleted (the target is checked by output-target.ts first). CSV files stream row by row (fast-csv).
+ * deleted (the target is checked by output-target.ts first). CSV files stream row by row (csv-writer.ts).
  */
-import { createWriteStream, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { once } from 'node:events';
-import { format, type CsvFormatterStream } from 'fast-csv';
+import { CsvWriter } from './csv-writer.js';
 import { InputError } from '../domain/errors.js';
 import { checkOutputTarget, writeMarker, type OutputKind } from './output-target.js';
 import { packageVersion } from './package.js';
 
-type Cell = string | number;
-
-export class CsvWriter {
-  private stream: CsvFormatterStream<Cell[], Cell[]>;
-  private file: ReturnType<typeof createWriteStream>;
-  private pending: Promise<unknown> | undefined;
-  constructor(path: string, header: string[]) {
-    this.file = createWriteStream(path);
-    this.stream = format<Cell[], Cell[]>({ headers: header, writeHeaders: true, includeEndRowDelimiter: true });
-    this.stream.pipe(this.file);
-  }
-  /** Write a row; back-pressure is honoured by `drain()`. */
-  write(row: Cell[]): void {
-    if (!this.stream.write(row) && !this.pending) this.pending = once(this.stream, 'drain');
-  }
-  async drain(): Promise<void> {
-    if (this.pending) await this.pending;
-    this.pending = undefined;
-  }
-  async close(): Promise<void> {
-    this.stream.end();
-    await once(this.file, 'finish');
-  }
-}
+export { CsvWriter };
 
 /** Temporary folders not yet committed or discarded: an interrupted process removes them. */
 const unfinished = new Set<OutputDir>();

@@ -19,25 +19,33 @@ export interface RunOptions {
 }
 
 const INITIAL_CAPACITY = 1024;
-// EventId = slot * GENERATIONS + generation: unique while the slot's generation does not wrap
-// (2^32 reuses of one slot) and exact in a float64 while slots < 2^21.
-const GENERATIONS = 2 ** 32;
-const MAX_SLOTS = 2 ** 21;
+// Heap key = sequence * MAX_SLOTS + slot: one float64 orders equal times by sequence and carries
+// the slot of the event's handler, so a sift moves two numbers per entry. The key is also the
+// EventId. Exact while sequences < 2^33 (8.6 billion events scheduled by one simulation).
+const MAX_SLOTS = 2 ** 20;
+const MAX_SEQ = 2 ** 33;
+
+/** Out of line, so the hot methods stay small enough to inline. */
+function fail(message: string): never {
+  throw new RangeError(message);
+}
 
 export class Simulation {
   /** The current simulated time, in seconds. */
   now = 0;
 
   private times = new Float64Array(INITIAL_CAPACITY);
-  private seqs = new Float64Array(INITIAL_CAPACITY); // integers; float64 holds 2^53 exactly
-  private slots = new Int32Array(INITIAL_CAPACITY);
+  private keys = new Float64Array(INITIAL_CAPACITY);
   private size = 0;
   private nextSeq = 0;
 
-  // Handlers are kept out of the heap: the heap moves slot numbers, this array holds the functions.
+  // Handlers are kept out of the heap: the heap moves keys, this array holds the functions.
+  // Slots are recycled through a stack; slotKeys[slot] is the key of the event holding the slot,
+  // which tells a stale EventId from the event that holds the slot now.
   private handlers: (Handler | undefined)[] = [];
-  private generations: number[] = [];
-  private freeSlots: number[] = [];
+  private slotKeys = new Float64Array(INITIAL_CAPACITY);
+  private freeSlots = new Int32Array(INITIAL_CAPACITY);
+  private freeCount = 0;
   private cancelledCount = 0;
   private stopping = false;
   private executed = 0;
@@ -55,7 +63,7 @@ export class Simulation {
   /** Run `handler` after `delay` seconds (0 = now, after the events already scheduled for now). */
   schedule(delay: number, handler: Handler): EventId {
     if (!(delay >= 0) || delay === Infinity) {
-      throw new RangeError(`Simulation.schedule: delay must be a finite number >= 0, got ${delay}`);
+      fail(`Simulation.schedule: delay must be a finite number >= 0, got ${delay}`);
     }
     return this.push(this.now + delay, handler);
   }
@@ -73,11 +81,10 @@ export class Simulation {
 
   /** Cancel a scheduled event. Returns false when it already ran or was cancelled. */
   cancel(id: EventId): boolean {
-    const slot = Math.floor(id / GENERATIONS);
-    if (this.generations[slot] !== id % GENERATIONS || this.handlers[slot] === undefined) return false;
+    const slot = id - Math.floor(id / MAX_SLOTS) * MAX_SLOTS;
+    if (!(slot < this.handlers.length) || this.slotKeys[slot] !== id || this.handlers[slot] === undefined) return false;
     // Lazy deletion: the event stays in the heap without a handler and is skipped when popped.
     this.handlers[slot] = undefined;
-    this.generations[slot] = (this.generations[slot] + 1) % GENERATIONS;
     this.cancelledCount++;
     return true;
   }
@@ -101,16 +108,16 @@ export class Simulation {
     while (this.size > 0 && !this.stopping) {
       const time = this.times[0];
       if (time > until) break;
-      const slot = this.slots[0];
+      const key = this.keys[0];
+      const slot = key - Math.floor(key / MAX_SLOTS) * MAX_SLOTS; // exact: MAX_SLOTS is a power of 2
       this.popRoot();
       const handler = this.handlers[slot];
-      this.freeSlots.push(slot);
+      this.freeSlots[this.freeCount++] = slot;
       if (handler === undefined) {
         this.cancelledCount--;
         continue;
       }
       this.handlers[slot] = undefined;
-      this.generations[slot] = (this.generations[slot] + 1) % GENERATIONS;
       this.now = time;
       this.executed++;
       handler();
@@ -121,81 +128,69 @@ export class Simulation {
 
   private push(time: number, handler: Handler): EventId {
     if (this.size === this.times.length) this.grow();
-    const seq = this.nextSeq++;
+    if (this.nextSeq === MAX_SEQ) fail(`Simulation: more than ${MAX_SEQ} events scheduled`);
     let slot: number;
-    if (this.freeSlots.length > 0) {
-      slot = this.freeSlots.pop()!;
+    if (this.freeCount > 0) {
+      slot = this.freeSlots[--this.freeCount];
     } else {
       slot = this.handlers.length;
-      if (slot >= MAX_SLOTS) throw new RangeError(`Simulation: more than ${MAX_SLOTS} pending events`);
-      this.generations.push(0);
+      if (slot >= MAX_SLOTS) fail(`Simulation: more than ${MAX_SLOTS} pending events`);
     }
     this.handlers[slot] = handler;
-    const id = slot * GENERATIONS + this.generations[slot];
+    const key = this.nextSeq++ * MAX_SLOTS + slot;
+    this.slotKeys[slot] = key;
 
     // Sift up: move parents down until the new event's place is found.
     const times = this.times;
-    const seqs = this.seqs;
-    const slots = this.slots;
+    const keys = this.keys;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = times[parent];
-      if (pt < time || (pt === time && seqs[parent] < seq)) break;
+      if (pt < time || (pt === time && keys[parent] < key)) break;
       times[i] = pt;
-      seqs[i] = seqs[parent];
-      slots[i] = slots[parent];
+      keys[i] = keys[parent];
       i = parent;
     }
     times[i] = time;
-    seqs[i] = seq;
-    slots[i] = slot;
-    return id;
+    keys[i] = key;
+    return key;
   }
 
   private popRoot(): void {
     const n = --this.size;
     if (n === 0) return;
     const times = this.times;
-    const seqs = this.seqs;
-    const slots = this.slots;
+    const keys = this.keys;
     // Sift the last event down from the root.
     const time = times[n];
-    const seq = seqs[n];
-    const slot = slots[n];
+    const key = keys[n];
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
       const right = child + 1;
-      if (
-        right < n &&
-        (times[right] < times[child] || (times[right] === times[child] && seqs[right] < seqs[child]))
-      ) {
-        child = right;
-      }
+      if (right < n && (times[right] < times[child] || (times[right] === times[child] && keys[right] < keys[child]))) child = right;
       const ct = times[child];
-      if (ct > time || (ct === time && seqs[child] > seq)) break;
+      if (ct > time || (ct === time && keys[child] > key)) break;
       times[i] = ct;
-      seqs[i] = seqs[child];
-      slots[i] = slots[child];
+      keys[i] = keys[child];
       i = child;
     }
     times[i] = time;
-    seqs[i] = seq;
-    slots[i] = slot;
+    keys[i] = key;
   }
 
   private grow(): void {
     const capacity = this.times.length * 2;
-    const times = new Float64Array(capacity);
-    const seqs = new Float64Array(capacity);
-    const slots = new Int32Array(capacity);
-    times.set(this.times);
-    seqs.set(this.seqs);
-    slots.set(this.slots);
-    this.times = times;
-    this.seqs = seqs;
-    this.slots = slots;
+    // Slots never outnumber heap entries, so the slot arrays grow with the heap.
+    const grown = <T extends Float64Array | Int32Array>(old: T, next: T): T => {
+      next.set(old as never);
+      return next;
+    };
+    this.times = grown(this.times, new Float64Array(capacity));
+    this.keys = grown(this.keys, new Float64Array(capacity));
+    this.slotKeys = grown(this.slotKeys, new Float64Array(capacity));
+    this.freeSlots = grown(this.freeSlots, new Int32Array(capacity));
   }
 }

@@ -103,7 +103,12 @@ export class MetricsRecorder implements SimObserver {
    * because a replica may report a run of decode steps after other replicas' later steps.
    */
   private hash = 0x811c9dc5;
-  private stepHashes = new Map<string, number>();
+  private stepHashes: number[] = [];
+  private stepSlots = new Map<string, number>();
+  // The replica of the last step (a decode run reports many steps of one replica in a row).
+  private lastReplica = '';
+  private lastSeries: TimePoint[] = [];
+  private lastSlot = 0;
 
   constructor(
     readonly system: string,
@@ -236,7 +241,7 @@ export class MetricsRecorder implements SimObserver {
 
   get fingerprint(): string {
     let hash = this.hash;
-    for (const h of this.stepHashes.values()) hash = fold(hash, h);
+    for (const h of this.stepHashes) hash = fold(hash, h);
     return (hash >>> 0).toString(16).padStart(8, '0');
   }
 
@@ -246,11 +251,10 @@ export class MetricsRecorder implements SimObserver {
 
   onStep(step: StepRecord): void {
     this.o.onStepRecord?.(step);
-    let h = this.stepHashes.get(step.replica) ?? 0x811c9dc5;
-    h = fold(fold(fold(fold(h, step.start), step.seconds), step.decodeSeqs), step.prefillTokens);
-    this.stepHashes.set(step.replica, h);
-    let series = this.timeseries.get(step.replica);
-    if (!series) this.timeseries.set(step.replica, (series = []));
+    if (step.replica !== this.lastReplica) this.switchReplica(step.replica);
+    const slot = this.lastSlot;
+    this.stepHashes[slot] = fold(fold(fold(fold(this.stepHashes[slot], step.start), step.seconds), step.decodeSeqs), step.prefillTokens);
+    const series = this.lastSeries;
     const b = Math.floor(step.start / this.o.bucketSeconds);
     while (series.length <= b) series.push({ busy: 0, decodeSeqsTime: 0, waitingTime: 0, kvTime: 0, steps: 0 });
     const p = series[b];
@@ -259,6 +263,18 @@ export class MetricsRecorder implements SimObserver {
     p.waitingTime += step.waiting * step.seconds;
     p.kvTime += step.kvUsed * step.seconds;
     p.steps++;
+  }
+
+  private switchReplica(replica: string): void {
+    let slot = this.stepSlots.get(replica);
+    if (slot === undefined) {
+      slot = this.stepHashes.push(0x811c9dc5) - 1;
+      this.stepSlots.set(replica, slot);
+      this.timeseries.set(replica, []);
+    }
+    this.lastReplica = replica;
+    this.lastSlot = slot;
+    this.lastSeries = this.timeseries.get(replica)!;
   }
 
   /** Requests sent but not finished when the run ended. */

@@ -14,6 +14,7 @@ import type { Sequence } from './sequence.js';
 
 /** Longest run planned at once (a longer one simply continues in the next run). */
 export const MAX_RUN_STEPS = 4096;
+const INITIAL_STEPS = 16;
 
 export class DecodeRun {
   /** Steps in the run (0: no run pending). Step 0 is the real step that planned the run. */
@@ -24,11 +25,12 @@ export class DecodeRun {
   finished = 0;
   /** The event at the end of the run's last step. */
   event: EventId = -1;
+  // Sized for the longest run so far (a fleet has many replicas, most with short runs).
   /** starts[i]: start of step i; starts[length]: end of the run. */
-  readonly starts = new Float64Array(MAX_RUN_STEPS + 1);
-  readonly costs = new Float64Array(MAX_RUN_STEPS);
+  starts = new Float64Array(INITIAL_STEPS + 1);
+  costs = new Float64Array(INITIAL_STEPS);
   /** Blocks the batch has taken since step 0, at the start of step i. */
-  readonly blocks = new Float64Array(MAX_RUN_STEPS);
+  blocks = new Float64Array(INITIAL_STEPS);
 
   /**
    * Plan a run from step 0 (just built into `shape`, starting `now`, costing `firstSeconds`).
@@ -65,6 +67,7 @@ export class DecodeRun {
         if (extra > 0) need += extra;
       }
       if (need > freeBlocks) break; // would evict or preempt: a real step decides that
+      if (i === this.costs.length) this.grow();
       this.blocks[i] = need;
       shape.decodeContextSum += batch.length; // every context grew by the token of step i - 1
       const cost = stepSeconds(shape);
@@ -75,5 +78,18 @@ export class DecodeRun {
     this.started = 1;
     this.finished = 0;
     return i;
+  }
+
+  private grow(): void {
+    const steps = this.costs.length * 2;
+    const starts = new Float64Array(steps + 1);
+    const costs = new Float64Array(steps);
+    const blocks = new Float64Array(steps);
+    starts.set(this.starts);
+    costs.set(this.costs);
+    blocks.set(this.blocks);
+    this.starts = starts;
+    this.costs = costs;
+    this.blocks = blocks;
   }
 }

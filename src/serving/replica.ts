@@ -70,6 +70,8 @@ export class Replica {
   private readonly counters: ReplicaStats = { steps: 0, busySeconds: 0, completed: 0, rejected: 0, preemptions: 0, generatedTokens: 0, prefilledTokens: 0 };
   // By priority: interactive, background. Admitted sequences leave at once (bounded memory).
   private readonly waiting = [new Denque<Sequence>(), new Denque<Sequence>()];
+  /** Both queues' lengths (routers read it per request and replica: kept, not summed). */
+  private waitingTotal = 0;
   private running: Sequence[] = [];
   private busy = false;
   private wakeAt = Infinity;
@@ -119,7 +121,7 @@ export class Replica {
   }
 
   get waitingCount(): number {
-    return this.waiting[0].length + this.waiting[1].length;
+    return this.waitingTotal;
   }
 
   get runningCount(): number {
@@ -145,6 +147,7 @@ export class Replica {
     if (this.run.length > 0) this.cutRun(now);
     const priority = req.cls === 'interactive' ? 0 : 1;
     this.waiting[priority].push(new Sequence(req, listener, priority, this.orderCounter++));
+    this.waitingTotal++;
     this.kick();
   }
 
@@ -357,6 +360,7 @@ export class Replica {
           return;
         }
         queue.shift();
+        this.waitingTotal--;
         s.ownBlocks = need - this.reserveBlocks;
         s.reserveBlocks = this.reserveBlocks;
         s.pinned = match.entries;
@@ -438,6 +442,7 @@ export class Replica {
     this.observer.onPreempt?.(s.req, now);
     // Back to the front of its queue.
     this.waiting[s.priority].unshift(s);
+    this.waitingTotal++;
   }
 
   private finishStep(members: Sequence[]): void {

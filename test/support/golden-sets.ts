@@ -9,4 +9,5 @@ export const GOLDEN_SETS: Record<string, string[]> = {
   'azure-code-replay': ['durationMinutes=3', 'drainMinutes=1'],
   'agentic-trace-replay': ['durationMinutes=5', 'drainMinutes=2', 'workload.trace.concurrency=4'],
   'speculative-decoding': ['durationMinutes=5', 'workload.interactive.developers=10'],
+  'fleet-day': ['durationMinutes=10', 'drainMinutes=1', 'systems[0].pools[0].replicas=20', 'workload.openLoop.ratePerSecond={kind: sinusoidal, meanPerSecond: 6, amplitude: 0.5, peakHour: 14}'],
 };

@@ -1,0 +1,77 @@
+/**
+ * Writing 1 M request records (requests.csv rows) with the output's CSV writer, and with fast-csv's
+ * formatter stream in the same process (the baseline, and the bytes the writer must reproduce).
+ */
+import { performance } from 'node:perf_hooks';
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format } from 'fast-csv';
+import { CsvWriter, type Cell } from '../src/io/csv-writer.js';
+import { REQUEST_HEADER, requestRow } from '../src/report/csv.js';
+import type { RequestRecord } from '../src/metrics/recorder.js';
+import type { Row } from './rows.js';
+
+const RECORDS = 1_000_000;
+const SLICE = 10_000; // rows between drains, as a run drains between slices of simulated time
+
+function record(i: number): RequestRecord & { repeat: number } {
+  const send = i * 0.0037;
+  return {
+    system: 'h100', repeat: 0, id: i, session: -1, cls: 'interactive', replica: `h100/gpus/${i % 1000}`,
+    send, arrive: send + 0.011, admit: send + 0.012, serverFirst: send + 0.05 + (i % 7) * 1e-3, serverDone: send + 0.4,
+    clientFirst: send + 0.061, clientFirstVisible: send + 0.061, clientDone: send + 0.411, input: 1469 + (i % 300), cached: 0,
+    output: 13 + (i % 50), reasoning: 0, preemptions: 0, connect: 0, upload: 1.2e-4, frontend: 0.002, rtt: 0.01, reloadSeconds: 0,
+    rejected: i % 100_000 === 0 ? 'needs KV for 130,000 tokens, "too long"' : '',
+  };
+}
+
+async function writeWith(path: string, sink: { write(row: Cell[]): void; drain(): Promise<void>; close(): Promise<void> }): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < RECORDS; i++) {
+    sink.write(requestRow(record(i)));
+    if (i % SLICE === SLICE - 1) await sink.drain();
+  }
+  await sink.close();
+  return (performance.now() - t0) / 1000;
+}
+
+function fastCsv(path: string) {
+  const file = createWriteStream(path);
+  const stream = format<Cell[], Cell[]>({ headers: REQUEST_HEADER, writeHeaders: true, includeEndRowDelimiter: true });
+  stream.pipe(file);
+  let pending: Promise<unknown> | undefined;
+  return {
+    write: (row: Cell[]) => {
+      if (!stream.write(row) && !pending) pending = once(stream, 'drain');
+    },
+    drain: async () => {
+      if (pending) await pending;
+      pending = undefined;
+    },
+    close: async () => {
+      stream.end();
+      await once(file, 'finish');
+    },
+  };
+}
+
+const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+export async function recordRows(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'wafersim-bench-records-'));
+  try {
+    let ours = Infinity;
+    let theirs = Infinity;
+    for (let round = 0; round < 1; round++) {
+      ours = Math.min(ours, await writeWith(join(dir, 'ours.csv'), new CsvWriter(join(dir, 'ours.csv'), REQUEST_HEADER)));
+      theirs = Math.min(theirs, await writeWith(join(dir, 'fast-csv.csv'), fastCsv(join(dir, 'fast-csv.csv'))));
+    }
+    if (digest(join(dir, 'ours.csv')) !== digest(join(dir, 'fast-csv.csv'))) throw new Error('bench: the CSV writer and fast-csv wrote different bytes');
+    return [{ name: 'writing 1 M request records (requests.csv)', value: ours, unit: 's', baseline: { name: 'fast-csv formatter stream', value: theirs }, higherIsBetter: false, goal: '<= 1.5 s' }];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
