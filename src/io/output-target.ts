@@ -11,7 +11,7 @@ import { InputError } from '../domain/errors.js';
 /** Written into every output folder; its presence is what lets a later run replace the folder. */
 export const MARKER = '.wafersim-output';
 
-export type OutputKind = 'run' | 'sweep' | 'plan';
+export type OutputKind = 'run' | 'sweep' | 'plan' | 'explorer';
 
 function refuse(flag: string, expected: string, found: string): never {
   throw new InputError([{ where: flag, expected, found }]);

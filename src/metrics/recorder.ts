@@ -56,6 +56,16 @@ export function latencies(r: RequestRecord): Record<LatencyMetric, number> {
   };
 }
 
+export type Stages = ClassStats['stages'];
+
+/** Add where one finished request's time went (client ↔ server, queue, prefill, decode) to `into`. */
+export function addStages(into: Stages, rec: RequestRecord): void {
+  into.network += rec.arrive - rec.send + (rec.clientDone - rec.serverDone);
+  into.queue += rec.admit - rec.arrive;
+  into.prefill += rec.serverFirst - rec.admit;
+  into.decode += rec.serverDone - rec.serverFirst;
+}
+
 export interface ClassStats {
   metrics: Record<LatencyMetric, Quantiles>;
   jobSeconds: Quantiles;
@@ -213,10 +223,7 @@ export class MetricsRecorder implements SimObserver {
     s.inputTokens += rec.input;
     s.cachedTokens += rec.cached;
     s.outputTokens += rec.output;
-    s.stages.network += rec.arrive - rec.send + (rec.clientDone - rec.serverDone);
-    s.stages.queue += rec.admit - rec.arrive;
-    s.stages.prefill += rec.serverFirst - rec.admit;
-    s.stages.decode += rec.serverDone - rec.serverFirst;
+    addStages(s.stages, rec);
     const slo = this.o.slo[rec.cls];
     if (
       !slo ||

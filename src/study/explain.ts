@@ -4,7 +4,7 @@
  */
 import { decodeBatch, prefillBatch, type StepCost } from '../domain/batch.js';
 import { inputError, InputError } from '../domain/errors.js';
-import type { DecodePoint, Explanation } from '../domain/explanation.js';
+import type { DecodePoint, Explanation, Fit } from '../domain/explanation.js';
 import type { Deployment, HardwareSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
 import { perfModel, speculativeDeployment, speculativeStep, type PerfModel, type SpeculativeConfig } from '../perf/index.js';
 
@@ -12,6 +12,8 @@ export interface ExplainOptions {
   count?: number;
   tp?: number;
   pp?: number;
+  /** Wafer only: the cores of the region the layers run on, one after another (unset: whole wafers). */
+  cores?: number;
   precision?: Partial<PrecisionGroups>;
   batch: number;
   context: number;
@@ -20,17 +22,19 @@ export interface ExplainOptions {
 }
 
 /** How the fields are named where the user wrote them (flags, or scenario keys). */
-const FLAGS = { count: '--count', tp: '--tp', pp: '--pp' };
+const FLAGS = { count: '--count', tp: '--tp', pp: '--pp', cores: '--cores' };
 
 /** The deployment asked for, with defaults: the fewest devices that hold the model at `context`. */
-export function resolveDeployment(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions, names: typeof FLAGS = FLAGS): Deployment {
+export function resolveDeployment(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions, names: Omit<typeof FLAGS, 'cores'> & { cores?: string } = FLAGS): Deployment {
   const precision = o.precision;
   if (hw.kind === 'wafer') {
     const given = o.tp !== undefined ? 'tp' : o.pp !== undefined ? 'pp' : undefined;
     if (given) throw inputError(names[given], `no ${given} on a wafer (layers are split over wafers by ${names.count})`, o[given]);
-    const count = o.count ?? Math.max(1, perfModel(llm, hw, { count: 1, tp: 1, pp: 1, precision, contextTokens: o.context }).fit.minCount);
-    return { count, tp: 1, pp: 1, precision, contextTokens: o.context };
+    const region = o.cores !== undefined ? { cores: o.cores } : {};
+    const count = o.count ?? Math.max(1, perfModel(llm, hw, { count: 1, tp: 1, pp: 1, precision, contextTokens: o.context, ...region }).fit.minCount);
+    return { count, tp: 1, pp: 1, precision, contextTokens: o.context, ...region };
   }
+  if (o.cores !== undefined) throw inputError(names.cores ?? '--cores', 'no region on GPUs (a region of cores is a wafer deployment)', o.cores);
   let count = o.count;
   if (count === undefined) {
     if (o.tp !== undefined) count = o.tp * (o.pp ?? 1);
@@ -57,11 +61,22 @@ function decodePoint(model: PerfModel, batch: number, context: number, spec?: Ex
   return { batch, stepSeconds: cost.seconds, tokensPerSecondPerUser: 1 / cost.seconds, tokensPerSecondTotal: batch / cost.seconds, bound: cost.bound, cost };
 }
 
-export function explain(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Explanation {
+/** Sequences of `context` tokens (plus each one's windowed-layer reserve) that a fit's KV holds. */
+export function usersAt(fit: Pick<Fit, 'kvCapacityTokens' | 'kvReserveTokensPerSequence'>, context: number): number {
+  return Math.floor(fit.kvCapacityTokens / (Math.max(1, context) + fit.kvReserveTokensPerSequence));
+}
+
+/** The deployment asked for and the perf models explain reads: the target, and its draft when speculative. */
+export function explainModels(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions) {
   const deployment = resolveDeployment(llm, hw, o);
   const spec = o.speculative;
   const withDraft = spec ? speculativeDeployment(llm, hw, deployment, spec.draft, spec) : undefined;
-  const model = withDraft?.target ?? perfModel(llm, hw, deployment);
+  return { deployment, model: withDraft?.target ?? perfModel(llm, hw, deployment), draft: withDraft?.draft, draftPlacement: withDraft?.where };
+}
+
+export function explain(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Explanation {
+  const { deployment, model, draft, draftPlacement } = explainModels(llm, hw, o);
+  const spec = o.speculative;
   const fit = model.fit;
   const longFit = perfModel(llm, hw, { ...deployment, contextTokens: llm.contextTokens }).fit;
   const base = {
@@ -79,12 +94,11 @@ export function explain(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Expl
     kvCapacityTokens: fit.kvCapacityTokens,
     placement: fit.placement,
     context: o.context,
-    usersAtContext: Math.floor(fit.kvCapacityTokens / (Math.max(1, o.context) + fit.kvReserveTokensPerSequence)),
-    longContext: { tokens: llm.contextTokens, users: Math.floor(fit.kvCapacityTokens / (llm.contextTokens + fit.kvReserveTokensPerSequence)), minCount: longFit.minCount },
+    usersAtContext: usersAt(fit, o.context),
+    longContext: { tokens: llm.contextTokens, users: usersAt(fit, llm.contextTokens), minCount: longFit.minCount },
   };
   if (!fit.fits) return { ...base, decode: null, prefill: null, maxThroughput: null, curve: [], speculative: null };
 
-  const draft = withDraft?.draft;
   const point = decodePoint(model, o.batch, o.context, spec, draft);
   const maxBatch = Math.max(1, base.usersAtContext);
   const max = decodePoint(model, maxBatch, o.context, spec, draft);
@@ -95,7 +109,7 @@ export function explain(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Expl
     const s = speculativeStep(model, draft, spec, o.batch, o.context);
     speculative = {
       draft: spec.draft.id,
-      placement: withDraft!.where,
+      placement: draftPlacement!,
       k: spec.k,
       acceptance: spec.acceptance,
       tokensPerStep: s.tokensPerStep,

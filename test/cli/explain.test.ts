@@ -27,6 +27,18 @@ describe('wafersim explain', () => {
     expect(e).toMatchObject({ fits: false, count: 4, minCount: 16, decode: null });
     expect(e.reason).toMatch(/per GPU/);
   });
+  it('runs a model on a region of a wafer (--cores), and refuses a region on GPUs', () => {
+    const whole = JSON.parse(wafersim(['explain', '--model', 'llama-3.1-8b', '--hardware', 'cs-3', '--json']).stdout);
+    const region = wafersim(['explain', '--model', 'llama-3.1-8b', '--hardware', 'cs-3', '--cores', '200000', '--json']);
+    expect(region.code).toBe(0);
+    const e = JSON.parse(region.stdout);
+    expect(e.deployment.cores).toBe(200000);
+    expect(e.placement[0].devices).toMatch(/200,000-core region/);
+    expect(e.decode.stepSeconds).not.toBe(whole.decode.stepSeconds);
+    const gpu = wafersim(['explain', '--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--cores', '1000']);
+    expect(gpu.code).toBe(2);
+    expect(gpu.stderr).toMatch(/--cores.*no region on GPUs/s);
+  });
   it('uses the fewest devices that fit by default', () => {
     const e = JSON.parse(wafersim(['explain', '--model', 'llama-3.1-70b', '--hardware', 'cs-3', '--json']).stdout);
     expect(e.count).toBe(4);

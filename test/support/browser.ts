@@ -5,12 +5,26 @@
  * shared /tmp the package defaults to, where concurrent checkouts would race), atomically: into a
  * temporary sibling, then renamed. CHROMIUM_PATH overrides it with a browser of your own.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { ROOT } from './cli.js';
 
 const PACKAGE = '@sparticuz/chromium';
+
+/**
+ * The package's own fonts.conf names AWS Lambda's folders (/var/task/fonts, /tmp/fonts), so the
+ * browser would find no font and draw no text at all; ours names the fonts it unpacked.
+ */
+function fontsConf(dir: string): string {
+  const file = join(dir, 'wafersim-fonts.conf');
+  if (!existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${join(dir, 'fonts', 'fonts')}</dir>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`);
+    renameSync(tmp, file);
+  }
+  return file;
+}
 
 async function unpackedChromium(): Promise<{ executable: string; fonts?: string }> {
   if (process.env.CHROMIUM_PATH) return { executable: process.env.CHROMIUM_PATH };
@@ -38,7 +52,7 @@ async function unpackedChromium(): Promise<{ executable: string; fonts?: string 
       if (!existsSync(join(dir, 'chromium'))) throw error;
     }
   }
-  return { executable: join(dir, 'chromium'), fonts: join(dir, 'fonts') };
+  return { executable: join(dir, 'chromium'), fonts: fontsConf(dir) };
 }
 
 /**
@@ -50,6 +64,6 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: executable,
     args: ['--no-sandbox', '--no-zygote', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    env: fonts ? { ...process.env, FONTCONFIG_PATH: fonts } : process.env,
+    env: fonts ? { ...process.env, FONTCONFIG_FILE: fonts } : process.env,
   });
 }

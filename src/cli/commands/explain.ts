@@ -11,6 +11,7 @@ interface Args {
   count?: number;
   tp?: number;
   pp?: number;
+  cores?: number;
   precision?: string;
   'kv-precision'?: string;
   batch: number;
@@ -30,6 +31,7 @@ export const explainCommand: CommandModule<object, Args> = {
       .option('count', { type: 'number', describe: 'GPUs or wafers (default: the fewest that fit)' })
       .option('tp', { type: 'number', describe: 'tensor parallelism (GPUs)' })
       .option('pp', { type: 'number', describe: 'pipeline parallelism (GPUs)' })
+      .option('cores', { type: 'number', describe: 'wafer: a region of this many cores, layers run one after another on it' })
       .option('precision', { type: 'string', choices: PRECISIONS, describe: 'weight precision (attention, MLP, experts)' })
       .option('kv-precision', { type: 'string', choices: PRECISIONS, describe: 'KV cache precision' })
       .option('batch', { type: 'number', default: 1, describe: 'sequences decoding together' })
@@ -43,7 +45,7 @@ export const explainCommand: CommandModule<object, Args> = {
   handler: (args) => {
     const llm = loadLlm(args.model, '--model');
     const hardware = loadHardware(args.hardware, '--hardware');
-    for (const [flag, value] of [['--count', args.count], ['--tp', args.tp], ['--pp', args.pp], ['--batch', args.batch], ['--context', args.context], ['--input', args.input]] as const) {
+    for (const [flag, value] of [['--count', args.count], ['--tp', args.tp], ['--pp', args.pp], ['--cores', args.cores], ['--batch', args.batch], ['--context', args.context], ['--input', args.input]] as const) {
       if (value !== undefined && !(Number.isInteger(value) && value >= (flag === '--context' ? 0 : 1))) throw inputError(flag, flag === '--context' ? 'a whole number >= 0' : 'a whole number >= 1', value);
     }
     const precision: Partial<PrecisionGroups> = {};
@@ -56,6 +58,7 @@ export const explainCommand: CommandModule<object, Args> = {
       count: args.count,
       tp: args.tp,
       pp: args.pp,
+      cores: args.cores,
       precision: Object.keys(precision).length > 0 ? precision : undefined,
       batch: args.batch,
       context: args.context,
