@@ -1,14 +1,12 @@
 /**
  * The page's settings as a scenario: the YAML a student exports (`wafersim run` accepts it) and
- * the resolved scenario the web worker runs. Both come from one scenario file object, read by the
- * scenario schema and normalise() as `wafersim run` reads it; a browser test checks that the
- * worker's run and `wafersim run` of the exported file give the same event fingerprints.
+ * the resolved scenario the web worker runs, from the same settings; a browser test checks that
+ * the worker's run and `wafersim run` of the exported file give the same event fingerprints.
  */
 import { stringify } from 'yaml';
+import { InputError } from '../domain/errors.js';
 import { GB } from '../domain/units.js';
 import { DEFAULT_NETWORK, TRANSPORTS } from '../client/index.js';
-import { scenarioSchema, type ScenarioFile } from '../scenario/schema.js';
-import { distributionOf, normalise } from '../scenario/normalise.js';
 import { DEFAULT_ENGINE } from '../serving/index.js';
 import { resolveDeployment } from '../study/explain.js';
 import type { ResolvedScenario } from '../study/run.js';
@@ -19,6 +17,7 @@ import type { Settings, SystemSettings } from './settings.js';
 
 /** Developers start a new session every two minutes on average: a short run sees several. */
 const SESSION_GAP_SECONDS = 120;
+const DRAIN_MINUTES = 2;
 
 function systemName(which: 'a' | 'b', sys: SystemSettings): string {
   return `${which}-${sys.hardware}`.replace(/[^A-Za-z0-9._-]/g, '-');
@@ -48,7 +47,7 @@ export function scenarioFile(s: Settings): Record<string, unknown> {
     description: `${s.model}: ${s.a.hardware} against ${s.b.hardware}, exported from the wafersim explorer`,
     seed: s.seed,
     durationMinutes: s.minutes,
-    drainMinutes: 2,
+    drainMinutes: DRAIN_MINUTES,
     systems: (['a', 'b'] as const).map((w) => ({ name: systemName(w, s[w]), transport: 'websocket', pools: [pool(s[w])] })),
     workload,
   };
@@ -62,33 +61,46 @@ export function scenarioYaml(s: Settings): string {
 
 export type Resolution = { ok: true; scenario: ResolvedScenario } | { ok: false; message: string };
 
-/** The scenario the worker runs, resolved from the same file object as the export. */
+/**
+ * The scenario the worker runs, resolved from the same settings as the export. The page does not
+ * bundle the scenario schema (zod: two thirds of the page's bytes), so the defaults the schema and
+ * io/scenario.ts fill in are stated here; the browser test holds them to `wafersim run`.
+ */
 export function resolvedScenario(s: Settings): Resolution {
-  const checked = scenarioSchema.safeParse(scenarioFile(s));
-  if (!checked.success) return { ok: false, message: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-  const f: ScenarioFile = checked.data;
-  const { scenario, problems } = normalise(f, 'explorer');
-  if (!scenario) return { ok: false, message: problems.map((p) => `${p.where}: expected ${p.expected}, found ${p.found}`).join('; ') };
-  const systems: SystemSpec[] = f.systems.map((sys) => ({
-    name: sys.name,
-    pools: sys.pools.map((p): PoolSpec => {
-      const llm = llmById(p.model)!;
-      const hardware = hardwareById(p.hardware)!;
-      const w = p.precision?.weights;
-      const precision = w ? { attention: w, mlp: w, experts: w } : undefined;
-      const deployment = resolveDeployment(llm, hardware, { count: p.count, tp: p.tp, pp: p.pp, precision, batch: 1, context: 1, input: 1 }, { count: 'count', tp: 'tp', pp: 'pp' });
-      // As io/scenario.ts: swaps go over the wafer's I/O, or a 50 GB/s host link on GPUs.
-      const swapBytesPerSecond = hardware.kind === 'wafer' ? hardware.ioBytesPerSecond : 50 * GB;
-      const speculative = p.speculative && { draft: llmById(p.speculative.draft)!, k: p.speculative.k, acceptance: p.speculative.acceptance };
-      return { name: p.name, llm, hardware, deployment, replicas: p.replicas, router: p.router, engine: { ...DEFAULT_ENGINE, swapBytesPerSecond }, speculative };
-    }),
-    transport: TRANSPORTS.websocket,
-    network: DEFAULT_NETWORK,
-  }));
-  const sources: WorkloadSpec[] = [];
-  const w = f.workload;
-  if (w.interactive) sources.push({ ...INTERACTIVE_DEFAULTS, developers: w.interactive.developers, sessionGap: distributionOf(w.interactive.sessionGapSeconds!) });
-  if (w.agents) sources.push({ ...AGENT_DEFAULTS, concurrency: w.agents.concurrency, steps: distributionOf(w.agents.steps!) });
-  const { name, description, seed, durationSeconds, drainSeconds, maxRequests, repeat } = scenario;
-  return { ok: true, scenario: { name, description, seed, durationSeconds, drainSeconds, maxRequests, repeat, systems, sources, slo: {} } };
+  if (s.developers === 0 && s.agents === 0) return { ok: false, message: 'no workload: at least one developer or agent' };
+  const pool = (which: 'a' | 'b'): PoolSpec => {
+    const sys = s[which];
+    const llm = llmById(s.model)!;
+    const hardware = hardwareById(sys.hardware)!;
+    const w = sys.precision === 'model' ? undefined : sys.precision;
+    const precision = w ? { attention: w, mlp: w, experts: w } : undefined;
+    const deployment = resolveDeployment(llm, hardware, { count: sys.count, tp: hardware.kind === 'gpu' ? sys.tp : undefined, precision, batch: 1, context: 1, input: 1 }, { count: 'count', tp: 'tp', pp: 'pp' });
+    // As io/scenario.ts: swaps go over the wafer's I/O, or a 50 GB/s host link on GPUs.
+    const swapBytesPerSecond = hardware.kind === 'wafer' ? hardware.ioBytesPerSecond : 50 * GB;
+    const draft = s.draft ? llmById(s.draft) : undefined;
+    const speculative = draft && { draft, k: s.k, acceptance: s.accept };
+    return { name: 'main', llm, hardware, deployment, replicas: sys.replicas, router: 'session-affinity', engine: { ...DEFAULT_ENGINE, swapBytesPerSecond }, speculative };
+  };
+  try {
+    const systems: SystemSpec[] = (['a', 'b'] as const).map((w) => ({ name: systemName(w, s[w]), pools: [pool(w)], transport: TRANSPORTS.websocket, network: DEFAULT_NETWORK }));
+    const sources: WorkloadSpec[] = [];
+    if (s.developers > 0) sources.push({ ...INTERACTIVE_DEFAULTS, developers: s.developers, sessionGap: { kind: 'exponential', mean: SESSION_GAP_SECONDS } });
+    if (s.agents > 0) sources.push({ ...AGENT_DEFAULTS, concurrency: s.agents, steps: { kind: 'constant', value: s.agentSteps } });
+    const file = scenarioFile(s);
+    const scenario: ResolvedScenario = {
+      name: String(file.name),
+      description: String(file.description),
+      seed: s.seed,
+      durationSeconds: s.minutes * 60,
+      drainSeconds: DRAIN_MINUTES * 60,
+      repeat: 1,
+      systems,
+      sources,
+      slo: {},
+    };
+    return { ok: true, scenario };
+  } catch (error) {
+    if (error instanceof InputError) return { ok: false, message: error.problems.map((p) => `${p.where}: expected ${p.expected}, found ${p.found}`).join('; ') };
+    throw error;
+  }
 }
