@@ -47,7 +47,7 @@ export interface DecodePoint {
 
 export interface Explanation extends Omit<Fit, 'pipelineDepth'> {
   model: { id: string; name: string };
-  hardware: { id: string; name: string; kind: HardwareSpec['kind'] };
+  hardware: { id: string; name: string; kind: HardwareSpec['kind']; validated: boolean };
   deployment: Deployment;
   context: number;
   /** Sequences of `context` tokens the replica holds at once. */

@@ -14,6 +14,21 @@ export interface MoeSpec {
   sharedExpertFfn: number;
   /** Every n-th layer is MoE (1 = all); the others have a dense MLP of `ffn`. */
   layerStep: number;
+  /** The first k layers are dense (MLP of `ffn`) whatever `layerStep` says (DeepSeek-V3: 3, Kimi-K2: 1, GLM-4.5: 3). */
+  firstDenseLayers: number;
+}
+
+/**
+ * The projections of multi-head latent attention (DeepSeek-V3 MLA), which decide its parameter
+ * count: queries through a rank-`qRank` bottleneck (0: a full projection), keys and values from
+ * one latent of `kvRank` elements plus a shared `ropeDim` positional part; `headDim` is the
+ * query/key head size (non-positional + `ropeDim`), `valueDim` the value head size.
+ */
+export interface LatentProjections {
+  qRank: number;
+  kvRank: number;
+  ropeDim: number;
+  valueDim: number;
 }
 
 /**
@@ -49,6 +64,8 @@ export interface LlmSpec {
   moe?: MoeSpec;
   /** One entry per layer: how it attends. */
   attention: AttentionLayer[];
+  /** Set when the latent layers' projections are MLA's (their parameters differ from Q, K, V, O). */
+  latentProjections?: LatentProjections;
   /** Longest context the model supports, in tokens. */
   contextTokens: number;
   /** Published parameter counts, to check the arithmetic against. */
@@ -72,6 +89,8 @@ interface HardwareCommon {
   id: string;
   name: string;
   source: string;
+  /** False when no validation rows of its own back its calibration: its results are labelled "uncalibrated". */
+  validated: boolean;
   powerBusyWatts: number;
   powerIdleWatts: number;
   pricePerHourUsd: number;

@@ -46,6 +46,8 @@ export const llmFileSchema = z.strictObject({
     sharedExperts: z.number().int().nonnegative(),
     sharedExpertFfn: z.number().int().nonnegative(),
     layerStep: count,
+    /** The first k layers are dense whatever layerStep says (config.json first_k_dense_replace). */
+    firstDenseLayers: z.number().int().nonnegative().optional(),
   }).optional(),
   /**
    * How the layers attend: `pattern` repeats from layer 0 (absent: every layer full attention).
@@ -56,6 +58,8 @@ export const llmFileSchema = z.strictObject({
     window: count.optional(),
     chunk: count.optional(),
     latentDim: count.optional(),
+    /** MLA projections (config.json q_lora_rank, kv_lora_rank, qk_rope_head_dim, v_head_dim): latent layers' parameters. */
+    projections: z.strictObject({ qRank: z.number().int().nonnegative(), kvRank: count, ropeDim: count, valueDim: count }).optional(),
   }).optional(),
   publishedParamsB: positive,
   publishedActiveParamsB: positive,
@@ -76,6 +80,9 @@ function attentionProblems(v: LlmFile): InputProblem[] {
     const key = ATTENTION_NEEDS[kind];
     if (a[key] === undefined) problems.push({ path: ['attention', key], where: `attention.${key}`, expected: `a positive integer (the pattern has ${kind} layers)`, found: 'nothing' });
   }
+  const pr = a.projections;
+  if (pr && a.latentDim !== undefined && a.latentDim !== pr.kvRank + pr.ropeDim) problems.push({ path: ['attention', 'latentDim'], where: 'attention.latentDim', expected: `projections.kvRank + projections.ropeDim (${pr.kvRank + pr.ropeDim}): the latent each token caches`, found: String(a.latentDim) });
+  if (pr && !a.pattern.includes('latent')) problems.push({ path: ['attention', 'projections'], where: 'attention.projections', expected: 'latent layers in the pattern (projections describe MLA)', found: a.pattern.join(', ') });
   if (a.pattern.length > v.layers) problems.push({ path: ['attention', 'pattern'], where: 'attention.pattern', expected: `at most ${v.layers} entries (one per layer)`, found: `${a.pattern.length}` });
   return problems;
 }
@@ -191,6 +198,17 @@ function unknownId(kind: string, id: string, valid: string[], where: string): In
   return new InputError([{ where, expected: `a ${kind} id, one of: ${valid.join(', ')}`, found: JSON.stringify(id) }]);
 }
 
+/** Hardware ids with published measurements of their own in models/validation.yaml. */
+let validatedIds: Set<string> | undefined;
+function isValidated(id: string): boolean {
+  if (!validatedIds) {
+    const path = join(modelsDir(), 'validation.yaml');
+    const rows = existsSync(path) ? (readYamlFile(path, 'models/validation.yaml').value as { rows?: { hardware?: unknown }[] }).rows : [];
+    validatedIds = new Set((Array.isArray(rows) ? rows : []).map((r) => String(r?.hardware)));
+  }
+  return validatedIds.has(id);
+}
+
 // Model files are read once per process: a sweep resolves its scenario once per point.
 const llmCache = new Map<string, LlmSpec>();
 const hardwareCache = new Map<string, HardwareSpec>();
@@ -211,6 +229,8 @@ export function readLlmFile(path: string, id?: string): LlmSpec {
     if (id !== undefined && v.id !== id) problems.push({ path: ['id'], where: 'id', expected: `the file's name (${JSON.stringify(id)})`, found: JSON.stringify(v.id) });
     if (v.heads % v.kvHeads !== 0) problems.push({ path: ['kvHeads'], where: 'kvHeads', expected: `a divisor of heads (${v.heads})`, found: String(v.kvHeads) });
     if (v.moe && v.moe.activeExperts > v.moe.experts) problems.push({ path: ['moe', 'activeExperts'], where: 'moe.activeExperts', expected: `at most moe.experts (${v.moe.experts})`, found: String(v.moe.activeExperts) });
+    if (v.moe?.firstDenseLayers !== undefined && v.moe.firstDenseLayers >= v.layers) problems.push({ path: ['moe', 'firstDenseLayers'], where: 'moe.firstDenseLayers', expected: `fewer than layers (${v.layers})`, found: String(v.moe.firstDenseLayers) });
+    if (v.moe && v.ffn === 0 && (v.moe.layerStep > 1 || (v.moe.firstDenseLayers ?? 0) > 0)) problems.push({ path: ['ffn'], where: 'ffn', expected: 'the dense layers\' MLP size > 0 (moe.layerStep or moe.firstDenseLayers leave dense layers)', found: '0' });
     if (!v.moe && v.ffn === 0) problems.push({ path: ['ffn'], where: 'ffn', expected: 'a dense MLP size > 0 (or a moe: section)', found: '0' });
     return [...problems, ...attentionProblems(v)];
   });
@@ -236,8 +256,9 @@ export function readLlmFile(path: string, id?: string): LlmSpec {
     ffn: f.ffn,
     vocab: f.vocab,
     tiedEmbeddings: f.tiedEmbeddings,
-    moe: f.moe,
+    moe: f.moe && { ...f.moe, firstDenseLayers: f.moe.firstDenseLayers ?? 0 },
     attention: attentionLayers(f),
+    latentProjections: f.attention?.projections,
     contextTokens: f.contextTokens,
     publishedParams: f.publishedParamsB * 1e9,
     publishedActiveParams: f.publishedActiveParamsB * 1e9,
@@ -269,6 +290,7 @@ function readHardware(id: string, where: string, calibrationOverride?: Record<st
         id: f.id,
         name: f.name,
         source: f.source,
+        validated: isValidated(f.id),
         hbmBytes: f.hbmGB * GB,
         hbmBytesPerSecond: f.hbmBandwidthTBps * TB,
         peakFlops: { bf16: f.peakTflops.bf16 * TFLOPS, fp8: f.peakTflops.fp8 * TFLOPS, fp4: f.peakTflops.fp4 && f.peakTflops.fp4 * TFLOPS },
@@ -290,6 +312,7 @@ function readHardware(id: string, where: string, calibrationOverride?: Record<st
         id: f.id,
         name: f.name,
         source: f.source,
+        validated: isValidated(f.id),
         cores: f.cores,
         fabricWidth: f.fabricWidth,
         fabricHeight: f.fabricHeight,

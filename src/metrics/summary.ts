@@ -89,6 +89,8 @@ export interface SystemSummary {
   busyImbalance: number;
   /** Sessions the router moved off their home replica. */
   sessionMoves: number;
+  /** Hardware ids of this system with no validation rows of their own (results labelled "uncalibrated"). */
+  uncalibrated: string[];
 }
 
 /** One SLO target and what the run achieved. */
@@ -217,6 +219,7 @@ export function summarise(
     replicas,
     busyImbalance: meanBusy > 0 ? Math.max(...replicas.map((r) => r.busyShare)) / meanBusy : NaN,
     sessionMoves,
+    uncalibrated: [...new Set(fleet.filter((f) => !f.hardware.validated).map((f) => f.hardware.id))].sort(),
   };
   for (const c of classes) {
     rows.push(scalarRow(rec.system, c.cls, 'completed', 'count', c.requests));

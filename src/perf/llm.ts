@@ -5,7 +5,7 @@
  */
 import type { BatchShape } from '../domain/batch.js';
 import { assertNever } from '../domain/never.js';
-import { BYTES_PER_ELEMENT, type AttentionLayer, type LlmSpec, type PrecisionGroups } from '../domain/specs.js';
+import { BYTES_PER_ELEMENT, type AttentionLayer, type LatentProjections, type LlmSpec, type PrecisionGroups } from '../domain/specs.js';
 
 export interface LayerParams {
   attention: number;
@@ -20,14 +20,24 @@ export interface LayerParams {
 }
 
 export function attentionParams(m: LlmSpec): number {
+  if (m.latentProjections) return latentAttentionParams(m, m.latentProjections);
   const q = m.heads * m.headDim;
   const kv = m.kvHeads * m.headDim;
   return m.hidden * q + 2 * m.hidden * kv + q * m.hidden;
 }
 
+/** MLA: Q (down + up, or one projection), KV down (latent + RoPE key), KV up (keys and values per head), O. */
+function latentAttentionParams(m: LlmSpec, p: LatentProjections): number {
+  const q = p.qRank > 0 ? m.hidden * p.qRank + p.qRank * m.heads * m.headDim : m.hidden * m.heads * m.headDim;
+  const kvDown = m.hidden * (p.kvRank + p.ropeDim);
+  const kvUp = p.kvRank * m.heads * (m.headDim - p.ropeDim + p.valueDim);
+  return q + kvDown + kvUp + m.heads * p.valueDim * m.hidden;
+}
+
 export function isMoeLayer(m: LlmSpec, layer: number): boolean {
-  // Llama 4 interleaves from the second layer on (layers 1, 3, 5, … of 0-based indices).
-  return m.moe !== undefined && (layer + 1) % m.moe.layerStep === 0;
+  // Llama 4 interleaves from the second layer on (layers 1, 3, 5, … of 0-based indices);
+  // DeepSeek-V3, Kimi-K2 and GLM-4.5 keep their first layers dense.
+  return m.moe !== undefined && layer >= m.moe.firstDenseLayers && (layer + 1) % m.moe.layerStep === 0;
 }
 
 export function layerParams(m: LlmSpec, layer: number): LayerParams {

@@ -1,6 +1,6 @@
 /** The compact per-system table printed after a run. */
 import { rejectText, type ClassSummary, type SystemSummary } from '../metrics/summary.js';
-import { int, sig, textTable } from './format.js';
+import { int, sig, textTable, uncalibratedNote } from './format.js';
 
 const cell = (x: number, digits = 3) => (Number.isFinite(x) ? sig(x, digits) : '–');
 
@@ -43,6 +43,7 @@ export function consoleTable(summaries: SystemSummary[]): string {
   const warnings = summaries.flatMap((s) => [
     ...s.overload.filter((o) => o.overloaded || o.rejected > 0).map((o) => `! ${s.system}: ${o.message}`),
     ...s.classes.flatMap((c) => outcomeWarnings(s.system, c)),
+    ...s.uncalibrated.map((id) => `! ${s.system}: ${uncalibratedNote(id)}`),
     ...s.classes.flatMap((c) => c.sloMisses.map((m) => `✗ ${s.system} ${c.cls}: ${m}`)),
   ]);
   return [perClass, '', fleet, ...(warnings.length ? ['', ...warnings] : [])].join('\n');

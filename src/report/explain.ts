@@ -1,6 +1,6 @@
 /** `explain` as a short lesson in plain text. */
 import type { Explanation } from '../domain/explanation.js';
-import { gb, int, ms, pct, sig, textTable } from './format.js';
+import { gb, int, ms, pct, sig, textTable, uncalibratedNote } from './format.js';
 
 const WHY: Record<string, Record<string, string>> = {
   wafer: {
@@ -25,6 +25,7 @@ export function explainText(e: Explanation): string {
   const unit = e.hardware.kind === 'wafer' ? 'wafer' : 'GPU';
   const plural = (n: number) => `${n} ${unit}${n === 1 ? '' : 's'}`;
   out.push(`${e.model.name} on ${e.count} × ${e.hardware.name}`);
+  if (!e.hardware.validated) out.push(`  (${uncalibratedNote(e.hardware.id)})`);
   out.push('');
   out.push('What fits where');
   out.push(`  Weights: ${gb(e.weightsBytes)}. KV cache: ${int(e.kvBytesPerToken)} bytes per token of context${e.kvBytesPerSequence > 0 ? ` in the layers that attend to the whole context, plus ${(e.kvBytesPerSequence / 1e6).toFixed(1)} MB per sequence in the windowed or chunked layers (they keep only their last window or chunk; counted as ${int(e.kvReserveTokensPerSequence)} tokens per sequence)` : ''}.`);

@@ -15,3 +15,8 @@ export function textTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** The label on results of hardware that has no validation rows of its own. */
+export function uncalibratedNote(hardwareId: string): string {
+  return `${hardwareId} is uncalibrated: no published measurements of its own back its calibration, so its figures are estimates`;
+}

@@ -2,7 +2,7 @@
 import type { Cdf, SummaryRow, SystemSummary, TimeseriesRow } from '../metrics/summary.js';
 import { RELATIVE_ERROR } from '../metrics/quantiles.js';
 import { barPanels, esc, lineChart, stackedBars, type Series } from './svg.js';
-import { int, sig } from './format.js';
+import { int, sig, uncalibratedNote } from './format.js';
 import { outcomeWarnings } from './console.js';
 
 export interface ReportInput {
@@ -65,7 +65,7 @@ export function reportHtml(r: ReportInput): string {
     ]),
   ];
   const classRows = r.summaries.flatMap((s) => s.classes.map((c) => `<tr><td>${esc(s.system)}</td><td>${c.cls}</td><td>${int(c.requests)}</td><td>${int(c.rejected)}</td><td>${int(c.unfinished)}</td><td>${cell(c.ttftP50Ms)}</td><td>${cell(c.ttftP99Ms)}</td><td>${cell(c.tpotP50Ms)}</td><td>${cell(c.e2eP99Ms / 1000)}</td><td>${cell(c.tokensPerSecondPerUser, 4)}</td><td>${c.jobP90Seconds === Infinity ? '> run' : cell(c.jobP90Seconds / 60)}</td><td>${c.meetsSlo === undefined ? '–' : `${(100 * c.sloAttainment).toFixed(1)}%${c.meetsSlo ? '' : ' ✗'}`}</td><td>${(100 * c.cacheHitRate).toFixed(1)}%</td></tr>`)).join('\n');
-  const fleetRows = r.summaries.map((s) => `<tr><td>${esc(s.system)}</td><td>${int(s.outputTokensPerSecond)}</td><td>${int(s.totalTokensPerSecond)}</td><td>${cell(s.usdPerHour, 4)}</td><td>${cell(s.usdPerMillionOutputTokens)}</td><td>${cell(s.usdPerMillionTotalTokens)}</td><td>${cell(s.averagePowerKw)}</td><td>${cell(s.joulesPerOutputToken)}</td><td>${cell(s.busyImbalance)}</td><td>${int(s.sessionMoves)}</td><td>${s.overload.map((o) => esc(o.message)).join('<br>')}</td></tr>`).join('\n');
+  const fleetRows = r.summaries.map((s) => `<tr><td>${esc(s.system)}</td><td>${int(s.outputTokensPerSecond)}</td><td>${int(s.totalTokensPerSecond)}</td><td>${cell(s.usdPerHour, 4)}</td><td>${cell(s.usdPerMillionOutputTokens)}</td><td>${cell(s.usdPerMillionTotalTokens)}</td><td>${cell(s.averagePowerKw)}</td><td>${cell(s.joulesPerOutputToken)}</td><td>${cell(s.busyImbalance)}</td><td>${int(s.sessionMoves)}</td><td>${[...s.overload.map((o) => o.message), ...s.uncalibrated.map(uncalibratedNote)].map(esc).join('<br>')}</td></tr>`).join('\n');
   const warnings = r.summaries.flatMap((s) => s.classes.flatMap((c) => outcomeWarnings(s.system, c)));
   const replicaRows = r.summaries.flatMap((s) => s.replicas.map((x) => `<tr><td>${esc(x.replica)}</td><td>${int(x.requests)}</td><td>${(100 * x.busyShare).toFixed(1)}%</td><td>${(100 * x.kvPeak).toFixed(1)}%</td></tr>`)).join('\n');
   const summaryRows = r.rows.map((x) => `<tr><td>${esc(x.system)}</td><td>${x.cls}</td><td>${x.metric}</td><td>${x.unit}</td><td>${cell(x.count, 6)}</td><td>${cell(x.mean, 4)}</td><td>${cell(x.p50, 4)}</td><td>${cell(x.p90, 4)}</td><td>${cell(x.p99, 4)}</td><td>${cell(x.ci95, 3)}</td></tr>`).join('\n');

@@ -81,7 +81,7 @@ export function explain(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions): Expl
   const longFit = perfModel(llm, hw, { ...deployment, contextTokens: llm.contextTokens }).fit;
   const base = {
     model: { id: llm.id, name: llm.name },
-    hardware: { id: hw.id, name: hw.name, kind: hw.kind },
+    hardware: { id: hw.id, name: hw.name, kind: hw.kind, validated: hw.validated },
     deployment,
     fits: fit.fits,
     reason: fit.reason,

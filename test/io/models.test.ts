@@ -40,7 +40,7 @@ describe('model files', () => {
     expect(llmIds().length).toBeGreaterThanOrEqual(11);
     for (const id of llmIds()) expect(loadLlm(id).id).toBe(id);
     for (const id of hardwareIds()) expect(loadHardware(id).id).toBe(id);
-    expect(hardwareIds()).toEqual(['a100-80gb', 'b200', 'cs-2', 'cs-3', 'h100-sxm', 'h200']);
+    expect(hardwareIds()).toEqual(['a100-80gb', 'b200', 'cs-2', 'cs-3', 'gb200', 'h100-sxm', 'h200', 'mi300x']);
   });
   it('accepts a good file', () => {
     expect(problemsOf(good)).toBe('');

@@ -91,7 +91,7 @@ export const planCommand: CommandModule<object, Args> = {
       results = await Promise.all(options.map(async (o) => {
         const { resolved } = resolveScenario(loaded, optionScenario(raw, o.system, o.pool, 1));
         const p = resolved.systems[0].pools[o.pool];
-        const base = { system: o.system, pool: p.name, hardware: p.hardware.id, devicesPerReplica: p.deployment.count, spares: o.spares };
+        const base = { system: o.system, pool: p.name, hardware: p.hardware.validated ? p.hardware.id : `${p.hardware.id} (uncalibrated)`, devicesPerReplica: p.deployment.count, spares: o.spares };
         if (args['max-load']) {
           const replicas = o.sys.pools[o.pool].replicas;
           let last: Trial | undefined;
