@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { InputError } from '../domain/errors.js';
 import { commands } from './commands/index.js';
 import { packageVersion } from '../io/package.js';
+import { MODELS_ENV, useModelFolders } from '../io/model-folders.js';
 import { CommandExit, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +19,10 @@ export async function main(argv: string[]): Promise<number> {
     .strict()
     .demandCommand(1, 'Name a command: see the list above.')
     .recommendCommands()
+    .option('models', { type: 'string', array: true, global: true, describe: `a folder of your own model files (llm/, hardware/, calibration/), searched before the built-in ones; also $${MODELS_ENV}` })
+    .middleware((args) => {
+      if (args.models) useModelFolders(args.models as string[]);
+    })
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((message, error) => {
       if (error) throw error;

@@ -2,14 +2,15 @@
  * Model, hardware and calibration files (models/): parsed → checked → converted to SI once here.
  * Every problem names the file, the field and its line.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { z } from 'zod';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { assertNever } from '../domain/never.js';
 import { ATTENTION_KINDS, type AttentionLayer, type GpuCalibration, type GpuSpec, type HardwareSpec, type LlmSpec, type Precision, type PrecisionGroups, type WaferCalibration, type WaferSpec } from '../domain/specs.js';
 import { GB, KW, MS, PB, PFLOPS, TB, TFLOPS, US, GHZ } from '../domain/units.js';
 import { zodProblems } from '../scenario/problems.js';
+import { idsOf, isBuiltIn, modelsDir, resolveReference } from './model-folders.js';
 import { packageRoot } from './package.js';
 import { readYamlFile, withLines } from './yaml.js';
 
@@ -171,11 +172,12 @@ const waferCalibrationSchema = z.strictObject({
 export type GpuCalibrationFile = z.infer<typeof gpuCalibrationSchema>;
 export type WaferCalibrationFile = z.infer<typeof waferCalibrationSchema>;
 
-export function modelsDir(): string {
-  return join(packageRoot(), 'models');
+/** Read and check one YAML file against a schema; problems name the file, field and line. */
+/** How a file is named in messages: inside the package as models/…, else relative to the working directory. */
+function displayPath(path: string): string {
+  return isBuiltIn(path) ? relative(packageRoot(), path) : relative(process.cwd(), path) || path;
 }
 
-/** Read and check one YAML file against a schema; problems name the file, field and line. */
 function readChecked<S extends z.ZodType>(path: string, schema: S, extra?: (v: z.infer<S>) => InputProblem[]): z.infer<S> {
   const display = relative(process.cwd(), path) || path;
   const parsed = readYamlFile(path, display);
@@ -186,17 +188,9 @@ function readChecked<S extends z.ZodType>(path: string, schema: S, extra?: (v: z
   return result.data;
 }
 
-function ids(folder: string): string[] {
-  const dir = join(modelsDir(), folder);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort() : [];
-}
-
-export const llmIds = (): string[] => ids('llm');
-export const hardwareIds = (): string[] => ids('hardware');
-
-function unknownId(kind: string, id: string, valid: string[], where: string): InputError {
-  return new InputError([{ where, expected: `a ${kind} id, one of: ${valid.join(', ')}`, found: JSON.stringify(id) }]);
-}
+export const llmIds = (): string[] => idsOf('llm');
+export const hardwareIds = (): string[] => idsOf('hardware');
+export { modelsDir };
 
 /** Hardware ids with published measurements of their own in models/validation.yaml. */
 let validatedIds: Set<string> | undefined;
@@ -209,16 +203,17 @@ function isValidated(id: string): boolean {
   return validatedIds.has(id);
 }
 
-// Model files are read once per process: a sweep resolves its scenario once per point.
+// Model files are read once per process (keyed by path): a sweep resolves its scenario once per point.
 const llmCache = new Map<string, LlmSpec>();
 const hardwareCache = new Map<string, HardwareSpec>();
 
-export function loadLlm(id: string, where = 'model'): LlmSpec {
-  const cached = llmCache.get(id);
+/** A model by id (searched in the user's folders, then models/) or by path (relative to `baseDir`). */
+export function loadLlm(ref: string, where = 'model', baseDir = process.cwd()): LlmSpec {
+  const { path, byId } = resolveReference('llm', ref, where, baseDir);
+  const cached = llmCache.get(path);
   if (cached) return cached;
-  if (!llmIds().includes(id)) throw unknownId('model', id, llmIds(), where);
-  const spec = readLlmFile(join(modelsDir(), 'llm', `${id}.yaml`), id);
-  llmCache.set(id, spec);
+  const spec = readLlmFile(path, byId ? ref : undefined);
+  llmCache.set(path, spec);
   return spec;
 }
 
@@ -266,31 +261,47 @@ export function readLlmFile(path: string, id?: string): LlmSpec {
   };
 }
 
-export function loadHardware(id: string, where = 'hardware', calibrationOverride?: Record<string, unknown>): HardwareSpec {
-  if (!calibrationOverride) {
-    const cached = hardwareCache.get(id);
-    if (cached) return cached;
-    const spec = readHardware(id, where);
-    hardwareCache.set(id, spec);
-    return spec;
-  }
-  return readHardware(id, where, calibrationOverride);
+/** Where to find hardware besides its id, and what to change about it. */
+export interface HardwareOptions {
+  /** Folder a path reference is relative to (default: the working directory). */
+  baseDir?: string;
+  /** A calibration id or path (relative to `baseDir`) to use instead of the hardware file's own. */
+  calibration?: string;
 }
 
-function readHardware(id: string, where: string, calibrationOverride?: Record<string, unknown>): HardwareSpec {
-  if (!hardwareIds().includes(id)) throw unknownId('hardware', id, hardwareIds(), where);
-  const f = readChecked(join(modelsDir(), 'hardware', `${id}.yaml`), hardwareFileSchema);
-  const calPath = join(modelsDir(), 'calibration', `${f.calibration}.yaml`);
+/**
+ * Hardware by id or path, with its calibration: the hardware file's `calibration` (an id, or a
+ * path relative to the hardware file), or `options.calibration`; `calibrationOverride` replaces
+ * single calibrated values (for fitting tools).
+ */
+export function loadHardware(ref: string, where = 'hardware', calibrationOverride?: Record<string, unknown>, options: HardwareOptions = {}): HardwareSpec {
+  const baseDir = options.baseDir ?? process.cwd();
+  const { path } = resolveReference('hardware', ref, where, baseDir);
+  const cal = options.calibration === undefined ? undefined : resolveReference('calibration', options.calibration, `${where.replace(/hardware$/, '')}calibration`, baseDir).path;
+  if (calibrationOverride) return readHardware(path, calibrationOverride, cal);
+  const key = `${path}\0${cal ?? ''}`;
+  const cached = hardwareCache.get(key);
+  if (cached) return cached;
+  const spec = readHardware(path, undefined, cal);
+  hardwareCache.set(key, spec);
+  return spec;
+}
+
+function readHardware(path: string, calibrationOverride?: Record<string, unknown>, calibrationPath?: string): HardwareSpec {
+  const f = readChecked(path, hardwareFileSchema);
+  const calPath = calibrationPath ?? resolveReference('calibration', f.calibration, `${displayPath(path)}: calibration`, dirname(path)).path;
+  const calSource = displayPath(calPath);
+  const validated = isBuiltIn(path) && isValidated(f.id);
   switch (f.kind) {
     case 'gpu': {
       const c = { ...readChecked(calPath, gpuCalibrationSchema), ...calibrationOverride } as GpuCalibrationFile;
-      const calibration = gpuCalibration(c, `models/calibration/${f.calibration}.yaml`);
+      const calibration = gpuCalibration(c, calSource);
       const gpu: GpuSpec = {
         kind: 'gpu',
         id: f.id,
         name: f.name,
         source: f.source,
-        validated: isValidated(f.id),
+        validated,
         hbmBytes: f.hbmGB * GB,
         hbmBytesPerSecond: f.hbmBandwidthTBps * TB,
         peakFlops: { bf16: f.peakTflops.bf16 * TFLOPS, fp8: f.peakTflops.fp8 * TFLOPS, fp4: f.peakTflops.fp4 && f.peakTflops.fp4 * TFLOPS },
@@ -306,13 +317,13 @@ function readHardware(id: string, where: string, calibrationOverride?: Record<st
     }
     case 'wafer': {
       const c = { ...readChecked(calPath, waferCalibrationSchema), ...calibrationOverride } as WaferCalibrationFile;
-      const calibration = waferCalibration(c, `models/calibration/${f.calibration}.yaml`);
+      const calibration = waferCalibration(c, calSource);
       const wafer: WaferSpec = {
         kind: 'wafer',
         id: f.id,
         name: f.name,
         source: f.source,
-        validated: isValidated(f.id),
+        validated,
         cores: f.cores,
         fabricWidth: f.fabricWidth,
         fabricHeight: f.fabricHeight,

@@ -6,7 +6,7 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { InputError, type InputProblem } from '../domain/errors.js';
-import type { PrecisionGroups } from '../domain/specs.js';
+import type { HardwareSpec, PrecisionGroups } from '../domain/specs.js';
 import { GB, MS, US } from '../domain/units.js';
 import { DEFAULT_NETWORK, TRANSPORTS, type NetworkSpec, type TransportSpec } from '../client/index.js';
 import { perfModel } from '../perf/index.js';
@@ -47,8 +47,9 @@ export interface ScenarioResolution {
 
 export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.raw, traceStats: TraceStats = newTraceStats()): ScenarioResolution {
   const { file, parsed } = loaded;
+  // Problems in the files a scenario names (a user's model or hardware file) keep their own file and line.
   const fail = (problems: InputProblem[]): never => {
-    throw new InputError(withLines(problems.map((p) => ({ ...p, file })), parsed));
+    throw new InputError(problems.flatMap((p) => (p.file ? [p] : withLines([{ ...p, file }], parsed))));
   };
   const checked = scenarioSchema.safeParse(raw);
   if (!checked.success) fail(zodProblems(checked.error, raw, file));
@@ -58,7 +59,8 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
   if (!scenario) fail(problems);
   const s = scenario!;
   const systemProblems: InputProblem[] = [];
-  const systems = s.systems.map((sys, i) => resolveSystem(sys, i, s, systemProblems));
+  // Model, hardware and calibration paths are relative to the scenario file.
+  const systems = s.systems.map((sys, i) => resolveSystem(sys, i, s, systemProblems, dirname(resolve(loaded.file))));
   if (systemProblems.length > 0) fail(systemProblems);
 
   const w = f.workload;
@@ -149,14 +151,22 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
   };
 }
 
-function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, problems: InputProblem[]): SystemSpec {
+/** A pool's own price and power replace the hardware file's. */
+function withPoolOverrides(hw: HardwareSpec, p: SystemFile['pools'][number]): HardwareSpec {
+  const powerBusyWatts = p.powerBusyW ?? hw.powerBusyWatts;
+  const powerIdleWatts = p.powerIdleW ?? hw.powerIdleWatts;
+  if (powerIdleWatts > powerBusyWatts) throw new InputError([{ where: p.powerIdleW !== undefined ? 'powerIdleW' : 'powerBusyW', expected: `idle power at most busy power (${powerBusyWatts} W busy)`, found: `${powerIdleWatts} W idle` }]);
+  return { ...hw, pricePerHourUsd: p.priceUsdPerHour ?? hw.pricePerHourUsd, powerBusyWatts, powerIdleWatts };
+}
+
+function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, problems: InputProblem[], baseDir: string): SystemSpec {
   const at = (...path: (string | number)[]) => ['systems', i, ...path];
   const where = (...path: (string | number)[]) => `systems[${i}]${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
   const pools: PoolSpec[] = [];
   sys.pools.forEach((p, j) => {
     try {
-      const llm = loadLlm(p.model, where('pools', j, 'model'));
-      const hardware = loadHardware(p.hardware, where('pools', j, 'hardware'));
+      const llm = loadLlm(p.model, where('pools', j, 'model'), baseDir);
+      const hardware = withPoolOverrides(loadHardware(p.hardware, where('pools', j, 'hardware'), undefined, { baseDir, calibration: p.calibration }), p);
       const precision: Partial<PrecisionGroups> = {};
       if (p.precision?.weights) Object.assign(precision, { attention: p.precision.weights, mlp: p.precision.weights, experts: p.precision.weights });
       if (p.precision?.kvCache) precision.kvCache = p.precision.kvCache;
@@ -180,14 +190,24 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
         retention: !r ? DEFAULT_ENGINE.retention : r.kind === 'offload' ? { kind: 'offload', hostBytes: r.hostGB * GB, bytesPerSecond: (r.reloadGBps ?? hostLink / GB) * GB } : r,
         swapBytesPerSecond: hostLink,
       };
-      const speculative = p.speculative && { draft: loadLlm(p.speculative.draft, where('pools', j, 'speculative', 'draft')), k: p.speculative.k, acceptance: p.speculative.acceptance };
+      const speculative = p.speculative && { draft: loadLlm(p.speculative.draft, where('pools', j, 'speculative', 'draft'), baseDir), k: p.speculative.k, acceptance: p.speculative.acceptance };
       pools.push({ name: p.name, llm, hardware, deployment, replicas: p.replicas, router: p.router, engine, speculative });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       for (const prob of error.problems) {
+        if (prob.file) {
+          problems.push(prob);
+          continue;
+        }
+        // A reference that names no file: point at the field that holds it.
+        const ref = (['model', 'hardware', 'calibration'] as const).find((k) => prob.where === where('pools', j, k));
+        if (ref) {
+          problems.push({ ...prob, path: at('pools', j, ref) });
+          continue;
+        }
         const inPool = !prob.where.startsWith('systems[');
         const field = inPool ? where('pools', j, prob.where) : prob.where;
-        problems.push({ ...prob, where: field, path: prob.path ?? (inPool && ['count', 'tp', 'pp'].includes(prob.where) ? at('pools', j, prob.where) : at('pools', j)) });
+        problems.push({ ...prob, where: field, path: prob.path ?? (inPool && ['count', 'tp', 'pp', 'powerBusyW', 'powerIdleW'].includes(prob.where) ? at('pools', j, prob.where) : at('pools', j)) });
       }
     }
   });

@@ -54,8 +54,15 @@ const retention = z.discriminatedUnion('kind', [
 
 const pool = z.strictObject({
   name: z.string().min(1),
+  /** An id (the user's folders, then models/) or a path to a YAML file, relative to the scenario. */
   hardware: z.string(),
   model: z.string(),
+  /** A calibration id or path, instead of the hardware file's own. */
+  calibration: z.string().optional(),
+  /** Per device (GPU or wafer): the user's own contract price and measured power. */
+  priceUsdPerHour: z.number().nonnegative().optional(),
+  powerBusyW: z.number().positive().optional(),
+  powerIdleW: z.number().nonnegative().optional(),
   /** GPUs or wafers per replica (default: the fewest that hold the model). */
   count: whole.optional(),
   tp: whole.optional(),
