@@ -265,19 +265,19 @@ export function readLlmFile(path: string, id?: string): LlmSpec {
 export interface HardwareOptions {
   /** Folder a path reference is relative to (default: the working directory). */
   baseDir?: string;
-  /** A calibration id or path (relative to `baseDir`) to use instead of the hardware file's own. */
-  calibration?: string;
+  /** A calibration (serving-stack) file, id or path relative to `baseDir`, instead of the hardware file's own. */
+  stack?: string;
 }
 
 /**
  * Hardware by id or path, with its calibration: the hardware file's `calibration` (an id, or a
- * path relative to the hardware file), or `options.calibration`; `calibrationOverride` replaces
+ * path relative to the hardware file), or `options.stack`; `calibrationOverride` replaces
  * single calibrated values (for fitting tools).
  */
 export function loadHardware(ref: string, where = 'hardware', calibrationOverride?: Record<string, unknown>, options: HardwareOptions = {}): HardwareSpec {
   const baseDir = options.baseDir ?? process.cwd();
   const { path } = resolveReference('hardware', ref, where, baseDir);
-  const cal = options.calibration === undefined ? undefined : resolveReference('calibration', options.calibration, `${where.replace(/hardware$/, '')}calibration`, baseDir).path;
+  const cal = options.stack === undefined ? undefined : resolveReference('calibration', options.stack, `${where.replace(/hardware$/, '')}calibration`, baseDir).path;
   if (calibrationOverride) return readHardware(path, calibrationOverride, cal);
   const key = `${path}\0${cal ?? ''}`;
   const cached = hardwareCache.get(key);

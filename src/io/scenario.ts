@@ -166,7 +166,7 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
   sys.pools.forEach((p, j) => {
     try {
       const llm = loadLlm(p.model, where('pools', j, 'model'), baseDir);
-      const hardware = withPoolOverrides(loadHardware(p.hardware, where('pools', j, 'hardware'), undefined, { baseDir, calibration: p.calibration }), p);
+      const hardware = withPoolOverrides(loadHardware(p.hardware, where('pools', j, 'hardware'), undefined, { baseDir, stack: p.calibration }), p);
       const precision: Partial<PrecisionGroups> = {};
       if (p.precision?.weights) Object.assign(precision, { attention: p.precision.weights, mlp: p.precision.weights, experts: p.precision.weights });
       if (p.precision?.kvCache) precision.kvCache = p.precision.kvCache;
