@@ -3,7 +3,8 @@ import { inputError } from '../../domain/errors.js';
 import type { Precision, PrecisionGroups } from '../../domain/specs.js';
 import { hardwareIds, llmIds, loadHardware, loadLlm } from '../../io/models.js';
 import { explainText } from '../../report/explain.js';
-import { explain, type ExplainOptions } from '../../study/explain.js';
+import type { ExplainOptions } from '../../study/explain.js';
+import { explainModel } from '../../api/index.js';
 
 interface Args {
   model: string;
@@ -65,7 +66,7 @@ export const explainCommand: CommandModule<object, Args> = {
       input: args.input,
       speculative: args.speculative ? parseSpeculative(args.speculative) : undefined,
     };
-    const e = explain(llm, hardware, options);
+    const e = explainModel({ model: llm, hardware, ...options });
     process.stdout.write(args.json ? `${JSON.stringify(e, null, 2)}\n` : `${explainText(e)}\n`);
   },
 };

@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { resolve } from 'node:path';
 import { inputError } from '../../domain/errors.js';
-import { importModelFile } from '../../io/import-model.js';
+import { importModel } from '../../api/index.js';
 
 interface Args {
   config: string;
@@ -28,7 +27,7 @@ export const importModelCommand: CommandModule<object, Args> = {
       const v = args[flag];
       if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw inputError(`--${flag}`, 'a number > 0 (billions of parameters)', v);
     }
-    const r = importModelFile(resolve(args.config), { out: args.out, id: args.id, name: args.name, publishedParamsB: args['params-b'], publishedActiveParamsB: args['active-params-b'] });
+    const r = importModel(args.config, { out: args.out, id: args.id, name: args.name, publishedParamsB: args['params-b'], publishedActiveParamsB: args['active-params-b'] });
     if (r.out) process.stdout.write(`Wrote ${r.out} (model id ${r.id}); check its values against the model card.\n`);
     else process.stdout.write(r.text);
   },
