@@ -172,12 +172,12 @@ const waferCalibrationSchema = z.strictObject({
 export type GpuCalibrationFile = z.infer<typeof gpuCalibrationSchema>;
 export type WaferCalibrationFile = z.infer<typeof waferCalibrationSchema>;
 
-/** Read and check one YAML file against a schema; problems name the file, field and line. */
 /** How a file is named in messages: inside the package as models/…, else relative to the working directory. */
 function displayPath(path: string): string {
   return isBuiltIn(path) ? relative(packageRoot(), path) : relative(process.cwd(), path) || path;
 }
 
+/** Read and check one YAML file against a schema; problems name the file, field and line. */
 function readChecked<S extends z.ZodType>(path: string, schema: S, extra?: (v: z.infer<S>) => InputProblem[]): z.infer<S> {
   const display = relative(process.cwd(), path) || path;
   const parsed = readYamlFile(path, display);

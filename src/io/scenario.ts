@@ -49,7 +49,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
   const { file, parsed } = loaded;
   // Problems in the files a scenario names (a user's model or hardware file) keep their own file and line.
   const fail = (problems: InputProblem[]): never => {
-    throw new InputError(problems.flatMap((p) => (p.file ? [p] : withLines([{ ...p, file }], parsed))));
+    throw new InputError(problems.flatMap((p) => (p.file && p.file !== file ? [p] : withLines([{ ...p, file }], parsed))));
   };
   const checked = scenarioSchema.safeParse(raw);
   if (!checked.success) fail(zodProblems(checked.error, raw, file));
