@@ -4,7 +4,6 @@
  * `InputError` (its `problems` name file, field, line, expected and found); nothing here touches
  * the console or exits. Documented in docs/api.md.
  */
-import { resolve } from 'node:path';
 import type { HardwareSpec, LlmSpec } from '../domain/specs.js';
 import type { Explanation } from '../domain/explanation.js';
 import { importModelFile } from '../io/import-model.js';
@@ -45,7 +44,7 @@ export interface LoadOptions {
 
 /** Read, check and resolve a scenario file (models, hardware and calibration by id or path). */
 export function loadScenario(path: string, o: LoadOptions = {}): Scenario {
-  const loaded = readScenario(resolve(path));
+  const loaded = readScenario(path);
   let raw = applySets(loaded.raw, o.set ?? []);
   if (o.seed !== undefined) raw = { ...(raw as object), seed: o.seed };
   const traceStats = newTraceStats();
@@ -99,7 +98,7 @@ export function validateModels(): ValidationResult[] {
 
 /** A model file from a Hugging Face config.json (`wafersim import-model`); written only to a new `out`. */
 export function importModel(configPath: string, o: { out?: string; id?: string; name?: string; publishedParamsB?: number; publishedActiveParamsB?: number } = {}): { id: string; text: string; out?: string } {
-  return importModelFile(resolve(configPath), o);
+  return importModelFile(configPath, o);
 }
 
 /** Put folders of your own model files (llm/, hardware/, calibration/) ahead of the built-in ones. */
