@@ -6,40 +6,48 @@ import { parse } from 'yaml';
 import { withFittedValues } from '../../src/io/calibration.js';
 import { loadValidationCases } from '../../src/io/validation.js';
 import { InputError } from '../../src/domain/errors.js';
-import { calibrate, fitParameters, type Observation } from '../../src/study/calibration.js';
+import { calibrate, fitParameters, type FitParameter, type Observation } from '../../src/study/calibration.js';
 
-/** A synthetic stack: figure = a × x + b × x², with known a and b. */
-function synthetic(a: number, b: number, xs: number[], role: 'fit' | 'holdout' = 'fit'): Observation[] {
-  return xs.map((x) => ({ id: `x=${x}`, role, published: a * x + b * x * x, simulate: (v) => v.a * x + v.b * x * x }));
+
+/** Two families of rows: one pins a (figure = a × x), the other b (figure = b × x²). */
+function families(a: number, b: number): Observation[] {
+  const row = (id: string, published: number, simulate: (v: Record<string, number>) => number): Observation => ({ id, role: 'fit', published, simulate });
+  return [
+    row('a1', a * 1, (v) => v.a * 1),
+    row('a2', a * 3, (v) => v.a * 3),
+    row('b2', b * 4, (v) => v.b * 4),
+    row('b4', b * 16, (v) => v.b * 16),
+  ];
 }
+const AB: FitParameter[] = [{ name: 'a', value: 1, fit: [0.1, 10] }, { name: 'b', value: 0.5, fit: [0, 2] }, { name: 'c', value: 7 }];
 
 describe('fitter', () => {
   it('recovers known constants within 1% and flags none at the edge', () => {
-    const fit = fitParameters([{ name: 'a', value: 1, fit: [0.1, 10] }, { name: 'b', value: 0.5, fit: [0, 2] }, { name: 'c', value: 7 }], synthetic(2.5, 0.3, [1, 2, 4, 8]));
-    expect(fit.values.a).toBeCloseTo(2.5, 1);
+    const fit = fitParameters(AB, families(2.5, 0.3));
     expect(Math.abs(fit.values.a / 2.5 - 1)).toBeLessThan(0.01);
     expect(Math.abs(fit.values.b / 0.3 - 1)).toBeLessThan(0.01);
     expect(fit.values.c).toBe(7); // assumed: untouched
     expect(fit.atEdge).toEqual([]);
   });
   it('flags a value pinned at the end of its range', () => {
-    const fit = fitParameters([{ name: 'a', value: 1, fit: [0.1, 2] }, { name: 'b', value: 0.3, fit: [0, 2] }], synthetic(5, 0.3, [1, 2, 4]));
-    expect(fit.values.a).toBe(2);
-    expect(fit.atEdge).toContain('a');
+    const fit = fitParameters(AB, families(20, 0.3));
+    expect(fit.values.a).toBe(10);
+    expect(fit.atEdge).toEqual(['a']);
   });
   it('is deterministic, and ignores holdout observations', () => {
-    const params = [{ name: 'a', value: 1, fit: [0.1, 10] as [number, number] }, { name: 'b', value: 0.5, fit: [0, 2] as [number, number] }];
     const poison: Observation = { id: 'holdout', role: 'holdout', published: 1, simulate: () => { throw new Error('the fitter simulated a holdout row'); } };
-    const obs = [...synthetic(2.5, 0.3, [1, 2, 4]), poison];
-    expect(calibrate(params, obs)).toEqual(calibrate(params, obs));
+    const obs = [...families(2.5, 0.3), poison];
+    expect(calibrate(AB, obs)).toEqual(calibrate(AB, obs));
   });
   it('reports leave-one-out errors from fits made without the row', () => {
-    // Row x=8 is inconsistent with the others: its in-sample error is small only because it is fitted.
-    const obs = synthetic(2.5, 0.3, [1, 2, 4]);
-    obs.push({ id: 'x=8', role: 'fit', published: 2 * (2.5 * 8 + 0.3 * 64), simulate: (v) => v.a * 8 + v.b * 64 });
-    const report = calibrate([{ name: 'a', value: 1, fit: [0.1, 10] }, { name: 'b', value: 0.5, fit: [0, 2] }], obs);
-    const loo = report.leaveOneOut.find((r) => r.id === 'x=8')!;
-    expect(Math.abs(loo.error)).toBeGreaterThan(0.4);
+    // Row b8 is inconsistent with b2 and b4 (twice what b = 0.3 gives): fitted with them it is
+    // partly absorbed; predicted from a fit without it, it shows its full −50%.
+    const obs = [...families(2.5, 0.3), { id: 'b8', role: 'fit' as const, published: 2 * 0.3 * 64, simulate: (v: Record<string, number>) => v.b * 64 }];
+    const report = calibrate(AB, obs);
+    const inSample = report.inSample.find((r) => r.id === 'b8')!;
+    const loo = report.leaveOneOut.find((r) => r.id === 'b8')!;
+    expect(loo.error).toBeLessThan(-0.4);
+    expect(Math.abs(loo.error)).toBeGreaterThan(Math.abs(inSample.error) + 0.1);
   });
 });
 
