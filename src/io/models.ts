@@ -161,6 +161,33 @@ const waferCalibrationSchema = z.strictObject({
   reserveFraction: z.number().nonnegative().lt(1),
 });
 
+/**
+ * A serving-stack file (models/calibration/<stack>.yaml): its hardware kind, then one entry per
+ * calibration parameter, either assumed (a number) or fitted (`{ value, fit: [low, high] }`).
+ * The parameter names and checks are the kind's calibration schema's; the fitter needs only the ranges.
+ */
+const stackParameter = z.union([
+  z.number(),
+  z.strictObject({ value: z.number(), fit: z.tuple([z.number(), z.number()]) }),
+]);
+const stackFileSchema = z.object({ kind: z.enum(['gpu', 'wafer']) }).catchall(stackParameter);
+
+export interface StackParameter {
+  name: string;
+  value: number;
+  /** Search range of a fitted parameter; absent: assumed. */
+  fit?: [number, number];
+}
+
+export interface StackFile {
+  stack: string;
+  kind: 'gpu' | 'wafer';
+  file: string;
+  parameters: StackParameter[];
+  /** Every parameter's value, by name (file units). */
+  values: Record<string, number>;
+}
+
 export type GpuCalibrationFile = z.infer<typeof gpuCalibrationSchema>;
 export type WaferCalibrationFile = z.infer<typeof waferCalibrationSchema>;
 
@@ -245,25 +272,37 @@ export function readLlmFile(path: string, id?: string): LlmSpec {
   };
 }
 
-export function loadHardware(id: string, where = 'hardware', calibrationOverride?: Record<string, unknown>): HardwareSpec {
-  if (!calibrationOverride) {
-    const cached = hardwareCache.get(id);
-    if (cached) return cached;
-    const spec = readHardware(id, where);
-    hardwareCache.set(id, spec);
-    return spec;
-  }
-  return readHardware(id, where, calibrationOverride);
+export interface HardwareOptions {
+  /** Serving stack (models/calibration/<stack>.yaml); default: the one the hardware file names. */
+  stack?: string;
+  /** Calibration values (file units) replacing the stack file's, e.g. a fitter's candidate. */
+  calibration?: Record<string, number>;
 }
 
-function readHardware(id: string, where: string, calibrationOverride?: Record<string, unknown>): HardwareSpec {
+export function loadHardware(id: string, where = 'hardware', options: HardwareOptions = {}): HardwareSpec {
+  if (options.calibration) return readHardware(id, where, options);
+  const key = `${id}@${options.stack ?? ''}`;
+  const cached = hardwareCache.get(key);
+  if (cached) return cached;
+  const spec = readHardware(id, where, options);
+  hardwareCache.set(key, spec);
+  return spec;
+}
+
+/** The serving stack a hardware file names as its default. */
+export function defaultStack(id: string, where = 'hardware'): string {
+  if (!hardwareIds().includes(id)) throw unknownId('hardware', id, hardwareIds(), where);
+  return readChecked(join(modelsDir(), 'hardware', `${id}.yaml`), hardwareFileSchema).calibration;
+}
+
+function readHardware(id: string, where: string, options: HardwareOptions): HardwareSpec {
   if (!hardwareIds().includes(id)) throw unknownId('hardware', id, hardwareIds(), where);
   const f = readChecked(join(modelsDir(), 'hardware', `${id}.yaml`), hardwareFileSchema);
-  const calPath = join(modelsDir(), 'calibration', `${f.calibration}.yaml`);
+  const stack = readStack(options.stack ?? f.calibration, options.stack ? where : `models/hardware/${id}.yaml: calibration`);
+  checkStackKind(f, stack, where);
   switch (f.kind) {
     case 'gpu': {
-      const c = { ...readChecked(calPath, gpuCalibrationSchema), ...calibrationOverride } as GpuCalibrationFile;
-      const calibration = gpuCalibration(c, `models/calibration/${f.calibration}.yaml`);
+      const calibration = gpuCalibrationOf(stack, options.calibration);
       const gpu: GpuSpec = {
         kind: 'gpu',
         id: f.id,
@@ -283,8 +322,7 @@ function readHardware(id: string, where: string, calibrationOverride?: Record<st
       return gpu;
     }
     case 'wafer': {
-      const c = { ...readChecked(calPath, waferCalibrationSchema), ...calibrationOverride } as WaferCalibrationFile;
-      const calibration = waferCalibration(c, `models/calibration/${f.calibration}.yaml`);
+      const calibration = waferCalibrationOf(stack, options.calibration);
       const wafer: WaferSpec = {
         kind: 'wafer',
         id: f.id,
@@ -307,6 +345,28 @@ function readHardware(id: string, where: string, calibrationOverride?: Record<st
       };
       return wafer;
     }
+  }
+}
+
+function checkStackKind(hardware: { id: string; kind: 'gpu' | 'wafer' }, stack: StackFile, where: string): void {
+  if (stack.kind !== hardware.kind) {
+    throw new InputError([{ where, expected: `a serving stack for ${hardware.kind} hardware (${hardware.id})`, found: `${JSON.stringify(stack.stack)}, a ${stack.kind} stack` }]);
+  }
+}
+
+const gpuCalibrationOf = (stack: StackFile, overrides: Record<string, number> = {}) =>
+  gpuCalibration(checkCalibration(gpuCalibrationSchema, { ...stack.values, ...overrides }, stack.file), stack.file);
+const waferCalibrationOf = (stack: StackFile, overrides: Record<string, number> = {}) =>
+  waferCalibration(checkCalibration(waferCalibrationSchema, { ...stack.values, ...overrides }, stack.file), stack.file);
+
+/** The same hardware under a serving stack's calibration, with some values replaced (a fitter's candidate). */
+export function withCalibration(hardware: HardwareSpec, stack: StackFile, overrides: Record<string, number> = {}): HardwareSpec {
+  checkStackKind(hardware, stack, 'stack');
+  switch (hardware.kind) {
+    case 'gpu':
+      return { ...hardware, calibration: gpuCalibrationOf(stack, overrides) };
+    case 'wafer':
+      return { ...hardware, calibration: waferCalibrationOf(stack, overrides) };
   }
 }
 
@@ -339,10 +399,35 @@ export function waferCalibration(c: WaferCalibrationFile, source: string): Wafer
   };
 }
 
-/** The calibration file of a hardware kind, as written (for fitting tools). */
-export function readCalibrationFile(name: 'gpu'): GpuCalibrationFile;
-export function readCalibrationFile(name: 'wafer'): WaferCalibrationFile;
-export function readCalibrationFile(name: 'gpu' | 'wafer'): GpuCalibrationFile | WaferCalibrationFile {
-  const path = join(modelsDir(), 'calibration', `${name}.yaml`);
-  return name === 'gpu' ? readChecked(path, gpuCalibrationSchema) : readChecked(path, waferCalibrationSchema);
+export const stackIds = (): string[] => ids('calibration');
+
+/** A serving-stack file: its kind, every parameter's value, and the search ranges of the fitted ones. */
+export function readStack(stack: string, where = 'stack'): StackFile {
+  if (!stackIds().includes(stack)) throw unknownId('serving stack', stack, stackIds(), where);
+  const path = join(modelsDir(), 'calibration', `${stack}.yaml`);
+  const f = readChecked(path, stackFileSchema, (v) => {
+    const problems: InputProblem[] = [];
+    for (const [name, p] of Object.entries(v)) {
+      if (typeof p !== 'object') continue;
+      const [low, high] = p.fit;
+      if (!(low < high) || p.value < low || p.value > high) {
+        problems.push({ path: [name], where: name, expected: 'fit: [low, high] with low < high and low ≤ value ≤ high', found: `value ${p.value}, fit [${low}, ${high}]` });
+      }
+    }
+    return problems;
+  });
+  const { kind, ...rest } = f;
+  const parameters: StackParameter[] = Object.entries(rest).map(([name, p]) =>
+    typeof p === 'number' ? { name, value: p } : { name, value: p.value, fit: p.fit });
+  const file = `models/calibration/${stack}.yaml`;
+  const values = Object.fromEntries(parameters.map((p) => [p.name, p.value]));
+  checkCalibration(kind === 'gpu' ? gpuCalibrationSchema : waferCalibrationSchema, values, file);
+  return { stack, kind, file, parameters, values };
+}
+
+/** Check calibration values (a stack file's, or a fitter's candidate) against the kind's schema. */
+function checkCalibration<S extends z.ZodType>(schema: S, values: Record<string, number>, file: string): z.infer<S> {
+  const result = schema.safeParse(values);
+  if (!result.success) throw new InputError(zodProblems(result.error, values, file));
+  return result.data;
 }
