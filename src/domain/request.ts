@@ -12,6 +12,33 @@ export const REQUEST_CLASSES: readonly RequestClass[] = ['interactive', 'backgro
  * position (everything before it), like a hash chain, so equal keys in the same place mean the
  * same KV cache: a session's turn n, a shared system prompt, a Mooncake block hash.
  */
+/**
+ * Why a request was rejected (a code for CSV columns and counts; `describeRejectReason` says it
+ * in words). The same on every replica of a pool, so a rejected request is not retried elsewhere.
+ */
+export const REJECT_REASONS = ['exceeds_context_limit', 'exceeds_kv_capacity'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export function describeRejectReason(r: RejectReason): string {
+  switch (r) {
+    case 'exceeds_context_limit':
+      return "context exceeds the model's limit";
+    case 'exceeds_kv_capacity':
+      return 'context exceeds KV capacity';
+  }
+}
+
+/**
+ * How a request ended: completed, rejected (with a reason), or unfinished (still in flight when
+ * the run's drain ended).
+ */
+export const REQUEST_OUTCOMES = ['completed', 'rejected', 'unfinished'] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+
+/** How a session or job ended: a job with a rejected request fails (it is never shortened). */
+export const SESSION_OUTCOMES = ['completed', 'failed', 'unfinished'] as const;
+export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
+
 export interface Segment {
   key: number;
   tokens: number;
@@ -45,7 +72,7 @@ export interface RequestListener {
   /** The first visible (non-reasoning) token left the server. */
   onFirstVisibleToken?(): void;
   onComplete(): void;
-  onReject?(reason: string): void;
+  onReject?(reason: RejectReason): void;
 }
 
 export interface RequestSink {
@@ -106,6 +133,8 @@ export interface SessionRecord {
   gapSeconds: number;
   subagents: number;
   compactions: number;
+  /** Set when the session ends; 'unfinished' for one still running when the drain ended. */
+  outcome: SessionOutcome;
 }
 
 /** Everything that happens to requests in the serving layer. Every method is optional. */
@@ -116,6 +145,8 @@ export interface SimObserver {
   onClientFirstVisibleToken?(r: LlmRequest, t: number): void;
   onClientComplete?(r: LlmRequest, t: number): void;
   onSessionStart?(sessionId: number, t: number, startupSeconds: number): void;
+  /** A session or job began; `s` is updated as it runs and handed to onSessionEnd when it ends. */
+  onSessionBegin?(s: SessionRecord): void;
   onSessionEnd?(s: SessionRecord): void;
   onArrive?(r: LlmRequest, replica: string, t: number): void;
   /** Admitted to a replica's running set: queueing ends, prefill (after any reload) begins. */
@@ -123,7 +154,7 @@ export interface SimObserver {
   onFirstToken?(r: LlmRequest, t: number): void;
   onFirstVisibleToken?(r: LlmRequest, t: number): void;
   onComplete?(r: LlmRequest, t: number): void;
-  onReject?(r: LlmRequest, t: number, reason: string): void;
+  onReject?(r: LlmRequest, t: number, reason: RejectReason): void;
   onPreempt?(r: LlmRequest, t: number): void;
   onStep?(s: StepRecord): void;
 }

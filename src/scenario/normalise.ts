@@ -19,6 +19,8 @@ export interface RunSettings {
   seed: number;
   durationSeconds: number;
   drainSeconds: number;
+  /** Left out of the measured window at the start (default 0). */
+  warmupSeconds?: number;
   maxRequests?: number;
   repeat: number;
 }
@@ -121,6 +123,9 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
   if (f.name === undefined && !SAFE_NAME.test(defaultName)) {
     problems.push({ path: ['name'], where: 'name', expected: `a name: for the scenario (its file name is not a safe folder name: letters, digits, dot, dash, underscore)`, found: JSON.stringify(defaultName) });
   }
+  if (f.warmupMinutes >= f.durationMinutes) {
+    problems.push({ path: ['warmupMinutes'], where: 'warmupMinutes', expected: `less than durationMinutes (${f.durationMinutes})`, found: String(f.warmupMinutes) });
+  }
   const w = f.workload;
   if (!w.interactive && !w.agents && !w.openLoop && !w.trace) {
     problems.push({ path: ['workload'], where: 'workload', expected: 'at least one of interactive, agents, openLoop, trace', found: 'none' });
@@ -138,6 +143,7 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
       seed: f.seed,
       durationSeconds: f.durationMinutes * 60,
       drainSeconds: (f.drainMinutes ?? f.durationMinutes * 0.1) * 60,
+      warmupSeconds: f.warmupMinutes * 60,
       maxRequests: f.maxRequests,
       repeat: f.repeat,
       network: {

@@ -60,7 +60,7 @@ export function buildWorld(system: SystemSpec, seed: number, horizon: number, ob
     replicas: Array.from({ length: p.replicas }, (_, i) =>
       new Replica(`${system.name}/${p.name}/${i}`, sim, poolPerfModel(p), p.engine, p.llm.contextTokens, observer)),
   }));
-  const cluster = new Cluster(sim, { pools, classRoutes: system.classRoutes, disaggregation: system.disaggregation });
+  const cluster = new Cluster(sim, { pools, classRoutes: system.classRoutes, disaggregation: system.disaggregation, seed });
   const client = new Client(sim, system.network, system.transport, cluster, observer);
   const contextLimit = Math.min(...system.pools.map((p) => p.llm.contextTokens));
   const contexts: WorkloadContext[] = [];

@@ -3,7 +3,7 @@
  * earlier turn's input and output), so the serving layer's prefix cache can find what it holds.
  */
 import { Signal, type Simulation } from '../kernel/index.js';
-import type { LlmRequest, RequestClass, Segment, SessionChannel, SessionRecord } from '../domain/request.js';
+import type { LlmRequest, RequestClass, Segment, SessionChannel, SessionRecord, SimObserver } from '../domain/request.js';
 import { requestId, segmentKey, systemKey } from './ids.js';
 
 export class Conversation {
@@ -62,12 +62,25 @@ export class Conversation {
   }
 }
 
-/** Send `req` on `channel`; the Signal fires when it is answered (or rejected). */
-export function ask(sim: Simulation, channel: SessionChannel, req: LlmRequest, newTokens: number): Signal<void> {
-  const answered = new Signal<void>();
-  const done = () => answered.fire(sim, undefined);
-  channel.send(req, newTokens, { onComplete: done, onReject: done });
+/** Send `req` on `channel`; the Signal fires with true when it is answered, false when rejected. */
+export function ask(sim: Simulation, channel: SessionChannel, req: LlmRequest, newTokens: number): Signal<boolean> {
+  const answered = new Signal<boolean>();
+  channel.send(req, newTokens, { onComplete: () => answered.fire(sim, true), onReject: () => answered.fire(sim, false) });
   return answered;
+}
+
+/** A new session's record (told to the observer, which keeps it until it ends). */
+export function beginSession(observer: SimObserver, id: number, kind: SessionRecord['kind'], cls: RequestClass, start: number): SessionRecord {
+  const record: SessionRecord = { id, kind, cls, start, end: start, requests: 0, inputTokens: 0, outputTokens: 0, startupSeconds: 0, gapSeconds: 0, subagents: 0, compactions: 0, outcome: 'unfinished' };
+  observer.onSessionBegin?.(record);
+  return record;
+}
+
+/** The session ended at `end`, completed or failed (a rejected request). */
+export function endSession(observer: SimObserver, record: SessionRecord, end: number, completed: boolean): void {
+  record.end = end;
+  record.outcome = completed ? 'completed' : 'failed';
+  observer.onSessionEnd?.(record);
 }
 
 /** Count an answered request into its session's record. */

@@ -68,6 +68,27 @@ describe('wafersim sweep', () => {
     expect(readFileSync(join(out, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(clean, 'sweep.csv'), 'utf8'));
   }, 90_000);
 
+  it('re-running an edited sweep recomputes the points whose inputs changed; --fresh recomputes all', () => {
+    const out = join(tmp, 'edited');
+    const axis = (values: number[]) => ['--set', `sweep.axes[0]={path: workload.openLoop.inputTokens, values: [${values.join(', ')}]}`];
+    expect(wafersim(['sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...axis([4096, 8192])]).code).toBe(0);
+    const first = readFileSync(join(out, 'sweep.csv'), 'utf8');
+    // Point 1's axis value changes (8192 → 16384); point 0 is the same and is reused.
+    const edited = wafersim(['sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...axis([4096, 16384])]);
+    expect(edited.code).toBe(0);
+    expect(edited.stdout).toContain('this run 1 (skipped 1 already done');
+    const second = readFileSync(join(out, 'sweep.csv'), 'utf8');
+    expect(second).not.toBe(first);
+    expect(second).toContain(',16384,');
+    expect(second).not.toContain(',8192,');
+    // Editing the scenario itself (the run's length) makes every point stale.
+    const longer = wafersim(['sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...axis([4096, 16384]), '--set', 'durationMinutes=5']);
+    expect(longer.stdout).toContain('this run 2 (skipped 0 already done');
+    expect(readFileSync(join(out, 'sweep.csv'), 'utf8')).not.toBe(second);
+    const fresh = wafersim(['sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...axis([4096, 16384]), '--set', 'durationMinutes=5', '--fresh']);
+    expect(fresh.stdout).toContain('this run 2 (skipped 0 already done');
+  }, 90_000);
+
   it('rejects a scenario without a sweep section and a bad shard', () => {
     expect(wafersim(['sweep', 'scenarios/codex-spark.yaml', '--out', join(tmp, 'x')]).stderr).toMatch(/sweep: expected a sweep section/);
     const r = wafersim(['sweep', SCENARIO, '--shard', '2/2', '--out', join(tmp, 'y')]);

@@ -103,7 +103,7 @@ export const planCommand: CommandModule<object, Args> = {
       const header = ['system', 'pool', 'hardware', 'devices_per_replica', 'replicas', 'devices', 'max_load', 'usd_per_hour', 'usd_per_m_tokens', 'kw', 'j_per_token', 'interactive_ttft_p99_ms', 'background_job_p90_s', 'trials'];
       const rows = results.map((r) => [
         r.system, r.pool, r.hardware, r.devicesPerReplica, r.replicas ?? '', r.replicas ? r.replicas * r.devicesPerReplica : '', r.maxLoad ?? '',
-        r.summary?.usdPerHour ?? '', r.summary?.usdPerMillionTokens ?? '', r.summary?.averagePowerKw ?? '', r.summary?.joulesPerToken ?? '',
+        r.summary?.usdPerHour ?? '', r.summary?.usdPerMillionOutputTokens ?? '', r.summary?.averagePowerKw ?? '', r.summary?.joulesPerOutputToken ?? '',
         r.summary?.classes.find((c) => c.cls === 'interactive')?.ttftP99Ms ?? '', r.summary?.classes.find((c) => c.cls === 'background')?.jobP90Seconds ?? '',
         r.trials.map((t) => `${t.replicas}:${t.meets ? 'ok' : 'no'}`).join(' '),
       ]);
@@ -112,13 +112,13 @@ export const planCommand: CommandModule<object, Args> = {
       await csv.close();
       const table = textTable(
         ['option', 'hardware', args['max-load'] ? 'max load ×' : 'replicas', 'devices', '$/hour', '$/M tokens', 'kW', 'J/token'],
-        results.map((r) => [`${r.system}/${r.pool}`, r.hardware, args['max-load'] ? (r.maxLoad === null ? 'none' : sig(r.maxLoad!, 3)) : r.replicas === null ? 'none ≤ max' : int(r.replicas), r.replicas ? int(r.replicas * r.devicesPerReplica) : '–', r.summary ? sig(r.summary.usdPerHour, 4) : '–', r.summary ? sig(r.summary.usdPerMillionTokens) : '–', r.summary ? sig(r.summary.averagePowerKw) : '–', r.summary ? sig(r.summary.joulesPerToken) : '–']),
+        results.map((r) => [`${r.system}/${r.pool}`, r.hardware, args['max-load'] ? (r.maxLoad === null ? 'none' : sig(r.maxLoad!, 3)) : r.replicas === null ? 'none ≤ max' : int(r.replicas), r.replicas ? int(r.replicas * r.devicesPerReplica) : '–', r.summary ? sig(r.summary.usdPerHour, 4) : '–', r.summary ? sig(r.summary.usdPerMillionOutputTokens) : '–', r.summary ? sig(r.summary.averagePowerKw) : '–', r.summary ? sig(r.summary.joulesPerOutputToken) : '–']),
       );
       const chart = barPanels('plan', 'The fleets side by side', [
         { name: '$ / hour', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.usdPerHour ?? NaN })) },
-        { name: '$ / M tokens', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.usdPerMillionTokens ?? NaN })) },
+        { name: '$ / M tokens', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.usdPerMillionOutputTokens ?? NaN })) },
         { name: 'kW', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.averagePowerKw ?? NaN })) },
-        { name: 'J / token', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.joulesPerToken ?? NaN })) },
+        { name: 'J / token', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.joulesPerOutputToken ?? NaN })) },
       ]);
       out.write('report.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(name)} plan</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1000px}pre{background:#f6f6f6;padding:8px}svg text{font-size:11px}</style></head><body><h1>Capacity plan: ${esc(name)}</h1><pre>${esc(table)}</pre>${chart}</body></html>\n`);
       out.commit();
