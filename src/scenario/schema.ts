@@ -87,7 +87,7 @@ const interactive = z.strictObject({
   developers: whole,
   class: cls.optional(),
   sessionGapSeconds: distribution.optional(),
-  dailyCycle: z.strictObject({ amplitude: z.number().min(0).max(1), peakHour: z.number().min(0).max(24) }).optional(),
+  dailyCycle: z.strictObject({ amplitude: z.number().min(0).max(1), peakHour: z.number().min(0).max(24), startHour: z.number().min(0).max(24).default(0) }).optional(),
   turns: distribution.optional(),
   firstPromptTokens: distribution.optional(),
   newTokens: distribution.optional(),

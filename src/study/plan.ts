@@ -1,21 +1,35 @@
 /**
  * Capacity planning: the smallest replica count of each hardware option that meets every SLO
  * (doubling, then bisection, assuming more replicas never hurt; an overloaded run stops early),
- * and the inverse: the largest load scale a given fleet serves within its SLOs.
+ * each trial repeated over seeds so the answer is a range, plus the spares asked for; and the
+ * inverse: the largest load scale a given fleet serves within its SLOs.
  */
 import type { SystemSummary } from '../metrics/summary.js';
 
-export interface Trial {
-  replicas: number;
+/** One seed's run of a trial. */
+export interface SeedRun {
+  seed: number;
   meets: boolean;
   summary: SystemSummary;
+}
+
+export interface Trial {
+  replicas: number;
+  /** Every seed met the SLOs (what the search uses: a fleet must pass whatever the luck). */
+  meets: boolean;
+  runs: SeedRun[];
 }
 
 export interface PlanResult {
   system: string;
   pool: string;
+  /** Smallest count meeting the SLOs on every seed, plus spares; null when even the maximum fails. */
   replicas: number | null;
+  /** Fleet-size range over seeds: the smallest count some seed passed, and the one all passed (before spares). */
+  range: { low: number; high: number } | null;
+  spares: number;
   trials: Trial[];
+  /** The chosen fleet's summary (first seed); at replicas without spares when spares were not run. */
   summary?: SystemSummary;
   devicesPerReplica: number;
   hardware: string;
@@ -48,6 +62,13 @@ export async function smallest(max: number, trial: (n: number) => Promise<Trial>
   return { n: hi, trials };
 }
 
+/** The fleet-size range the seeds give: the fewest replicas tried that some seed passed, up to `n` (all seeds). */
+export function seedRange(trials: Trial[], n: number | null): { low: number; high: number } | null {
+  if (n === null) return null;
+  const some = trials.filter((t) => t.runs.some((r) => r.meets)).map((t) => t.replicas);
+  return { low: Math.min(n, ...some), high: n };
+}
+
 /** Largest load factor in [lo, hi] that passes, to within `tolerance` (relative), by bisection. */
 export async function largest(passes: (factor: number) => Promise<boolean>, hi = 8, tolerance = 0.05): Promise<number | null> {
   let good = 0;
@@ -71,4 +92,56 @@ export async function largest(passes: (factor: number) => Promise<boolean>, hi =
     else bad = mid;
   }
   return good;
+}
+
+type Raw = Record<string, any>;
+
+/**
+ * The scenario reduced to one system, its pool at `replicas`, the workload scaled by `load`, and,
+ * when developers follow a daily cycle, the run placed at its busiest hours (a fleet is sized
+ * for the peak): the day's clock starts so that the peak falls in the middle of the run.
+ */
+export function optionScenario(raw: Raw, system: string, pool: number, replicas: number, load = 1, seed?: number): Raw {
+  const { plan: _p, sweep: _s, ...rest } = raw;
+  const sys = (raw.systems as Raw[]).find((s) => s.name === system)!;
+  const pools = (sys.pools as Raw[]).map((p, i) => (i === pool ? { ...p, replicas } : p));
+  const w = { ...(raw.workload as Raw) };
+  if (w.interactive?.dailyCycle) {
+    const hours = (raw.durationMinutes as number) / 60;
+    const startHour = (((w.interactive.dailyCycle.peakHour - hours / 2) % 24) + 24) % 24;
+    w.interactive = { ...w.interactive, dailyCycle: { ...w.interactive.dailyCycle, startHour } };
+  }
+  if (load !== 1) {
+    if (w.interactive) w.interactive = { ...w.interactive, developers: Math.max(1, Math.round(w.interactive.developers * load)) };
+    if (w.agents) w.agents = { ...w.agents, concurrency: Math.max(1, Math.round(w.agents.concurrency * load)) };
+    if (w.openLoop && typeof w.openLoop.ratePerSecond === 'number') w.openLoop = { ...w.openLoop, ratePerSecond: w.openLoop.ratePerSecond * load };
+    if (w.trace) w.trace = { ...w.trace, rateScale: (w.trace.rateScale ?? 1) * load };
+  }
+  return { ...rest, ...(seed === undefined ? {} : { seed }), repeat: 1, systems: [{ ...sys, pools }], workload: w };
+}
+
+/** How a trial's SLOs came out, one row per seed and class: each target, what was achieved, by how much it missed. */
+export interface TrialRow {
+  replicas: number;
+  seed: number;
+  cls: string;
+  meets: boolean;
+  completed: number;
+  rejected: number;
+  unfinished: number;
+  checks: { name: string; unit: string; value: number; target: number; missBy: number }[];
+}
+
+export function trialRows(trials: Trial[]): TrialRow[] {
+  return trials.flatMap((t) => t.runs.flatMap((r) => r.summary.classes.map((c) => ({
+    replicas: t.replicas,
+    seed: r.seed,
+    cls: c.cls,
+    meets: r.meets,
+    completed: c.requests,
+    rejected: c.rejected,
+    unfinished: c.unfinished,
+    // missBy: how far above its target, as a fraction of the target (≤ 0: met).
+    checks: c.sloChecks.map((k) => ({ name: k.name, unit: k.unit, value: k.value, target: k.target, missBy: k.value / k.target - 1 })),
+  }))));
 }

@@ -23,7 +23,8 @@ function* developer(spec: InteractiveSpec, ctx: WorkloadContext, d: number): Pro
   yield rng.next() * gap(rng);
   for (let k = 0; ctx.sim.now < ctx.horizon; k++) {
     yield session(spec, ctx, sessionIdOf(ctx.source, d, k));
-    const factor = spec.dailyCycle ? dailyFactor(ctx.sim.now, spec.dailyCycle.amplitude, spec.dailyCycle.peakHour) : 1;
+    const c = spec.dailyCycle;
+    const factor = c ? dailyFactor(ctx.sim.now + (c.startHour ?? 0) * 3600, c.amplitude, c.peakHour) : 1;
     yield gap(rng) / factor;
   }
 }
