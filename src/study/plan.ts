@@ -5,35 +5,9 @@
  * inverse: the largest load scale a given fleet serves within its SLOs.
  */
 import type { SystemSummary } from '../metrics/summary.js';
+import type { PlanResult, SeedRun, Trial } from '../report/plan.js';
 
-/** One seed's run of a trial. */
-export interface SeedRun {
-  seed: number;
-  meets: boolean;
-  summary: SystemSummary;
-}
-
-export interface Trial {
-  replicas: number;
-  /** Every seed met the SLOs (what the search uses: a fleet must pass whatever the luck). */
-  meets: boolean;
-  runs: SeedRun[];
-}
-
-export interface PlanResult {
-  system: string;
-  pool: string;
-  /** Smallest count meeting the SLOs on every seed, plus spares; null when even the maximum fails. */
-  replicas: number | null;
-  /** Fleet-size range over seeds: the smallest count some seed passed, and the one all passed (before spares). */
-  range: { low: number; high: number } | null;
-  spares: number;
-  trials: Trial[];
-  /** The chosen fleet's summary (first seed); at replicas without spares when spares were not run. */
-  summary?: SystemSummary;
-  devicesPerReplica: number;
-  hardware: string;
-}
+export type { PlanResult, SeedRun, Trial };
 
 export function meetsAll(s: SystemSummary): boolean {
   return !s.overload.some((o) => o.overloaded) && s.classes.every((c) => c.meetsSlo !== false) && s.classes.some((c) => c.meetsSlo === true);
@@ -120,28 +94,3 @@ export function optionScenario(raw: Raw, system: string, pool: number, replicas:
   return { ...rest, ...(seed === undefined ? {} : { seed }), repeat: 1, systems: [{ ...sys, pools }], workload: w };
 }
 
-/** How a trial's SLOs came out, one row per seed and class: each target, what was achieved, by how much it missed. */
-export interface TrialRow {
-  replicas: number;
-  seed: number;
-  cls: string;
-  meets: boolean;
-  completed: number;
-  rejected: number;
-  unfinished: number;
-  checks: { name: string; unit: string; value: number; target: number; missBy: number }[];
-}
-
-export function trialRows(trials: Trial[]): TrialRow[] {
-  return trials.flatMap((t) => t.runs.flatMap((r) => r.summary.classes.map((c) => ({
-    replicas: t.replicas,
-    seed: r.seed,
-    cls: c.cls,
-    meets: r.meets,
-    completed: c.requests,
-    rejected: c.rejected,
-    unfinished: c.unfinished,
-    // missBy: how far above its target, as a fraction of the target (≤ 0: met).
-    checks: c.sloChecks.map((k) => ({ name: k.name, unit: k.unit, value: k.value, target: k.target, missBy: k.value / k.target - 1 })),
-  }))));
-}
