@@ -29,13 +29,21 @@ export function describeRejectReason(r: RejectReason): string {
 }
 
 /**
- * How a request ended: completed, rejected (with a reason), or unfinished (still in flight when
- * the run's drain ended).
+ * How a request ended: completed, rejected (with a reason), unfinished (still in flight when the
+ * run's drain ended), or gave_up (the client's timeout passed first; a retry is a new request).
  */
-export const REQUEST_OUTCOMES = ['completed', 'rejected', 'unfinished'] as const;
+export const REQUEST_OUTCOMES = ['completed', 'rejected', 'unfinished', 'gave_up'] as const;
 export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
 
-/** How a session or job ended: a job with a rejected request fails (it is never shortened). */
+/** What a client does when an answer is slow: give up after `timeoutSeconds`, then retry up to `retries` times. */
+export interface ClientPolicy {
+  timeoutSeconds: number;
+  retries: number;
+}
+
+export const NO_TIMEOUT: ClientPolicy = { timeoutSeconds: Infinity, retries: 0 };
+
+/** How a session or job ended: a job with a rejected (or given-up) request fails (it is never shortened). */
 export const SESSION_OUTCOMES = ['completed', 'failed', 'unfinished'] as const;
 export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
 
@@ -83,6 +91,8 @@ export interface RequestSink {
 export interface SessionChannel {
   /** Send a request of which `newTokens` prompt tokens are new since the session's last one. */
   send(request: LlmRequest, newTokens: number, listener: RequestListener): void;
+  /** The client stops waiting for `request` (its timeout passed); what the server does next is not heard. */
+  giveUp?(request: LlmRequest): void;
   readonly startupSeconds: number;
 }
 
@@ -155,6 +165,8 @@ export interface SimObserver {
   onFirstVisibleToken?(r: LlmRequest, t: number): void;
   onComplete?(r: LlmRequest, t: number): void;
   onReject?(r: LlmRequest, t: number, reason: RejectReason): void;
+  /** The client gave up waiting for `r` (timeout). */
+  onGiveUp?(r: LlmRequest, t: number): void;
   onPreempt?(r: LlmRequest, t: number): void;
   onStep?(s: StepRecord): void;
 }

@@ -145,7 +145,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     normalised: s,
     file: f,
     inputs: [resolve(loaded.file), ...(tracePath ? [tracePath] : [])],
-    resolved: { name: s.name, description: s.description, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, warmupSeconds: s.warmupSeconds, maxRequests: s.maxRequests, repeat: s.repeat, systems, sources, trace, slo },
+    resolved: { name: s.name, description: s.description, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, warmupSeconds: s.warmupSeconds, client: s.client, maxRequests: s.maxRequests, repeat: s.repeat, systems, sources, trace, slo },
   };
 }
 

@@ -82,6 +82,8 @@ export interface ClassStats {
   rejected: number;
   rejectedBy: Record<RejectReason, number>;
   unfinished: number;
+  /** Attempts the client gave up on (timeout); a retry that completes is counted as completed. */
+  gaveUp: number;
   preemptions: number;
   inputTokens: number;
   cachedTokens: number;
@@ -153,7 +155,7 @@ export class MetricsRecorder implements SimObserver {
   ) {}
 
   /** Requests sent, and sessions started, outside the window (warm-up or drain), by outcome. */
-  readonly outside = { completed: 0, rejected: 0, unfinished: 0, sessions: 0 };
+  readonly outside = { completed: 0, rejected: 0, unfinished: 0, gave_up: 0, sessions: 0 };
   /** Prompt tokens of requests first admitted inside the window (for total-token throughput). */
   inputTokensAdmittedInWindow = 0;
   private openSessions = new Map<number, SessionRecord>();
@@ -170,7 +172,7 @@ export class MetricsRecorder implements SimObserver {
         metrics: { ttft_ms: q(), ttfvt_ms: q(), server_ttft_ms: q(), tpot_ms: q(), e2el_ms: q(), queue_ms: q() },
         jobSeconds: q(),
         jobs: { completed: 0, failed: 0, unfinished: 0 },
-        requests: 0, rejected: 0, unfinished: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0,
+        requests: 0, rejected: 0, unfinished: 0, gaveUp: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0,
         stages: { network: 0, queue: 0, prefill: 0, decode: 0 },
         sessions: 0, sessionStartup: 0, sessionGaps: 0, sessionRequests: 0, good: 0,
         rejectedBy: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
@@ -239,6 +241,16 @@ export class MetricsRecorder implements SimObserver {
     } else this.outside.rejected++;
     this.o.onRecord?.(rec);
   }
+  onGiveUp(r: LlmRequest): void {
+    const rec = this.open.get(r.id);
+    if (!rec) return;
+    rec.outcome = 'gave_up';
+    this.open.delete(r.id);
+    if (this.inWindow(rec.send)) this.stats(r.cls).gaveUp++;
+    else this.outside.gave_up++;
+    this.o.onRecord?.(rec);
+  }
+
   onClientComplete(r: LlmRequest, t: number): void {
     const rec = this.open.get(r.id);
     if (!rec) return;

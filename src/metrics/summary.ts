@@ -70,7 +70,7 @@ export interface SystemSummary {
   rejected: number;
   unfinished: number;
   /** Requests sent outside the window (warm-up, drain), by outcome: served, not measured. */
-  outside: { completed: number; rejected: number; unfinished: number };
+  outside: { completed: number; rejected: number; unfinished: number; gave_up: number };
   /** Output tokens the fleet generated in the window. */
   outputTokens: number;
   /** Output tokens plus prompt tokens of requests admitted in the window. */
@@ -107,6 +107,8 @@ export interface ClassSummary {
   rejected: number;
   rejectedBy: Record<RejectReason, number>;
   unfinished: number;
+  /** Attempts given up by the client (timeout). */
+  gaveUp: number;
   jobs: { completed: number; failed: number; unfinished: number };
   ttftP50Ms: number;
   ttftP99Ms: number;
@@ -200,7 +202,7 @@ export function summarise(
     requests: sum((c) => c.requests),
     rejected: sum((c) => c.rejected),
     unfinished: sum((c) => c.unfinished),
-    outside: { completed: rec.outside.completed, rejected: rec.outside.rejected, unfinished: rec.outside.unfinished },
+    outside: { completed: rec.outside.completed, rejected: rec.outside.rejected, unfinished: rec.outside.unfinished, gave_up: rec.outside.gave_up },
     outputTokens,
     totalTokens,
     outputTokensPerSecond: outputTokens / seconds,
@@ -221,6 +223,7 @@ export function summarise(
     rows.push(scalarRow(rec.system, c.cls, 'rejected', 'count', c.rejected));
     for (const reason of REJECT_REASONS) if (c.rejectedBy[reason] > 0) rows.push(scalarRow(rec.system, c.cls, `rejected_${reason}`, 'count', c.rejectedBy[reason]));
     rows.push(scalarRow(rec.system, c.cls, 'unfinished', 'count', c.unfinished));
+    rows.push(scalarRow(rec.system, c.cls, 'gave_up', 'count', c.gaveUp));
     if (c.jobs.completed + c.jobs.failed + c.jobs.unfinished > 0) {
       rows.push(scalarRow(rec.system, c.cls, 'jobs_completed', 'count', c.jobs.completed));
       rows.push(scalarRow(rec.system, c.cls, 'jobs_failed', 'count', c.jobs.failed));
@@ -245,6 +248,7 @@ export function summarise(
   rows.push(scalarRow(rec.system, all, 'outside_window_completed', 'count', summary.outside.completed));
   rows.push(scalarRow(rec.system, all, 'outside_window_rejected', 'count', summary.outside.rejected));
   rows.push(scalarRow(rec.system, all, 'outside_window_unfinished', 'count', summary.outside.unfinished));
+  rows.push(scalarRow(rec.system, all, 'outside_window_gave_up', 'count', summary.outside.gave_up));
   rows.push(scalarRow(rec.system, all, 'busy_imbalance', 'max/mean', summary.busyImbalance));
   rows.push(scalarRow(rec.system, all, 'session_moves', 'count', summary.sessionMoves));
   rows.push(scalarRow(rec.system, all, 'overloaded_pools', 'count', overload.filter((o) => o.overloaded).length));
@@ -274,14 +278,16 @@ function classSummary(cls: RequestClass, s: ClassStats, seconds: number, slo?: S
         : `${c.name} ${c.value.toFixed(1)} ${c.unit} > ${c.target} ${c.unit}`);
   if (slo && s.rejected > 0) misses.push(`${s.rejected} requests rejected (${rejectText(s.rejectedBy)})`);
   if (slo && s.unfinished > 0) misses.push(`${s.unfinished} requests unfinished when the drain ended`);
+  if (slo && s.gaveUp > 0) misses.push(`${s.gaveUp} requests given up by the client (timeout)`);
   const n = Math.max(1, s.requests);
-  const sent = s.requests + s.rejected + s.unfinished;
+  const sent = s.requests + s.rejected + s.unfinished + s.gaveUp;
   return {
     cls,
     requests: s.requests,
     rejected: s.rejected,
     rejectedBy: { ...s.rejectedBy },
     unfinished: s.unfinished,
+    gaveUp: s.gaveUp,
     jobs: { ...s.jobs },
     ttftP50Ms: m.ttft_ms.quantile(0.5),
     ttftP99Ms: m.ttft_ms.quantile(0.99),

@@ -6,12 +6,13 @@ const cell = (x: number, digits = 3) => (Number.isFinite(x) ? sig(x, digits) : '
 
 /** Warning lines for what a run did not serve: rejected and unfinished requests, failed and unfinished jobs. */
 export function outcomeWarnings(system: string, c: ClassSummary): string[] {
-  const sent = c.requests + c.rejected + c.unfinished;
+  const sent = c.requests + c.rejected + c.unfinished + c.gaveUp;
   const out: string[] = [];
   if (c.rejected > 0) out.push(`! ${system} ${c.cls}: ${int(c.rejected)} of ${int(sent)} requests rejected (${rejectText(c.rejectedBy)})`);
   if (c.unfinished > 0) out.push(`! ${system} ${c.cls}: ${int(c.unfinished)} of ${int(sent)} requests unfinished when the drain ended`);
+  if (c.gaveUp > 0) out.push(`! ${system} ${c.cls}: ${int(c.gaveUp)} of ${int(sent)} requests given up by the client after its timeout`);
   const jobs = c.jobs.completed + c.jobs.failed + c.jobs.unfinished;
-  if (c.jobs.failed > 0) out.push(`! ${system} ${c.cls}: ${int(c.jobs.failed)} of ${int(jobs)} jobs failed (a request was rejected)`);
+  if (c.jobs.failed > 0) out.push(`! ${system} ${c.cls}: ${int(c.jobs.failed)} of ${int(jobs)} jobs failed (a request was rejected or given up)`);
   if (c.jobs.unfinished > 0) out.push(`! ${system} ${c.cls}: ${int(c.jobs.unfinished)} of ${int(jobs)} jobs unfinished when the drain ended (counted as longer than the run in job percentiles)`);
   return out;
 }

@@ -4,7 +4,7 @@
  * back as data; model and hardware ids are resolved by io/.
  */
 import type { InputProblem } from '../domain/errors.js';
-import type { RequestClass } from '../domain/request.js';
+import type { RequestClass, ClientPolicy } from '../domain/request.js';
 import type { SloTargets } from '../domain/slo.js';
 import { MBIT, MS } from '../domain/units.js';
 import type { DistributionSpec } from '../random/index.js';
@@ -21,6 +21,8 @@ export interface RunSettings {
   drainSeconds: number;
   /** Left out of the measured window at the start (default 0). */
   warmupSeconds?: number;
+  /** Clients' timeout and retries (default: wait for ever). */
+  client?: ClientPolicy;
   maxRequests?: number;
   repeat: number;
 }
@@ -144,6 +146,7 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
       durationSeconds: f.durationMinutes * 60,
       drainSeconds: (f.drainMinutes ?? f.durationMinutes * 0.1) * 60,
       warmupSeconds: f.warmupMinutes * 60,
+      client: f.client && { timeoutSeconds: f.client.timeoutSeconds, retries: f.client.retries },
       maxRequests: f.maxRequests,
       repeat: f.repeat,
       network: {

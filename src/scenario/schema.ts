@@ -158,6 +158,8 @@ export const scenarioSchema = z.strictObject({
   warmupMinutes: nonNegative.default(0),
   /** Stop starting new work after this many requests (optional). */
   maxRequests: whole.optional(),
+  /** Clients give up on a request after timeoutSeconds and send it again up to `retries` times. */
+  client: z.strictObject({ timeoutSeconds: positive, retries: z.number().int().nonnegative().default(0) }).optional(),
   repeat: whole.default(1),
   network: z.strictObject({
     rttMs: distribution.optional(),

@@ -99,7 +99,7 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
         },
       });
       let sent = 0;
-      const world = buildWorld(system, seed, horizon, rec);
+      const world = buildWorld(system, seed, horizon, rec, undefined, s.client);
       const meter = meterWindow(world, window);
       for (const monitor of world.cluster.monitors.values()) monitor.start(world.sim, horizon / 100, horizon);
       startSources(world, s.sources);

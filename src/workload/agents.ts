@@ -61,7 +61,7 @@ function* loop(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: numb
     if (convo.context + added + output > limit) convo.compact(Math.min(spec.compaction.toTokens, limit / 2));
     const req = convo.next(Math.min(added, limit - convo.context - output), output, reasoning);
     // A rejected step fails the job: it is never shortened (nor its missing answer added to the context).
-    if (!(yield ask(sim, channel, req, added))) {
+    if (!(yield ask(sim, channel, req, added, ctx.client, () => convo.nextId()))) {
       completed = false;
       break;
     }

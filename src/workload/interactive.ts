@@ -52,7 +52,7 @@ export function session(spec: InteractiveSpec, ctx: WorkloadContext, sessionId: 
         if (convo.context + added + output > ctx.contextLimit) break; // the developer starts afresh
         const req = convo.next(added, output, reasoning);
         // A rejected turn ends the session: the developer got no answer to build on.
-        if (!(yield ask(sim, channel, req, added))) {
+        if (!(yield ask(sim, channel, req, added, ctx.client, () => convo.nextId()))) {
           completed = false;
           break;
         }

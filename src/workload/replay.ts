@@ -212,7 +212,7 @@ function replaySession(session: AgenticSession, ctx: WorkloadContext, o: ReplayO
         const n = turn++;
         if (row.input > covered) segments.push({ key: segmentKey(sessionId, n, 'in'), tokens: row.input - covered });
         const req: LlmRequest = { id: requestId(sessionId, n), sessionId, cls: o.cls, inputTokens: row.input, outputTokens: Math.max(1, row.output), reasoningTokens: 0, segments, outputKey: segmentKey(sessionId, n, 'out') };
-        if (!(yield ask(sim, channel, req, row.input - covered))) {
+        if (!(yield ask(sim, channel, req, row.input - covered, ctx.client, () => requestId(sessionId, turn++)))) {
           finished.fire(sim, false);
           return;
         }

@@ -87,13 +87,46 @@ describe('wafersim run', () => {
     for (const system of new Set(requests.map((r) => r.system))) {
       const value = (cls: string, metric: string) => Number(summary.find((s) => s.system === system && s.class === cls && s.metric === metric)?.mean ?? NaN);
       const mine = requests.filter((r) => r.system === system);
-      for (const outcome of ['completed', 'rejected', 'unfinished']) {
+      for (const outcome of ['completed', 'rejected', 'unfinished', 'gave_up']) {
         const inWindow = ['interactive', 'background'].reduce((n, cls) => n + (value(cls, outcome) || 0), 0);
         const outside = value('all', `outside_window_${outcome}`);
         expect(inWindow + outside, `${system} ${outcome}`).toBe(mine.filter((r) => r.outcome === outcome).length);
       }
-      expect(mine.every((r) => ['completed', 'rejected', 'unfinished'].includes(r.outcome))).toBe(true);
+      expect(mine.every((r) => ['completed', 'rejected', 'unfinished', 'gave_up'].includes(r.outcome))).toBe(true);
       expect(mine.filter((r) => r.outcome === 'rejected').every((r) => r.reject_reason !== '')).toBe(true);
+    }
+  });
+
+  it('client timeouts: a request the client gives up on is its own outcome, its retry a new request; all accounted for', () => {
+    const out = join(tmp, 'timeouts');
+    // 1.5 s is shorter than many agents' long-context answers on these fleets, not than developers' edits.
+    const r = wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, ...SMALL, '--set', 'client={timeoutSeconds: 1.5, retries: 1}']);
+    expect(r.code).toBe(0);
+    const requests = readCsv(join(out, 'requests.csv'));
+    const summary = readCsv(join(out, 'summary.csv'));
+    const gaveUp = requests.filter((q) => q.outcome === 'gave_up');
+    expect(gaveUp.length).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/requests given up by the client after its timeout/);
+    // A retry is a copy under a new id in the same session, sent when the first attempt's timeout
+    // passed; with retries: 1, a retry that times out too is not retried again.
+    const at = (g: Record<string, string>, dt: number) => requests.find((q) => q.system === g.system && q.session === g.session && q.id !== g.id && Math.abs(Number(q.send_s) - Number(g.send_s) - dt) < 1e-6);
+    let retried = 0;
+    for (const g of gaveUp) {
+      const earlier = at(g, -1.5);
+      if (earlier?.outcome === 'gave_up') {
+        expect(at(g, 1.5), `no second retry of ${g.id}`).toBeUndefined();
+        continue;
+      }
+      const retry = at(g, 1.5);
+      expect(retry, `retry of ${g.id}`).toBeDefined();
+      expect(retry!.input_tokens).toBe(g.input_tokens);
+      retried++;
+    }
+    expect(retried).toBeGreaterThan(0);
+    for (const system of new Set(requests.map((q) => q.system))) {
+      const value = (cls: string, metric: string) => Number(summary.find((x) => x.system === system && x.class === cls && x.metric === metric)?.mean ?? 0);
+      const inWindow = ['interactive', 'background'].reduce((n, cls) => n + value(cls, 'gave_up'), 0);
+      expect(inWindow + value('all', 'outside_window_gave_up')).toBe(requests.filter((q) => q.system === system && q.outcome === 'gave_up').length);
     }
   });
 

@@ -122,7 +122,7 @@ describe('capacity planner', () => {
 
   it('picks a fleet that meets the SLOs in a plain run, and one fewer does not; explains every trial; a rerun reuses them', () => {
     // The job SLO is left out: an 8-minute run cannot judge 2-hour jobs (they would be unfinished).
-    const sets = ['--set', 'durationMinutes=8', '--set', 'drainMinutes=3', '--set', 'workload.interactive.developers=800', '--set', 'workload.interactive.sessionGapSeconds=60', '--set', 'workload.agents.concurrency=200', '--set', 'slo={interactive: {ttftP99Ms: 300}}', '--set', 'plan.options=[{system: cs3, maxReplicas: 16, spares: 1}]'];
+    const sets = ['--set', 'durationMinutes=8', '--set', 'drainMinutes=3', '--set', 'workload.interactive.developers=800', '--set', 'workload.interactive.sessionGapSeconds=60', '--set', 'workload.agents.concurrency=200', '--set', 'slo={interactive: {ttftP99Ms: 300}}', '--set', 'plan.options=[{system: cs3, maxReplicas: 64, spares: 1}]'];
     const out = join(tmp, 'plan');
     const r = wafersim(['plan', 'scenarios/capacity-2000-developers.yaml', '--out', out, '--json', '--progress=false', '--workers', '2', ...sets]);
     expect(r.stderr).toBe('');
