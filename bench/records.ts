@@ -24,7 +24,7 @@ function record(i: number): RequestRecord & { repeat: number } {
     send, arrive: send + 0.011, admit: send + 0.012, serverFirst: send + 0.05 + (i % 7) * 1e-3, serverDone: send + 0.4,
     clientFirst: send + 0.061, clientFirstVisible: send + 0.061, clientDone: send + 0.411, input: 1469 + (i % 300), cached: 0,
     output: 13 + (i % 50), reasoning: 0, preemptions: 0, connect: 0, upload: 1.2e-4, frontend: 0.002, rtt: 0.01, reloadSeconds: 0,
-    rejected: i % 100_000 === 0 ? 'needs KV for 130,000 tokens, "too long"' : '',
+    outcome: i % 100_000 === 0 ? 'rejected' : 'completed', rejectReason: i % 100_000 === 0 ? 'exceeds_kv_capacity' : '',
   };
 }
 

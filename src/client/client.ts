@@ -98,6 +98,10 @@ export class ClientSession implements SessionChannel {
     return { rttSeconds: rtt, connectSeconds, uploadSeconds: bytes / n.uplinkBytesPerSecond + rtt / 2, frontendSeconds: t.frontendSeconds };
   }
 
+  giveUp(req: LlmRequest): void {
+    this.observer.onGiveUp?.(req, this.sim.now);
+  }
+
   /** Send a request; `listener` hears of it as the client sees it (after the trip back). */
   send(req: LlmRequest, newTokens: number, listener: RequestListener): void {
     const sim = this.sim;

@@ -12,6 +12,41 @@ export const REQUEST_CLASSES: readonly RequestClass[] = ['interactive', 'backgro
  * position (everything before it), like a hash chain, so equal keys in the same place mean the
  * same KV cache: a session's turn n, a shared system prompt, a Mooncake block hash.
  */
+/**
+ * Why a request was rejected (a code for CSV columns and counts; `describeRejectReason` says it
+ * in words). The same on every replica of a pool, so a rejected request is not retried elsewhere.
+ */
+export const REJECT_REASONS = ['exceeds_context_limit', 'exceeds_kv_capacity'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export function describeRejectReason(r: RejectReason): string {
+  switch (r) {
+    case 'exceeds_context_limit':
+      return "context exceeds the model's limit";
+    case 'exceeds_kv_capacity':
+      return 'context exceeds KV capacity';
+  }
+}
+
+/**
+ * How a request ended: completed, rejected (with a reason), unfinished (still in flight when the
+ * run's drain ended), or gave_up (the client's timeout passed first; a retry is a new request).
+ */
+export const REQUEST_OUTCOMES = ['completed', 'rejected', 'unfinished', 'gave_up'] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+
+/** What a client does when an answer is slow: give up after `timeoutSeconds`, then retry up to `retries` times. */
+export interface ClientPolicy {
+  timeoutSeconds: number;
+  retries: number;
+}
+
+export const NO_TIMEOUT: ClientPolicy = { timeoutSeconds: Infinity, retries: 0 };
+
+/** How a session or job ended: a job with a rejected (or given-up) request fails (it is never shortened). */
+export const SESSION_OUTCOMES = ['completed', 'failed', 'unfinished'] as const;
+export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
+
 export interface Segment {
   key: number;
   tokens: number;
@@ -45,7 +80,7 @@ export interface RequestListener {
   /** The first visible (non-reasoning) token left the server. */
   onFirstVisibleToken?(): void;
   onComplete(): void;
-  onReject?(reason: string): void;
+  onReject?(reason: RejectReason): void;
 }
 
 export interface RequestSink {
@@ -56,6 +91,8 @@ export interface RequestSink {
 export interface SessionChannel {
   /** Send a request of which `newTokens` prompt tokens are new since the session's last one. */
   send(request: LlmRequest, newTokens: number, listener: RequestListener): void;
+  /** The client stops waiting for `request` (its timeout passed); what the server does next is not heard. */
+  giveUp?(request: LlmRequest): void;
   readonly startupSeconds: number;
 }
 
@@ -106,6 +143,8 @@ export interface SessionRecord {
   gapSeconds: number;
   subagents: number;
   compactions: number;
+  /** Set when the session ends; 'unfinished' for one still running when the drain ended. */
+  outcome: SessionOutcome;
 }
 
 /** Everything that happens to requests in the serving layer. Every method is optional. */
@@ -116,6 +155,8 @@ export interface SimObserver {
   onClientFirstVisibleToken?(r: LlmRequest, t: number): void;
   onClientComplete?(r: LlmRequest, t: number): void;
   onSessionStart?(sessionId: number, t: number, startupSeconds: number): void;
+  /** A session or job began; `s` is updated as it runs and handed to onSessionEnd when it ends. */
+  onSessionBegin?(s: SessionRecord): void;
   onSessionEnd?(s: SessionRecord): void;
   onArrive?(r: LlmRequest, replica: string, t: number): void;
   /** Admitted to a replica's running set: queueing ends, prefill (after any reload) begins. */
@@ -123,7 +164,9 @@ export interface SimObserver {
   onFirstToken?(r: LlmRequest, t: number): void;
   onFirstVisibleToken?(r: LlmRequest, t: number): void;
   onComplete?(r: LlmRequest, t: number): void;
-  onReject?(r: LlmRequest, t: number, reason: string): void;
+  onReject?(r: LlmRequest, t: number, reason: RejectReason): void;
+  /** The client gave up waiting for `r` (timeout). */
+  onGiveUp?(r: LlmRequest, t: number): void;
   onPreempt?(r: LlmRequest, t: number): void;
   onStep?(s: StepRecord): void;
 }

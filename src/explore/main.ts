@@ -138,7 +138,7 @@ function startRun(): void {
         $<HTMLProgressElement>('progress').value = 1;
         drawRun(m.tallies);
         $('fingerprints').textContent = m.fingerprints.join(' ');
-        return finishRun(`Done: ${m.summaries.map((s) => `${s.system} ${s.requests.toLocaleString('en-US')} requests, ${s.rejected} rejected, ${s.inFlight} unfinished`).join('; ')}.`);
+        return finishRun(`Done: ${m.summaries.map((s) => `${s.system} ${s.requests.toLocaleString('en-US')} requests, ${s.rejected} rejected, ${s.unfinished} unfinished`).join('; ')}.`);
       case 'error':
         return finishRun(`Failed: ${m.message}`);
     }

@@ -29,10 +29,11 @@ async function run(scenario: ResolvedScenario, post: (m: FromWorker) => void): P
   const key = (system: string, session: number) => `${system}/${session}`;
   const onRecord = (r: RequestRecord) => {
     const t = tallies.get(r.system)!;
-    if (r.rejected) {
+    if (r.outcome === 'rejected') {
       t.rejected++;
       return;
     }
+    if (r.outcome !== 'completed') return; // unfinished, or given up by the client: no latencies
     t.completed++;
     const l = latencies(r);
     t.ttft[binOf(l.ttft_ms)]++;

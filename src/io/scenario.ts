@@ -130,6 +130,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     const o = { skipBad: t.skipBadRows };
     trace = {
       kind: t.format === 'kv-cache-tester' ? 'sessions' : 'arrivals',
+      file: path!,
       cls: t.cls,
       timeScale: t.timeScale,
       rateScale: t.rateScale,
@@ -144,7 +145,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     normalised: s,
     file: f,
     inputs: [resolve(loaded.file), ...(tracePath ? [tracePath] : [])],
-    resolved: { name: s.name, description: s.description, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, maxRequests: s.maxRequests, repeat: s.repeat, systems, sources, trace, slo },
+    resolved: { name: s.name, description: s.description, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, warmupSeconds: s.warmupSeconds, client: s.client, maxRequests: s.maxRequests, repeat: s.repeat, systems, sources, trace, slo },
   };
 }
 

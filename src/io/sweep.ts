@@ -10,6 +10,7 @@ import { setPath } from '../scenario/paths.js';
 import { runScenario } from '../study/run.js';
 import { expandSweep, type Axis, type PointResult, type SweepPoint } from '../study/sweep.js';
 import { readScenario, resolveScenario, type LoadedScenario } from './scenario.js';
+import { resultKey } from './result-key.js';
 
 export interface SweepPlan {
   loaded: LoadedScenario;
@@ -21,6 +22,8 @@ export interface SweepPlan {
   name: string;
   /** Files the sweep reads (scenario, trace): its output folder must not hold them. */
   inputs: string[];
+  /** Each point's content key (by index): a stored result with another key is stale. */
+  keys: string[];
 }
 
 export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) => r, checkPoints = true): SweepPlan {
@@ -31,9 +34,10 @@ export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) =>
   const { sweep: _sweep, ...base } = raw as Record<string, unknown>;
   const axes = file.sweep.axes as Axis[];
   const points = expandSweep(axes, file.repeat);
-  // Check every point before running any: a bad axis value fails now, with its path.
-  if (checkPoints) for (const p of points.filter((x) => x.repeat === 0)) resolveScenario(loaded, pointScenario(base, p));
-  return { loaded, axes, points, base, name: resolved.name, inputs };
+  // Check every point before running any (a bad axis value fails now, with its path), and key it
+  // by what determines its result.
+  const keys = checkPoints ? points.map((p) => resultKey(resolveScenario(loaded, pointScenario(base, p)).resolved)) : [];
+  return { loaded, axes, points, base, name: resolved.name, inputs, keys };
 }
 
 /** The scenario of one point: the base with the point's overrides, one repeat with its own seed. */
@@ -60,11 +64,13 @@ export function savePoint(out: string, r: PointResult): void {
   renameSync(`${file}.tmp-${process.pid}`, file);
 }
 
-export function loadPoints(out: string): PointResult[] {
+/** Stored point results; with `keys`, only those whose content key is the point's current one. */
+export function loadPoints(out: string, keys?: readonly string[]): PointResult[] {
   const dir = pointsDir(out);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => /^\d+\.json$/.test(f))
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PointResult)
+    .filter((p) => !keys || (p.key !== undefined && p.key === keys[p.index]))
     .sort((a, b) => a.index - b.index);
 }

@@ -4,7 +4,7 @@
  * into per-class accumulators; nothing per request is kept after it finishes, so memory stays
  * bounded whatever the run's length (with `exact: false` the accumulators are histograms too).
  */
-import type { LlmRequest, NetworkLeg, RequestClass, SessionRecord, SimObserver, StepRecord } from '../domain/request.js';
+import { REJECT_REASONS, type LlmRequest, type NetworkLeg, type RejectReason, type RequestClass, type RequestOutcome, type SessionRecord, type SimObserver, type StepRecord } from '../domain/request.js';
 import { Exact, LogHistogram, type Quantiles } from './quantiles.js';
 
 export interface RequestRecord {
@@ -31,7 +31,9 @@ export interface RequestRecord {
   frontend: number;
   rtt: number;
   reloadSeconds: number;
-  rejected: string;
+  outcome: RequestOutcome;
+  /** Set when the outcome is 'rejected'. */
+  rejectReason: RejectReason | '';
 }
 
 /** Per-request thresholds a request must meet to count towards goodput. */
@@ -66,11 +68,22 @@ export function addStages(into: Stages, rec: RequestRecord): void {
   into.decode += rec.serverDone - rec.serverFirst;
 }
 
+/**
+ * Per class, over the measured window: requests sent in [window.start, window.end) and jobs
+ * started in it. Latencies are of completed requests; rejected and unfinished ones are counted.
+ */
 export interface ClassStats {
   metrics: Record<LatencyMetric, Quantiles>;
+  /** Completion times of completed jobs; failed and unfinished jobs are counted in `jobs`. */
   jobSeconds: Quantiles;
+  jobs: { completed: number; failed: number; unfinished: number };
+  /** Completed requests. */
   requests: number;
   rejected: number;
+  rejectedBy: Record<RejectReason, number>;
+  unfinished: number;
+  /** Attempts the client gave up on (timeout); a retry that completes is counted as completed. */
+  gaveUp: number;
   preemptions: number;
   inputTokens: number;
   cachedTokens: number;
@@ -86,6 +99,10 @@ export interface ClassStats {
 }
 
 export interface TimePoint {
+  /** Requests that arrived at the replica in the bucket. */
+  requests: number;
+  /** Highest KV occupancy seen in the bucket. */
+  kvPeak: number;
   busy: number;
   decodeSeqsTime: number;
   waitingTime: number;
@@ -132,8 +149,20 @@ export class MetricsRecorder implements SimObserver {
       onStepRecord?: (s: StepRecord) => void;
       /** Called on every send, with the time (lets a run stop after a request budget). */
       onSent?: (t: number) => void;
+      /** The measured window (warm-up end to horizon): requests sent and jobs started outside it are only counted. */
+      window: { start: number; end: number };
     },
   ) {}
+
+  /** Requests sent, and sessions started, outside the window (warm-up or drain), by outcome. */
+  readonly outside = { completed: 0, rejected: 0, unfinished: 0, gave_up: 0, sessions: 0 };
+  /** Prompt tokens of requests first admitted inside the window (for total-token throughput). */
+  inputTokensAdmittedInWindow = 0;
+  private openSessions = new Map<number, SessionRecord>();
+
+  private inWindow(t: number): boolean {
+    return t >= this.o.window.start && t < this.o.window.end;
+  }
 
   stats(cls: RequestClass): ClassStats {
     let s = this.classes.get(cls);
@@ -142,9 +171,11 @@ export class MetricsRecorder implements SimObserver {
       s = {
         metrics: { ttft_ms: q(), ttfvt_ms: q(), server_ttft_ms: q(), tpot_ms: q(), e2el_ms: q(), queue_ms: q() },
         jobSeconds: q(),
-        requests: 0, rejected: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0,
+        jobs: { completed: 0, failed: 0, unfinished: 0 },
+        requests: 0, rejected: 0, unfinished: 0, gaveUp: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0,
         stages: { network: 0, queue: 0, prefill: 0, decode: 0 },
         sessions: 0, sessionStartup: 0, sessionGaps: 0, sessionRequests: 0, good: 0,
+        rejectedBy: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
       };
       this.classes.set(cls, s);
     }
@@ -157,7 +188,7 @@ export class MetricsRecorder implements SimObserver {
       system: this.system, id: r.id, session: r.sessionId, cls: r.cls, replica: '', send: t, arrive: NaN, admit: NaN,
       serverFirst: NaN, serverDone: NaN, clientFirst: NaN, clientFirstVisible: NaN, clientDone: NaN,
       input: r.inputTokens, cached: 0, output: r.outputTokens, reasoning: r.reasoningTokens, preemptions: 0,
-      connect: leg.connectSeconds, upload: leg.uploadSeconds, frontend: leg.frontendSeconds, rtt: leg.rttSeconds, reloadSeconds: 0, rejected: '',
+      connect: leg.connectSeconds, upload: leg.uploadSeconds, frontend: leg.frontendSeconds, rtt: leg.rttSeconds, reloadSeconds: 0, outcome: 'unfinished', rejectReason: '',
     });
   }
   onArrive(r: LlmRequest, replica: string, t: number): void {
@@ -166,10 +197,12 @@ export class MetricsRecorder implements SimObserver {
       rec.arrive = t;
       rec.replica = replica;
     }
+    this.bucket(this.seriesOf(replica), t).requests++;
   }
   onAdmit(r: LlmRequest, _replica: string, t: number, cached: number, reload: number): void {
     const rec = this.open.get(r.id);
     if (rec && Number.isNaN(rec.admit)) {
+      if (this.inWindow(t)) this.inputTokensAdmittedInWindow += r.inputTokens;
       rec.admit = t;
       rec.cached = cached;
       rec.reloadSeconds = reload;
@@ -195,15 +228,29 @@ export class MetricsRecorder implements SimObserver {
     const rec = this.open.get(r.id);
     if (rec) rec.clientFirstVisible = t;
   }
-  onReject(r: LlmRequest, _t: number, reason: string): void {
+  onReject(r: LlmRequest, _t: number, reason: RejectReason): void {
     const rec = this.open.get(r.id);
     if (!rec) return;
-    rec.rejected = reason;
+    rec.outcome = 'rejected';
+    rec.rejectReason = reason;
     this.open.delete(r.id);
-    const s = this.stats(r.cls);
-    s.rejected++;
+    if (this.inWindow(rec.send)) {
+      const s = this.stats(r.cls);
+      s.rejected++;
+      s.rejectedBy[reason]++;
+    } else this.outside.rejected++;
     this.o.onRecord?.(rec);
   }
+  onGiveUp(r: LlmRequest): void {
+    const rec = this.open.get(r.id);
+    if (!rec) return;
+    rec.outcome = 'gave_up';
+    this.open.delete(r.id);
+    if (this.inWindow(rec.send)) this.stats(r.cls).gaveUp++;
+    else this.outside.gave_up++;
+    this.o.onRecord?.(rec);
+  }
+
   onClientComplete(r: LlmRequest, t: number): void {
     const rec = this.open.get(r.id);
     if (!rec) return;
@@ -215,6 +262,12 @@ export class MetricsRecorder implements SimObserver {
   private finish(rec: RequestRecord): void {
     this.fold(rec.id);
     this.fold(rec.clientDone);
+    rec.outcome = 'completed';
+    if (!this.inWindow(rec.send)) {
+      this.outside.completed++;
+      this.o.onRecord?.(rec);
+      return;
+    }
     const s = this.stats(rec.cls);
     const l = latencies(rec);
     for (const m of Object.keys(l) as LatencyMetric[]) if (!Number.isNaN(l[m])) s.metrics[m].add(l[m]);
@@ -236,14 +289,43 @@ export class MetricsRecorder implements SimObserver {
     this.o.onRecord?.(rec);
   }
 
+  onSessionBegin(session: SessionRecord): void {
+    this.openSessions.set(session.id, session);
+  }
+
   onSessionEnd(session: SessionRecord): void {
-    const s = this.stats(session.cls);
-    s.sessions++;
-    s.sessionStartup += session.startupSeconds;
-    s.sessionGaps += session.gapSeconds;
-    s.sessionRequests += session.requests;
-    if (session.kind === 'agent') s.jobSeconds.add(session.end - session.start);
+    this.openSessions.delete(session.id);
+    if (!this.inWindow(session.start)) this.outside.sessions++;
+    else {
+      const s = this.stats(session.cls);
+      s.sessions++;
+      s.sessionStartup += session.startupSeconds;
+      s.sessionGaps += session.gapSeconds;
+      s.sessionRequests += session.requests;
+      if (session.kind === 'agent') {
+        s.jobs[session.outcome]++;
+        if (session.outcome === 'completed') s.jobSeconds.add(session.end - session.start);
+      }
+    }
     this.o.onSession?.({ ...session, system: this.system });
+  }
+
+  /**
+   * The run is over at `t` (the drain ended): every request still in flight and every session
+   * still running becomes unfinished, counted and handed on like the others.
+   */
+  finishRun(t: number): void {
+    for (const rec of this.open.values()) {
+      if (this.inWindow(rec.send)) this.stats(rec.cls).unfinished++;
+      else this.outside.unfinished++;
+      this.o.onRecord?.(rec);
+    }
+    this.open.clear();
+    for (const session of [...this.openSessions.values()]) {
+      session.end = t;
+      session.outcome = 'unfinished';
+      this.onSessionEnd(session);
+    }
   }
 
   get fingerprint(): string {
@@ -261,10 +343,8 @@ export class MetricsRecorder implements SimObserver {
     if (step.replica !== this.lastReplica) this.switchReplica(step.replica);
     const slot = this.lastSlot;
     this.stepHashes[slot] = fold(fold(fold(fold(this.stepHashes[slot], step.start), step.seconds), step.decodeSeqs), step.prefillTokens);
-    const series = this.lastSeries;
-    const b = Math.floor(step.start / this.o.bucketSeconds);
-    while (series.length <= b) series.push({ busy: 0, decodeSeqsTime: 0, waitingTime: 0, kvTime: 0, steps: 0 });
-    const p = series[b];
+    const p = this.bucket(this.lastSeries, step.start);
+    p.kvPeak = Math.max(p.kvPeak, step.kvUsed);
     p.busy += step.seconds;
     p.decodeSeqsTime += step.decodeSeqs * step.seconds;
     p.waitingTime += step.waiting * step.seconds;
@@ -277,15 +357,23 @@ export class MetricsRecorder implements SimObserver {
     if (slot === undefined) {
       slot = this.stepHashes.push(0x811c9dc5) - 1;
       this.stepSlots.set(replica, slot);
-      this.timeseries.set(replica, []);
     }
     this.lastReplica = replica;
     this.lastSlot = slot;
-    this.lastSeries = this.timeseries.get(replica)!;
+    this.lastSeries = this.seriesOf(replica);
   }
 
-  /** Requests sent but not finished when the run ended. */
-  get inFlight(): number {
-    return this.open.size;
+  /** A replica's time series (made on first use: an arrival or a step). */
+  private seriesOf(replica: string): TimePoint[] {
+    let series = this.timeseries.get(replica);
+    if (!series) this.timeseries.set(replica, (series = []));
+    return series;
+  }
+
+  /** The point of `series` at time `t`. */
+  private bucket(series: TimePoint[], t: number): TimePoint {
+    const b = Math.floor(t / this.o.bucketSeconds);
+    while (series.length <= b) series.push({ requests: 0, kvPeak: 0, busy: 0, decodeSeqsTime: 0, waitingTime: 0, kvTime: 0, steps: 0 });
+    return series[b];
   }
 }

@@ -3,6 +3,7 @@ import type { Cdf, SummaryRow, SystemSummary, TimeseriesRow } from '../metrics/s
 import { RELATIVE_ERROR } from '../metrics/quantiles.js';
 import { barPanels, esc, lineChart, stackedBars, type Series } from './svg.js';
 import { int, sig } from './format.js';
+import { outcomeWarnings } from './console.js';
 
 export interface ReportInput {
   title: string;
@@ -57,14 +58,16 @@ export function reportHtml(r: ReportInput): string {
     overTime('queue-length', 'Waiting queue over time (mean over replicas, while busy)', r.timeseries, (x) => x.queue, 'requests waiting'),
     overTime('utilisation', 'Utilisation over time (mean over replicas)', r.timeseries, (x) => x.utilisation, 'busy fraction'),
     barPanels('cost-energy', 'Cost and energy', [
-      { name: '$ / M tokens', values: r.summaries.map((s) => ({ label: s.system, value: s.usdPerMillionTokens })) },
-      { name: 'J / token', values: r.summaries.map((s) => ({ label: s.system, value: s.joulesPerToken })) },
+      { name: '$ / M output tokens', values: r.summaries.map((s) => ({ label: s.system, value: s.usdPerMillionOutputTokens })) },
+      { name: 'J / output token', values: r.summaries.map((s) => ({ label: s.system, value: s.joulesPerOutputToken })) },
       { name: '$ / hour', values: r.summaries.map((s) => ({ label: s.system, value: s.usdPerHour })) },
       { name: 'kW', values: r.summaries.map((s) => ({ label: s.system, value: s.averagePowerKw })) },
     ]),
   ];
-  const classRows = r.summaries.flatMap((s) => s.classes.map((c) => `<tr><td>${esc(s.system)}</td><td>${c.cls}</td><td>${int(c.requests)}</td><td>${cell(c.ttftP50Ms)}</td><td>${cell(c.ttftP99Ms)}</td><td>${cell(c.tpotP50Ms)}</td><td>${cell(c.e2eP99Ms / 1000)}</td><td>${cell(c.tokensPerSecondPerUser, 4)}</td><td>${cell(c.jobP90Seconds / 60)}</td><td>${c.meetsSlo === undefined ? '–' : `${(100 * c.sloAttainment).toFixed(1)}%${c.meetsSlo ? '' : ' ✗'}`}</td><td>${(100 * c.cacheHitRate).toFixed(1)}%</td></tr>`)).join('\n');
-  const fleetRows = r.summaries.map((s) => `<tr><td>${esc(s.system)}</td><td>${int(s.throughputTokensPerSecond)}</td><td>${cell(s.usdPerHour, 4)}</td><td>${cell(s.usdPerMillionTokens)}</td><td>${cell(s.averagePowerKw)}</td><td>${cell(s.joulesPerToken)}</td><td>${s.overload.map((o) => esc(o.message)).join('<br>')}</td></tr>`).join('\n');
+  const classRows = r.summaries.flatMap((s) => s.classes.map((c) => `<tr><td>${esc(s.system)}</td><td>${c.cls}</td><td>${int(c.requests)}</td><td>${int(c.rejected)}</td><td>${int(c.unfinished)}</td><td>${cell(c.ttftP50Ms)}</td><td>${cell(c.ttftP99Ms)}</td><td>${cell(c.tpotP50Ms)}</td><td>${cell(c.e2eP99Ms / 1000)}</td><td>${cell(c.tokensPerSecondPerUser, 4)}</td><td>${c.jobP90Seconds === Infinity ? '> run' : cell(c.jobP90Seconds / 60)}</td><td>${c.meetsSlo === undefined ? '–' : `${(100 * c.sloAttainment).toFixed(1)}%${c.meetsSlo ? '' : ' ✗'}`}</td><td>${(100 * c.cacheHitRate).toFixed(1)}%</td></tr>`)).join('\n');
+  const fleetRows = r.summaries.map((s) => `<tr><td>${esc(s.system)}</td><td>${int(s.outputTokensPerSecond)}</td><td>${int(s.totalTokensPerSecond)}</td><td>${cell(s.usdPerHour, 4)}</td><td>${cell(s.usdPerMillionOutputTokens)}</td><td>${cell(s.usdPerMillionTotalTokens)}</td><td>${cell(s.averagePowerKw)}</td><td>${cell(s.joulesPerOutputToken)}</td><td>${cell(s.busyImbalance)}</td><td>${int(s.sessionMoves)}</td><td>${s.overload.map((o) => esc(o.message)).join('<br>')}</td></tr>`).join('\n');
+  const warnings = r.summaries.flatMap((s) => s.classes.flatMap((c) => outcomeWarnings(s.system, c)));
+  const replicaRows = r.summaries.flatMap((s) => s.replicas.map((x) => `<tr><td>${esc(x.replica)}</td><td>${int(x.requests)}</td><td>${(100 * x.busyShare).toFixed(1)}%</td><td>${(100 * x.kvPeak).toFixed(1)}%</td></tr>`)).join('\n');
   const summaryRows = r.rows.map((x) => `<tr><td>${esc(x.system)}</td><td>${x.cls}</td><td>${x.metric}</td><td>${x.unit}</td><td>${cell(x.count, 6)}</td><td>${cell(x.mean, 4)}</td><td>${cell(x.p50, 4)}</td><td>${cell(x.p90, 4)}</td><td>${cell(x.p99, 4)}</td><td>${cell(x.ci95, 3)}</td></tr>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)} — wafersim</title>
@@ -80,11 +83,17 @@ th{background:#f4f4f4}.note{color:#555}
 <p>${esc(r.description)}</p>
 <p class="note">wafersim ${esc(r.version)}, seed ${r.seed}. Percentiles ${r.exact ? 'are exact (every request kept)' : `come from streaming histograms with ±${RELATIVE_ERROR * 100}% relative error`}.</p>
 <h2>Per system and class</h2>
-<table id="summary-table"><thead><tr><th>system</th><th>class</th><th>requests</th><th>TTFT p50 ms</th><th>TTFT p99 ms</th><th>TPOT p50 ms</th><th>E2E p99 s</th><th>tok/s per user</th><th>job p90 min</th><th>SLO</th><th>cache hits</th></tr></thead><tbody>
+<table id="summary-table"><thead><tr><th>system</th><th>class</th><th>completed</th><th>rejected</th><th>unfinished</th><th>TTFT p50 ms</th><th>TTFT p99 ms</th><th>TPOT p50 ms</th><th>E2E p99 s</th><th>tok/s per user</th><th>job p90 min</th><th>SLO</th><th>cache hits</th></tr></thead><tbody>
 ${classRows}
 </tbody></table>
-<table id="fleet-table"><thead><tr><th>system</th><th>throughput tok/s</th><th>$/hour</th><th>$/M tokens</th><th>kW</th><th>J/token</th><th>load</th></tr></thead><tbody>
+${warnings.length ? `<ul id="outcome-warnings">${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
+<table id="fleet-table"><thead><tr><th>system</th><th>output tok/s</th><th>total tok/s</th><th>$/hour</th><th>$/M output tokens</th><th>$/M total tokens</th><th>kW</th><th>J/output token</th><th>busy max/mean</th><th>session moves</th><th>load</th></tr></thead><tbody>
 ${fleetRows}
+</tbody></table>
+<p class="note">Measured window: ${cell(r.summaries[0]?.seconds / 60)} minutes (warm-up and drain left out; requests sent outside it are served and counted in summary.csv as outside_window_*).</p>
+<h2>Load per replica</h2>
+<table id="replica-table"><thead><tr><th>replica</th><th>requests</th><th>busy</th><th>peak KV</th></tr></thead><tbody>
+${replicaRows}
 </tbody></table>
 <h2>Charts</h2>
 <div class="charts">

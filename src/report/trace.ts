@@ -54,7 +54,7 @@ export class Timeline {
   }
 
   request(r: RequestRecord): void {
-    if (r.rejected || !Number.isFinite(r.serverDone) || !this.inWindow(r.send, r.clientDone)) return;
+    if (r.outcome !== 'completed' || !Number.isFinite(r.serverDone) || !this.inWindow(r.send, r.clientDone)) return;
     const pid = this.pid(r.system);
     const tid = this.tid(r.system, `${r.cls} requests`);
     const parts: [string, number, number][] = [['network up', r.send, r.arrive], ['queue', r.arrive, r.admit], ['prefill', r.admit, r.serverFirst], ['decode', r.serverFirst, r.serverDone], ['network down', r.serverDone, r.clientDone]];

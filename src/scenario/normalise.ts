@@ -4,7 +4,7 @@
  * back as data; model and hardware ids are resolved by io/.
  */
 import type { InputProblem } from '../domain/errors.js';
-import type { RequestClass } from '../domain/request.js';
+import type { RequestClass, ClientPolicy } from '../domain/request.js';
 import type { SloTargets } from '../domain/slo.js';
 import { MBIT, MS } from '../domain/units.js';
 import type { DistributionSpec } from '../random/index.js';
@@ -19,6 +19,10 @@ export interface RunSettings {
   seed: number;
   durationSeconds: number;
   drainSeconds: number;
+  /** Left out of the measured window at the start (default 0). */
+  warmupSeconds?: number;
+  /** Clients' timeout and retries (default: wait for ever). */
+  client?: ClientPolicy;
   maxRequests?: number;
   repeat: number;
 }
@@ -121,6 +125,9 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
   if (f.name === undefined && !SAFE_NAME.test(defaultName)) {
     problems.push({ path: ['name'], where: 'name', expected: `a name: for the scenario (its file name is not a safe folder name: letters, digits, dot, dash, underscore)`, found: JSON.stringify(defaultName) });
   }
+  if (f.warmupMinutes >= f.durationMinutes) {
+    problems.push({ path: ['warmupMinutes'], where: 'warmupMinutes', expected: `less than durationMinutes (${f.durationMinutes})`, found: String(f.warmupMinutes) });
+  }
   const w = f.workload;
   if (!w.interactive && !w.agents && !w.openLoop && !w.trace) {
     problems.push({ path: ['workload'], where: 'workload', expected: 'at least one of interactive, agents, openLoop, trace', found: 'none' });
@@ -138,6 +145,8 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
       seed: f.seed,
       durationSeconds: f.durationMinutes * 60,
       drainSeconds: (f.drainMinutes ?? f.durationMinutes * 0.1) * 60,
+      warmupSeconds: f.warmupMinutes * 60,
+      client: f.client && { timeoutSeconds: f.client.timeoutSeconds, retries: f.client.retries },
       maxRequests: f.maxRequests,
       repeat: f.repeat,
       network: {

@@ -87,7 +87,7 @@ const interactive = z.strictObject({
   developers: whole,
   class: cls.optional(),
   sessionGapSeconds: distribution.optional(),
-  dailyCycle: z.strictObject({ amplitude: z.number().min(0).max(1), peakHour: z.number().min(0).max(24) }).optional(),
+  dailyCycle: z.strictObject({ amplitude: z.number().min(0).max(1), peakHour: z.number().min(0).max(24), startHour: z.number().min(0).max(24).default(0) }).optional(),
   turns: distribution.optional(),
   firstPromptTokens: distribution.optional(),
   newTokens: distribution.optional(),
@@ -154,8 +154,12 @@ export const scenarioSchema = z.strictObject({
   durationMinutes: positive,
   /** Minutes after the last arrival to let in-flight work finish (default 10% of the duration). */
   drainMinutes: nonNegative.optional(),
+  /** Minutes at the start left out of throughput and latency summaries (the system fills up). */
+  warmupMinutes: nonNegative.default(0),
   /** Stop starting new work after this many requests (optional). */
   maxRequests: whole.optional(),
+  /** Clients give up on a request after timeoutSeconds and send it again up to `retries` times. */
+  client: z.strictObject({ timeoutSeconds: positive, retries: z.number().int().nonnegative().default(0) }).optional(),
   repeat: whole.default(1),
   network: z.strictObject({
     rttMs: distribution.optional(),
@@ -178,7 +182,15 @@ export const scenarioSchema = z.strictObject({
     ])).min(1),
   }).optional(),
   plan: z.strictObject({
-    options: z.array(z.strictObject({ system: z.string(), pool: z.string().optional(), maxReplicas: whole.default(256) })).min(1),
+    options: z.array(z.strictObject({
+      system: z.string(),
+      pool: z.string().optional(),
+      maxReplicas: whole.default(256),
+      /** Replicas added to the smallest fleet that meets the SLOs (1: N+1). */
+      spares: z.number().int().nonnegative().default(0),
+    })).min(1),
+    /** Each trial is repeated with this many seeds (seed, seed + 1, …): the answer becomes a range. */
+    seeds: whole.default(1),
   }).optional(),
 });
 

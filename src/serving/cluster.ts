@@ -8,6 +8,7 @@ import type { LlmRequest, RequestClass, RequestListener, RequestSink } from '../
 import type { Replica } from './replica.js';
 import { makeRouter, type Router, type RouterKind } from './router.js';
 import { OverloadMonitor } from './overload.js';
+import { stream } from '../random/index.js';
 
 export interface Pool {
   name: string;
@@ -27,6 +28,8 @@ export interface ClusterSpec {
   /** Which pool serves each class; unnamed classes go to the first pool. */
   classRoutes?: Partial<Record<RequestClass, string>>;
   disaggregation?: Disaggregation;
+  /** Seeds the routers' tie-breaking draws. */
+  seed?: number;
 }
 
 export class Cluster implements RequestSink {
@@ -40,9 +43,16 @@ export class Cluster implements RequestSink {
   ) {
     for (const pool of spec.pools) {
       this.pools.set(pool.name, pool);
-      this.routers.set(pool.name, makeRouter(pool.router, pool.replicas));
+      this.routers.set(pool.name, makeRouter(pool.router, pool.replicas, stream(spec.seed ?? 0, 'router', pool.name)));
       this.monitors.set(pool.name, new OverloadMonitor(pool.name, () => pool.replicas.reduce((n, r) => n + r.waitingCount, 0)));
     }
+  }
+
+  /** Sessions moved off their home replica, over every pool. */
+  get sessionMoves(): number {
+    let n = 0;
+    for (const r of this.routers.values()) n += r.moves;
+    return n;
   }
 
   get replicas(): Replica[] {
@@ -65,15 +75,15 @@ export class Cluster implements RequestSink {
         listener.onComplete();
       },
       onReject: (reason) => {
-        monitor.completions++;
+        monitor.rejectedBy[reason]++;
         listener.onReject?.(reason);
       },
     };
     const d = this.spec.disaggregation;
     if (!d || req.outputTokens <= 1) {
       // A one-token answer is all prefill: it never leaves the prefill pool.
-      if (d) return this.routers.get(d.prefillPool)!(req).submit(req, counted);
-      this.routers.get(poolName)!(req).submit(req, counted);
+      if (d) return this.routers.get(d.prefillPool)!.route(req).submit(req, counted);
+      this.routers.get(poolName)!.route(req).submit(req, counted);
       return;
     }
     this.submitDisaggregated(req, counted, d);
@@ -82,7 +92,7 @@ export class Cluster implements RequestSink {
   private submitDisaggregated(req: LlmRequest, listener: RequestListener, d: Disaggregation): void {
     // The prefill half makes the first token only; it is the visible one when there is no reasoning.
     const prefillSide: LlmRequest = { ...req, outputTokens: 1, outputKey: undefined, phase: 'prefill' };
-    const prefillReplica = this.routers.get(d.prefillPool)!(prefillSide);
+    const prefillReplica = this.routers.get(d.prefillPool)!.route(prefillSide);
     prefillReplica.submit(prefillSide, {
       onFirstToken: listener.onFirstToken,
       onFirstVisibleToken: listener.onFirstVisibleToken,
@@ -102,7 +112,7 @@ export class Cluster implements RequestSink {
             kvReadyTokens: tokens,
             phase: 'decode',
           };
-          this.routers.get(d.decodePool)!(decodeSide).submit(decodeSide, {
+          this.routers.get(d.decodePool)!.route(decodeSide).submit(decodeSide, {
             onFirstVisibleToken: listener.onFirstVisibleToken,
             onComplete: listener.onComplete,
             onReject: listener.onReject,

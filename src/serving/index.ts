@@ -3,3 +3,4 @@ export * from './replica.js';
 export * from './router.js';
 export * from './cluster.js';
 export * from './overload.js';
+export * from './load-index.js';

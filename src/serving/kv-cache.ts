@@ -4,7 +4,8 @@
  * Blocks are counted, not stored: a running sequence owns the blocks of the tokens it computed;
  * a cached segment owns ceil(tokens / blockTokens) blocks. When a sequence finishes, its blocks
  * become cached segments (its uncached prompt segments and its output), so a session's next turn
- * finds its context already there. Cached segments that no running sequence uses are evicted in
+ * finds its context already there. A prompt that shares only the start of a cached segment reuses
+ * that start's whole blocks. Cached segments that no running sequence uses are evicted in
  * LRU order when blocks are needed; with the `offload` retention they move to host memory and a
  * later hit pays a reload at the host link's bandwidth.
  *
@@ -126,7 +127,8 @@ export class KvCache {
     this.expire(now);
     for (const s of segments) {
       const e = this.entries.get(s.key);
-      if (!e || e.tokens !== s.tokens) break;
+      const tokens = e ? this.usable(e, s) : 0;
+      if (!e || tokens === 0) break;
       if (e.onHost) {
         if (this.available(now) < e.blocks) break;
         this.hostLru.remove(e);
@@ -134,9 +136,9 @@ export class KvCache {
         while (this.capacityBlocks - this.usedBlocks < e.blocks) this.evictOne();
         e.onHost = false;
         this.cachedBlocks += e.blocks;
-        result.reloadTokens += e.tokens;
+        result.reloadTokens += tokens;
       } else {
-        result.cachedTokens += e.tokens;
+        result.cachedTokens += tokens;
         if (e.pins === 0) {
           this.deviceLru.remove(e);
           this.evictableBlocks -= e.blocks;
@@ -145,11 +147,23 @@ export class KvCache {
       e.pins++;
       e.lastUse = now;
       result.entries.push(e);
+      if (tokens < s.tokens) break; // a partial block: what follows is computed afresh
     }
     if (result.reloadTokens > 0 && this.o.retention.kind === 'offload') {
       result.reloadSeconds = (result.reloadTokens * this.o.kvBytesPerToken) / this.o.retention.bytesPerSecond;
     }
     return result;
+  }
+
+  /**
+   * Tokens of prompt segment `s` that cached entry `e` (same key) provides: all of them when the
+   * segment is the whole entry; when the prompt shares only the start of it, the whole blocks of
+   * that start (KV is reused by block, as paged caches do). 0 when the entry is shorter.
+   */
+  private usable(e: Entry, s: Segment): number {
+    if (e.tokens === s.tokens) return s.tokens;
+    if (e.tokens < s.tokens) return 0;
+    return Math.floor(s.tokens / this.blockTokens) * this.blockTokens;
   }
 
   unpin(entries: Entry[], now: number): void {
@@ -190,8 +204,9 @@ export class KvCache {
     let tokens = 0;
     for (const s of segments) {
       const e = this.entries.get(s.key);
-      if (!e || e.tokens !== s.tokens) break;
-      tokens += e.tokens;
+      const usable = e ? this.usable(e, s) : 0;
+      tokens += usable;
+      if (usable < s.tokens) break;
     }
     return tokens;
   }

@@ -5,6 +5,7 @@
  * grew by more than 5% of that half's arrivals (and by at least 20 requests).
  */
 import type { Simulation } from '../kernel/index.js';
+import { describeRejectReason, REJECT_REASONS, type RejectReason } from '../domain/request.js';
 
 export interface OverloadReport {
   pool: string;
@@ -14,12 +15,15 @@ export interface OverloadReport {
   achievedPerSecond: number;
   /** Growth of the waiting queue over the second half, requests per second (least squares). */
   queueGrowthPerSecond: number;
+  /** Requests the pool rejected, by reason. */
+  rejected: number;
   message: string;
 }
 
 export class OverloadMonitor {
   arrivals = 0;
   completions = 0;
+  readonly rejectedBy = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
   private times: number[] = [];
   private queues: number[] = [];
   private arrivalTimes: number[] = [];
@@ -64,9 +68,14 @@ export class OverloadMonitor {
     const overloaded = grown >= 20 && grown > 0.05 * halfArrivals;
     const offered = this.arrivals / duration;
     const achieved = this.completions / duration;
-    const message = overloaded
-      ? `${this.pool} is overloaded: ${offered.toFixed(2)} requests/s offered, ${achieved.toFixed(2)} served; its queue grew by ${slope.toFixed(2)} requests/s and latency percentiles only reflect the run's length`
-      : `${this.pool} keeps up: ${offered.toFixed(2)} requests/s offered, ${achieved.toFixed(2)} served`;
-    return { pool: this.pool, overloaded, offeredPerSecond: offered, achievedPerSecond: achieved, queueGrowthPerSecond: slope, message };
+    const load = overloaded
+      ? `is overloaded: ${offered.toFixed(2)} requests/s offered, ${achieved.toFixed(2)} served; its queue grew by ${slope.toFixed(2)} requests/s and latency percentiles only reflect the run's length`
+      : `keeps up with what it accepts: ${offered.toFixed(2)} requests/s offered, ${achieved.toFixed(2)} served`;
+    const rejected = REJECT_REASONS.reduce((n, r) => n + this.rejectedBy[r], 0);
+    const reasons = REJECT_REASONS.filter((r) => this.rejectedBy[r] > 0).map((r) => describeRejectReason(r)).join(', ');
+    const share = (100 * rejected) / Math.max(1, this.arrivals);
+    const rejects = rejected > 0 ? `rejects ${share.toFixed(share < 10 ? 1 : 0)}% of requests (${rejected} of ${this.arrivals}): ${reasons}; ` : '';
+    const message = `${this.pool} ${rejects}${rejected > 0 ? load.replace('keeps up', 'the rest: keeps up') : load}`;
+    return { pool: this.pool, overloaded, offeredPerSecond: offered, achievedPerSecond: achieved, queueGrowthPerSecond: slope, rejected, message };
   }
 }

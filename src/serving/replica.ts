@@ -13,7 +13,7 @@
 import Denque from 'denque';
 import type { Simulation } from '../kernel/index.js';
 import type { BatchShape } from '../domain/batch.js';
-import type { LlmRequest, RequestListener, Segment, SimObserver, StepRecord } from '../domain/request.js';
+import type { LlmRequest, RejectReason, RequestListener, Segment, SimObserver, StepRecord } from '../domain/request.js';
 import type { PerfModel } from '../perf/index.js';
 import { KvCache, type Retention } from './kv-cache.js';
 import { Sequence } from './sequence.js';
@@ -85,6 +85,8 @@ export class Replica {
 
   private readonly tokensPerStep: number;
   private readonly tokensPerStepCeil: number;
+  /** Called when `outstanding` changes (the router's load index listens). */
+  onLoadChange?: () => void;
 
   constructor(
     readonly name: string,
@@ -132,12 +134,8 @@ export class Replica {
     const now = this.sim.now;
     if (req.phase !== 'decode') this.observer.onArrive?.(req, this.name, now);
     const total = req.inputTokens + req.outputTokens;
-    const reason =
-      total > this.contextLimit
-        ? `${total} tokens of context exceed the model's ${this.contextLimit}`
-        : this.kv.blocksFor(total) + this.reserveBlocks > this.kv.capacityBlocks
-          ? `needs KV for ${total} tokens${this.reserveBlocks > 0 ? ` (+${this.reserveBlocks * this.kv.blockTokens} for its windowed layers)` : ''} but ${this.name} holds ${this.kv.capacityBlocks * this.kv.blockTokens}`
-          : undefined;
+    const reason: RejectReason | undefined =
+      total > this.contextLimit ? 'exceeds_context_limit' : this.kv.blocksFor(total) + this.reserveBlocks > this.kv.capacityBlocks ? 'exceeds_kv_capacity' : undefined;
     if (reason) {
       this.counters.rejected++;
       this.observer.onReject?.(req, now, reason);
@@ -148,7 +146,14 @@ export class Replica {
     const priority = req.cls === 'interactive' ? 0 : 1;
     this.waiting[priority].push(new Sequence(req, listener, priority, this.orderCounter++));
     this.waitingTotal++;
+    this.onLoadChange?.();
     this.kick();
+  }
+
+  /** Whether the KV blocks this request needs beyond its cached prefix are free (or evictable) now. */
+  fitsNow(req: LlmRequest): boolean {
+    const uncached = req.inputTokens - this.kv.cachedPrefixTokens(req.segments);
+    return this.kv.blocksFor(uncached + req.outputTokens) <= this.kv.available(this.sim.now);
   }
 
   /** Tokens of this prompt already cached here (prefix-aware routing). */
@@ -499,6 +504,7 @@ export class Replica {
     this.kv.adopt(computed, s.ownBlocks, now);
     s.ownBlocks = 0;
     this.counters.completed++;
+    this.onLoadChange?.();
     if (s.req.phase !== 'prefill') this.observer.onComplete?.(s.req, now);
     s.listener.onComplete();
   }

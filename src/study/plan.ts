@@ -1,25 +1,13 @@
 /**
  * Capacity planning: the smallest replica count of each hardware option that meets every SLO
  * (doubling, then bisection, assuming more replicas never hurt; an overloaded run stops early),
- * and the inverse: the largest load scale a given fleet serves within its SLOs.
+ * each trial repeated over seeds so the answer is a range, plus the spares asked for; and the
+ * inverse: the largest load scale a given fleet serves within its SLOs.
  */
 import type { SystemSummary } from '../metrics/summary.js';
+import type { PlanResult, SeedRun, Trial } from '../report/plan.js';
 
-export interface Trial {
-  replicas: number;
-  meets: boolean;
-  summary: SystemSummary;
-}
-
-export interface PlanResult {
-  system: string;
-  pool: string;
-  replicas: number | null;
-  trials: Trial[];
-  summary?: SystemSummary;
-  devicesPerReplica: number;
-  hardware: string;
-}
+export type { PlanResult, SeedRun, Trial };
 
 export function meetsAll(s: SystemSummary): boolean {
   return !s.overload.some((o) => o.overloaded) && s.classes.every((c) => c.meetsSlo !== false) && s.classes.some((c) => c.meetsSlo === true);
@@ -48,6 +36,13 @@ export async function smallest(max: number, trial: (n: number) => Promise<Trial>
   return { n: hi, trials };
 }
 
+/** The fleet-size range the seeds give: the fewest replicas tried that some seed passed, up to `n` (all seeds). */
+export function seedRange(trials: Trial[], n: number | null): { low: number; high: number } | null {
+  if (n === null) return null;
+  const some = trials.filter((t) => t.runs.some((r) => r.meets)).map((t) => t.replicas);
+  return { low: Math.min(n, ...some), high: n };
+}
+
 /** Largest load factor in [lo, hi] that passes, to within `tolerance` (relative), by bisection. */
 export async function largest(passes: (factor: number) => Promise<boolean>, hi = 8, tolerance = 0.05): Promise<number | null> {
   let good = 0;
@@ -72,3 +67,30 @@ export async function largest(passes: (factor: number) => Promise<boolean>, hi =
   }
   return good;
 }
+
+type Raw = Record<string, any>;
+
+/**
+ * The scenario reduced to one system, its pool at `replicas`, the workload scaled by `load`, and,
+ * when developers follow a daily cycle, the run placed at its busiest hours (a fleet is sized
+ * for the peak): the day's clock starts so that the peak falls in the middle of the run.
+ */
+export function optionScenario(raw: Raw, system: string, pool: number, replicas: number, load = 1, seed?: number): Raw {
+  const { plan: _p, sweep: _s, ...rest } = raw;
+  const sys = (raw.systems as Raw[]).find((s) => s.name === system)!;
+  const pools = (sys.pools as Raw[]).map((p, i) => (i === pool ? { ...p, replicas } : p));
+  const w = { ...(raw.workload as Raw) };
+  if (w.interactive?.dailyCycle) {
+    const hours = (raw.durationMinutes as number) / 60;
+    const startHour = (((w.interactive.dailyCycle.peakHour - hours / 2) % 24) + 24) % 24;
+    w.interactive = { ...w.interactive, dailyCycle: { ...w.interactive.dailyCycle, startHour } };
+  }
+  if (load !== 1) {
+    if (w.interactive) w.interactive = { ...w.interactive, developers: Math.max(1, Math.round(w.interactive.developers * load)) };
+    if (w.agents) w.agents = { ...w.agents, concurrency: Math.max(1, Math.round(w.agents.concurrency * load)) };
+    if (w.openLoop && typeof w.openLoop.ratePerSecond === 'number') w.openLoop = { ...w.openLoop, ratePerSecond: w.openLoop.ratePerSecond * load };
+    if (w.trace) w.trace = { ...w.trace, rateScale: (w.trace.rateScale ?? 1) * load };
+  }
+  return { ...rest, ...(seed === undefined ? {} : { seed }), repeat: 1, systems: [{ ...sys, pools }], workload: w };
+}
+

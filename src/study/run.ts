@@ -5,13 +5,15 @@
 import type { RequestClass, SessionRecord, StepRecord } from '../domain/request.js';
 import type { RunSettings } from '../scenario/normalise.js';
 import { MetricsRecorder, type RequestRecord, type RequestSlo } from '../metrics/recorder.js';
-import { cdfsOf, combineRepeats, summarise, timeseriesOf, type Cdf, type FleetUsage, type SloTargets, type SummaryRow, type SystemSummary, type TimeseriesRow } from '../metrics/summary.js';
+import { cdfsOf, combineRepeats, summarise, timeseriesOf, type Cdf, type FleetUsage, type ReplicaUsage, type SloTargets, type SummaryRow, type SystemSummary, type TimeseriesRow, type Window } from '../metrics/summary.js';
 import type { WorkloadSpec, AgenticSession, ArrivalRow } from '../workload/index.js';
 import { replayArrivals, replaySessions } from '../workload/index.js';
-import { buildWorld, startSources, type SystemSpec } from './world.js';
+import { buildWorld, startSources, type SystemSpec, type World } from './world.js';
 
 export interface TraceReplay {
   kind: 'arrivals' | 'sessions';
+  /** Where the trace is read from (results depend on its content; absent for generated rows). */
+  file?: string;
   cls: RequestClass;
   timeScale: number;
   rateScale: number;
@@ -71,6 +73,7 @@ function requestSlo(t?: SloTargets): RequestSlo | undefined {
 export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<RunResult> {
   const horizon = s.durationSeconds;
   const end = horizon + s.drainSeconds;
+  const window: Window = { start: s.warmupSeconds ?? 0, end: horizon };
   const bucketSeconds = Math.max(1, end / 120);
   const perSystem: SummaryRow[][][] = s.systems.map(() => []);
   const summaries: SystemSummary[] = [];
@@ -86,6 +89,7 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
         exact: o.records === 'all',
         bucketSeconds,
         slo: { interactive: requestSlo(s.slo.interactive), background: requestSlo(s.slo.background) },
+        window,
         onRecord: o.onRecord && ((x) => o.onRecord!({ ...x, repeat: r }, o.records === 'all' || (o.records === 'sample' && sampled(x.id)))),
         onSession: o.onSession && ((x) => o.onSession!({ ...x, repeat: r })),
         onStepRecord: o.onStep && r === 0 ? (x) => o.onStep!(system.name, x) : undefined,
@@ -95,7 +99,8 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
         },
       });
       let sent = 0;
-      const world = buildWorld(system, seed, horizon, rec);
+      const world = buildWorld(system, seed, horizon, rec, undefined, s.client);
+      const meter = meterWindow(world, window);
       for (const monitor of world.cluster.monitors.values()) monitor.start(world.sim, horizon / 100, horizon);
       startSources(world, s.sources);
       const progress = (t: number) => o.onProgress?.((done + Math.min(1, t / end)) / total);
@@ -116,13 +121,10 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
       }
       // Replicas account for the started steps of pending decode runs (step records included).
       for (const pool of world.cluster.spec.pools) for (const rep of pool.replicas) rep.settle(world.sim.now);
-      const fleet: FleetUsage[] = system.pools.map((p, j) => ({
-        hardware: p.hardware,
-        devices: p.deployment.count,
-        busySeconds: world.cluster.spec.pools[j].replicas.map((rep) => rep.stats.busySeconds),
-      }));
+      rec.finishRun(world.sim.now);
+      const fleet: FleetUsage[] = system.pools.map((p, j) => ({ hardware: p.hardware, devices: p.deployment.count, replicas: meter.usage(j) }));
       const overload = [...world.cluster.monitors.values()].map((m) => m.report(horizon));
-      const { rows, summary } = summarise(rec, horizon, fleet, s.slo, overload);
+      const { rows, summary } = summarise(rec, window, fleet, s.slo, overload, world.cluster.sessionMoves);
       perSystem[i].push(rows);
       if (r === 0) {
         summaries.push(summary);
@@ -137,3 +139,22 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
 }
 
 export type { TimeseriesRow };
+
+/**
+ * Each replica's busy time and output tokens inside the measured window: counters read at the
+ * window's start and end (or when the run stopped, if earlier), so the drain is left out.
+ */
+function meterWindow(world: World, window: Window): { usage(pool: number): ReplicaUsage[] } {
+  const pools = world.cluster.spec.pools;
+  const read = () => pools.map((p) => p.replicas.map((r) => ({ busy: r.stats.busySeconds, tokens: r.stats.generatedTokens })));
+  let atStart = read();
+  let atEnd: ReturnType<typeof read> | undefined;
+  world.sim.at(window.start, () => void (atStart = read()));
+  world.sim.at(window.end, () => void (atEnd = read()));
+  return {
+    usage(j) {
+      const end = (atEnd ?? read())[j];
+      return pools[j].replicas.map((r, k) => ({ name: r.name, busySeconds: end[k].busy - atStart[j][k].busy, outputTokens: end[k].tokens - atStart[j][k].tokens }));
+    },
+  };
+}

@@ -44,9 +44,11 @@ export interface PointResult {
   values: { path: string; value: unknown }[];
   summaries: SystemSummary[];
   fingerprints: string[];
+  /** Content key of what determined this result (see io/result-key); set when stored. */
+  key?: string;
 }
 
-export const SWEEP_METRICS = ['requests', 'rejected', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'e2e_p99_ms', 'tokens_per_s_per_user', 'job_p90_s', 'slo_attainment', 'meets_slo', 'throughput_tok_s', 'usd_per_hour', 'usd_per_m_tokens', 'kw', 'j_per_token', 'overloaded'] as const;
+export const SWEEP_METRICS = ['completed', 'rejected', 'unfinished', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'e2e_p99_ms', 'tokens_per_s_per_user', 'job_p90_s', 'slo_attainment', 'meets_slo', 'output_tok_s', 'usd_per_hour', 'usd_per_m_output_tokens', 'usd_per_m_total_tokens', 'kw', 'j_per_output_token', 'overloaded'] as const;
 
 /** sweep.csv rows: one per point × system × class. */
 export function sweepHeader(axes: string[]): string[] {
@@ -58,8 +60,8 @@ const cellOf = (v: unknown): string | number => (typeof v === 'number' || typeof
 export function sweepRows(p: PointResult): (string | number)[][] {
   return p.summaries.flatMap((s) => s.classes.map((c) => [
     p.index, p.repeat, ...p.values.map((v) => cellOf(v.value)), s.system, c.cls,
-    c.requests, c.rejected, c.ttftP50Ms, c.ttftP99Ms, c.tpotP50Ms, c.e2eP99Ms, c.tokensPerSecondPerUser, Number.isFinite(c.jobP90Seconds) ? c.jobP90Seconds : '',
+    c.requests, c.rejected, c.unfinished, c.ttftP50Ms, c.ttftP99Ms, c.tpotP50Ms, c.e2eP99Ms, c.tokensPerSecondPerUser, c.jobP90Seconds === Infinity ? 'censored' : c.jobP90Seconds,
     c.sloAttainment, c.meetsSlo === undefined ? '' : c.meetsSlo ? 1 : 0,
-    s.throughputTokensPerSecond, s.usdPerHour, s.usdPerMillionTokens, s.averagePowerKw, s.joulesPerToken, s.overload.some((o) => o.overloaded) ? 1 : 0,
+    s.outputTokensPerSecond, s.usdPerHour, s.usdPerMillionOutputTokens, s.usdPerMillionTotalTokens, s.averagePowerKw, s.joulesPerOutputToken, s.overload.some((o) => o.overloaded) ? 1 : 0,
   ].map((x) => (typeof x === 'number' && !Number.isFinite(x) ? '' : x))));
 }

@@ -4,7 +4,7 @@
  * workload → client/network → router → replicas → perf model).
  */
 import { Simulation } from '../kernel/index.js';
-import type { SimObserver } from '../domain/request.js';
+import { NO_TIMEOUT, type ClientPolicy, type SimObserver } from '../domain/request.js';
 import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
 import { Client, type NetworkSpec, type TransportSpec } from '../client/index.js';
 import { perfModel, speculativeDeployment, type PerfModel } from '../perf/index.js';
@@ -53,24 +53,24 @@ export interface World {
   stopStarting(t: number): void;
 }
 
-export function buildWorld(system: SystemSpec, seed: number, horizon: number, observer: SimObserver, sim = new Simulation()): World {
+export function buildWorld(system: SystemSpec, seed: number, horizon: number, observer: SimObserver, sim = new Simulation(), client: ClientPolicy = NO_TIMEOUT): World {
   const pools = system.pools.map((p) => ({
     name: p.name,
     router: p.router,
     replicas: Array.from({ length: p.replicas }, (_, i) =>
       new Replica(`${system.name}/${p.name}/${i}`, sim, poolPerfModel(p), p.engine, p.llm.contextTokens, observer)),
   }));
-  const cluster = new Cluster(sim, { pools, classRoutes: system.classRoutes, disaggregation: system.disaggregation });
-  const client = new Client(sim, system.network, system.transport, cluster, observer);
+  const cluster = new Cluster(sim, { pools, classRoutes: system.classRoutes, disaggregation: system.disaggregation, seed });
+  const clientLayer = new Client(sim, system.network, system.transport, cluster, observer);
   const contextLimit = Math.min(...system.pools.map((p) => p.llm.contextTokens));
   const contexts: WorkloadContext[] = [];
   return {
     sim,
     cluster,
-    client,
+    client: clientLayer,
     contexts,
     context(source) {
-      const ctx = { sim, seed, transport: client, observer, contextLimit, horizon, source };
+      const ctx = { sim, seed, transport: clientLayer, observer, contextLimit, horizon, source, client };
       contexts.push(ctx);
       return ctx;
     },

@@ -8,7 +8,7 @@ import { Signal, spawn, type Process } from '../kernel/index.js';
 import type { SessionChannel, SessionRecord } from '../domain/request.js';
 import { sampler, stream, type Rng } from '../random/index.js';
 import { sessionIdOf, type WorkloadContext } from './context.js';
-import { ask, Conversation, tally } from './conversation.js';
+import { ask, beginSession, Conversation, endSession, tally } from './conversation.js';
 import { tokens } from './draw.js';
 import type { AgentSpec } from './specs.js';
 
@@ -22,17 +22,19 @@ export function startAgents(spec: AgentSpec, ctx: WorkloadContext): void {
   }
 }
 
-/** One job (or, with depth > 0, one sub-agent); the Signal fires when it ends. */
-export function job(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: number, channel?: SessionChannel): Signal<void> {
-  const done = new Signal<void>();
+/** One job (or, with depth > 0, one sub-agent); the Signal fires when it ends: true if completed, false if it failed. */
+export function job(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: number, channel?: SessionChannel): Signal<boolean> {
+  const done = new Signal<boolean>();
+  // Sub-agents are part of their job's record, not sessions of their own.
+  const record = beginSession(depth === 0 ? ctx.observer : {}, jobId, 'agent', spec.cls, ctx.sim.now);
   const rng = stream(ctx.seed, 'workload', ctx.source, 'job', jobId);
-  const run = (ch: SessionChannel) => spawn(ctx.sim, loop(spec, ctx, jobId, depth, rng, ch, done));
+  const run = (ch: SessionChannel) => spawn(ctx.sim, loop(spec, ctx, jobId, depth, rng, ch, record, done));
   if (channel) run(channel);
   else ctx.transport.openSession(jobId, stream(ctx.seed, 'network', ctx.source, jobId), run);
   return done;
 }
 
-function* loop(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: number, rng: Rng, channel: SessionChannel, done: Signal<void>): Process {
+function* loop(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: number, rng: Rng, channel: SessionChannel, record: SessionRecord, done: Signal<boolean>): Process {
   const { sim } = ctx;
   const draw = {
     steps: sampler(depth === 0 ? spec.steps : spec.subagents.steps),
@@ -43,11 +45,11 @@ function* loop(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: numb
     tool: sampler(spec.toolTime),
     subCount: sampler(spec.subagents.count),
   };
-  const start = sim.now;
   const steps = Math.max(1, Math.round(draw.steps(rng)));
   const convo = new Conversation(jobId, spec.cls, ctx.source, spec.systemPromptTokens);
   const limit = Math.floor(ctx.contextLimit * spec.compaction.atFraction);
-  const record: SessionRecord = { id: jobId, kind: 'agent', cls: spec.cls, start, end: start, requests: 0, inputTokens: 0, outputTokens: 0, startupSeconds: channel.startupSeconds, gapSeconds: 0, subagents: 0, compactions: 0 };
+  record.startupSeconds = channel.startupSeconds;
+  let completed = true;
   for (let step = 0; step < steps; step++) {
     // The step's draws, in a fixed order.
     const added = step === 0 ? tokens(Math.min(draw.first(rng), limit / 2) - spec.systemPromptTokens) : tokens(draw.grow(rng));
@@ -58,7 +60,11 @@ function* loop(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: numb
     const subagents = spawnsSubagents ? Math.max(1, Math.round(draw.subCount(rng))) : 0;
     if (convo.context + added + output > limit) convo.compact(Math.min(spec.compaction.toTokens, limit / 2));
     const req = convo.next(Math.min(added, limit - convo.context - output), output, reasoning);
-    yield ask(sim, channel, req, added);
+    // A rejected step fails the job: it is never shortened (nor its missing answer added to the context).
+    if (!(yield ask(sim, channel, req, added, ctx.client, () => convo.nextId()))) {
+      completed = false;
+      break;
+    }
     convo.answered(req);
     tally(record, req);
     if (step + 1 === steps) break;
@@ -66,16 +72,16 @@ function* loop(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: numb
       // The tool call is a set of sub-agents, each with its own context, on the same connection.
       const children = Array.from({ length: subagents }, (_, i) => job(spec, ctx, jobId * 10 + i + 1, depth + 1, channel));
       const t0 = sim.now;
-      for (const child of children) yield child;
+      for (const child of children) if (!(yield child)) completed = false;
       record.subagents += subagents;
+      if (!completed) break;
       record.gapSeconds += sim.now - t0;
     } else {
       record.gapSeconds += tool;
       yield tool;
     }
   }
-  record.end = sim.now;
   record.compactions = convo.compactions;
-  if (depth === 0) ctx.observer.onSessionEnd?.(record);
-  done.fire(sim, undefined);
+  endSession(depth === 0 ? ctx.observer : {}, record, sim.now, completed);
+  done.fire(sim, completed);
 }

@@ -1,5 +1,5 @@
 import type { Simulation } from '../kernel/index.js';
-import type { SessionTransport, SimObserver } from '../domain/request.js';
+import type { ClientPolicy, SessionTransport, SimObserver } from '../domain/request.js';
 
 /** What a workload source needs from the run that hosts it. */
 export interface WorkloadContext {
@@ -13,6 +13,8 @@ export interface WorkloadContext {
   horizon: number;
   /** Which source this is in the scenario (keeps ids and streams apart). */
   source: number;
+  /** Clients' timeout and retries (default: wait for ever). */
+  client?: ClientPolicy;
 }
 
 /** Owners (developers, job slots) per source; the last one is reserved for open-loop arrivals. */

@@ -2,8 +2,8 @@
  * A growing conversation: the prompt segments of each request (shared system prompt, then each
  * earlier turn's input and output), so the serving layer's prefix cache can find what it holds.
  */
-import { Signal, type Simulation } from '../kernel/index.js';
-import type { LlmRequest, RequestClass, Segment, SessionChannel, SessionRecord } from '../domain/request.js';
+import { Signal, type EventId, type Simulation } from '../kernel/index.js';
+import { NO_TIMEOUT, type ClientPolicy, type LlmRequest, type RequestClass, type Segment, type SessionChannel, type SessionRecord, type SimObserver } from '../domain/request.js';
 import { requestId, segmentKey, systemKey } from './ids.js';
 
 export class Conversation {
@@ -28,6 +28,11 @@ export class Conversation {
     if (tokens <= 0) return;
     this.segments.push({ key, tokens });
     this.context += tokens;
+  }
+
+  /** A fresh request id of this session (a retry's copy). */
+  nextId(): number {
+    return requestId(this.sessionId, this.requests++);
   }
 
   /** The next request: `newTokens` appended to the context, `output` (incl. `reasoning`) to generate. */
@@ -62,12 +67,49 @@ export class Conversation {
   }
 }
 
-/** Send `req` on `channel`; the Signal fires when it is answered (or rejected). */
-export function ask(sim: Simulation, channel: SessionChannel, req: LlmRequest, newTokens: number): Signal<void> {
-  const answered = new Signal<void>();
-  const done = () => answered.fire(sim, undefined);
-  channel.send(req, newTokens, { onComplete: done, onReject: done });
+/**
+ * Send `req` on `channel`; the Signal fires with true when it is answered, false when it is
+ * rejected or the client gave up on it. With a timeout, the client stops waiting after
+ * `policy.timeoutSeconds` and sends a copy under a new id (`nextId`) up to `policy.retries` times;
+ * the server goes on with the abandoned one (its work is not undone), unheard.
+ */
+export function ask(sim: Simulation, channel: SessionChannel, req: LlmRequest, newTokens: number, policy: ClientPolicy = NO_TIMEOUT, nextId?: () => number): Signal<boolean> {
+  const answered = new Signal<boolean>();
+  const attempt = (r: LlmRequest, retriesLeft: number): void => {
+    let settled = false;
+    let timer: EventId | undefined;
+    const settle = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) sim.cancel(timer);
+      answered.fire(sim, ok);
+    };
+    channel.send(r, newTokens, { onComplete: () => settle(true), onReject: () => settle(false) });
+    if (!Number.isFinite(policy.timeoutSeconds)) return;
+    timer = sim.schedule(policy.timeoutSeconds, () => {
+      if (settled) return;
+      settled = true;
+      channel.giveUp?.(r);
+      if (retriesLeft > 0 && nextId) attempt({ ...r, id: nextId() }, retriesLeft - 1);
+      else answered.fire(sim, false);
+    });
+  };
+  attempt(req, policy.retries);
   return answered;
+}
+
+/** A new session's record (told to the observer, which keeps it until it ends). */
+export function beginSession(observer: SimObserver, id: number, kind: SessionRecord['kind'], cls: RequestClass, start: number): SessionRecord {
+  const record: SessionRecord = { id, kind, cls, start, end: start, requests: 0, inputTokens: 0, outputTokens: 0, startupSeconds: 0, gapSeconds: 0, subagents: 0, compactions: 0, outcome: 'unfinished' };
+  observer.onSessionBegin?.(record);
+  return record;
+}
+
+/** The session ended at `end`, completed or failed (a rejected request). */
+export function endSession(observer: SimObserver, record: SessionRecord, end: number, completed: boolean): void {
+  record.end = end;
+  record.outcome = completed ? 'completed' : 'failed';
+  observer.onSessionEnd?.(record);
 }
 
 /** Count an answered request into its session's record. */

@@ -5,11 +5,10 @@
  * sees the same developer doing the same things (common random numbers).
  */
 import { Signal, spawn, type Process } from '../kernel/index.js';
-import type { SessionRecord } from '../domain/request.js';
 import { sampler, stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
 import { sessionIdOf } from './context.js';
-import { ask, Conversation, tally } from './conversation.js';
+import { ask, beginSession, Conversation, endSession, tally } from './conversation.js';
 import type { InteractiveSpec } from './specs.js';
 import { tokens, dailyFactor } from './draw.js';
 
@@ -24,7 +23,8 @@ function* developer(spec: InteractiveSpec, ctx: WorkloadContext, d: number): Pro
   yield rng.next() * gap(rng);
   for (let k = 0; ctx.sim.now < ctx.horizon; k++) {
     yield session(spec, ctx, sessionIdOf(ctx.source, d, k));
-    const factor = spec.dailyCycle ? dailyFactor(ctx.sim.now, spec.dailyCycle.amplitude, spec.dailyCycle.peakHour) : 1;
+    const c = spec.dailyCycle;
+    const factor = c ? dailyFactor(ctx.sim.now + (c.startHour ?? 0) * 3600, c.amplitude, c.peakHour) : 1;
     yield gap(rng) / factor;
   }
 }
@@ -36,13 +36,13 @@ export function session(spec: InteractiveSpec, ctx: WorkloadContext, sessionId: 
   const net = stream(ctx.seed, 'network', ctx.source, sessionId);
   const draw = { turns: sampler(spec.turns), first: sampler(spec.firstPrompt), add: sampler(spec.newTokens), out: sampler(spec.output), reason: sampler(spec.reasoning), think: sampler(spec.think) };
   const done = new Signal<void>();
-  const start = sim.now;
   const turns = Math.max(1, Math.round(draw.turns(rng)));
   const convo = new Conversation(sessionId, spec.cls, ctx.source, spec.systemPromptTokens);
-  const record: SessionRecord = { id: sessionId, kind: 'interactive', cls: spec.cls, start, end: start, requests: 0, inputTokens: 0, outputTokens: 0, startupSeconds: 0, gapSeconds: 0, subagents: 0, compactions: 0 };
+  const record = beginSession(ctx.observer, sessionId, 'interactive', spec.cls, sim.now);
   ctx.transport.openSession(sessionId, net, (channel) => {
     record.startupSeconds = channel.startupSeconds;
     spawn(sim, (function* (): Process {
+      let completed = true;
       for (let turn = 0; turn < turns; turn++) {
         // Draw the turn's numbers first, in a fixed order, whatever happens next.
         const added = tokens(turn === 0 ? draw.first(rng) : draw.add(rng));
@@ -51,7 +51,11 @@ export function session(spec: InteractiveSpec, ctx: WorkloadContext, sessionId: 
         const think = draw.think(rng);
         if (convo.context + added + output > ctx.contextLimit) break; // the developer starts afresh
         const req = convo.next(added, output, reasoning);
-        yield ask(sim, channel, req, added);
+        // A rejected turn ends the session: the developer got no answer to build on.
+        if (!(yield ask(sim, channel, req, added, ctx.client, () => convo.nextId()))) {
+          completed = false;
+          break;
+        }
         convo.answered(req);
         tally(record, req);
         if (turn + 1 < turns) {
@@ -59,8 +63,7 @@ export function session(spec: InteractiveSpec, ctx: WorkloadContext, sessionId: 
           yield think;
         }
       }
-      record.end = sim.now;
-      ctx.observer.onSessionEnd?.(record);
+      endSession(ctx.observer, record, sim.now, completed);
       done.fire(sim, undefined);
     })());
   });

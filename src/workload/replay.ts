@@ -4,12 +4,12 @@
  * trace of any length replays in bounded memory.
  */
 import { Signal, spawn, type Process } from '../kernel/index.js';
-import type { LlmRequest, RequestClass, Segment, SessionChannel, SessionRecord } from '../domain/request.js';
+import type { LlmRequest, RequestClass, Segment, SessionChannel } from '../domain/request.js';
 import { stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
 import { OWNERS, sessionIdOf } from './context.js';
 import { requestId, segmentKey } from './ids.js';
-import { ask, tally } from './conversation.js';
+import { ask, beginSession, endSession, tally } from './conversation.js';
 
 /** One request of an arrival trace (Azure, Mooncake). */
 export interface ArrivalRow {
@@ -169,7 +169,9 @@ function replaySession(session: AgenticSession, ctx: WorkloadContext, o: ReplayO
   const { sim } = ctx;
   const done = new Signal<void>();
   const start = sim.now;
-  const record: SessionRecord = { id: sessionId, kind: 'agent', cls: o.cls, start, end: start, requests: 0, inputTokens: 0, outputTokens: 0, startupSeconds: 0, gapSeconds: 0, subagents: session.agents.size - 1, compactions: 0 };
+  const record = beginSession(ctx.observer, sessionId, 'agent', o.cls, start);
+  record.subagents = session.agents.size - 1;
+  let completed = true;
   let turn = 0;
   let agentsLeft = session.agents.size;
   ctx.transport.openSession(sessionId, stream(ctx.seed, 'network', ctx.source, sessionId), (channel) => {
@@ -177,18 +179,18 @@ function replaySession(session: AgenticSession, ctx: WorkloadContext, o: ReplayO
     for (const rows of session.agents.values()) {
       spawn(sim, (function* (): Process {
         yield Math.max(0, rows[0].parentOffset * o.timeScale - (sim.now - start));
-        yield agent(rows, channel);
+        if (!(yield agent(rows, channel))) completed = false;
         if (--agentsLeft === 0) {
-          record.end = sim.now;
-          ctx.observer.onSessionEnd?.(record);
+          endSession(ctx.observer, record, sim.now, completed);
           done.fire(sim, undefined);
         }
       })());
     }
   });
 
-  function agent(rows: AgenticRow[], channel: SessionChannel): Signal<void> {
-    const finished = new Signal<void>();
+  /** One agent's requests in order; fires false if one was rejected (the agent stops there). */
+  function agent(rows: AgenticRow[], channel: SessionChannel): Signal<boolean> {
+    const finished = new Signal<boolean>();
     spawn(sim, (function* (): Process {
       let prev: Segment[] = [];
       for (const row of rows) {
@@ -201,18 +203,23 @@ function replaySession(session: AgenticSession, ctx: WorkloadContext, o: ReplayO
         const segments: Segment[] = [];
         let covered = 0;
         for (const s of prev) {
-          if (covered + s.tokens > shared) break;
-          segments.push(s);
-          covered += s.tokens;
+          // The shared prefix may end inside a segment: its start is shared (reused by block).
+          const tokens = Math.min(s.tokens, shared - covered);
+          if (tokens <= 0) break;
+          segments.push(tokens === s.tokens ? s : { key: s.key, tokens });
+          covered += tokens;
         }
         const n = turn++;
         if (row.input > covered) segments.push({ key: segmentKey(sessionId, n, 'in'), tokens: row.input - covered });
         const req: LlmRequest = { id: requestId(sessionId, n), sessionId, cls: o.cls, inputTokens: row.input, outputTokens: Math.max(1, row.output), reasoningTokens: 0, segments, outputKey: segmentKey(sessionId, n, 'out') };
-        yield ask(sim, channel, req, row.input - covered);
+        if (!(yield ask(sim, channel, req, row.input - covered, ctx.client, () => requestId(sessionId, turn++)))) {
+          finished.fire(sim, false);
+          return;
+        }
         tally(record, req);
         prev = [...segments, { key: req.outputKey!, tokens: req.outputTokens }];
       }
-      finished.fire(sim, undefined);
+      finished.fire(sim, true);
     })());
     return finished;
   }

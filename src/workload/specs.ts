@@ -22,7 +22,8 @@ export interface InteractiveSpec {
   /** Idle time between one developer's sessions, seconds. */
   sessionGap: DistributionSpec;
   /** Scale session arrivals with the time of day (1 ± amplitude, peak at peakHour). */
-  dailyCycle?: { amplitude: number; peakHour: number };
+  /** startHour: the clock hour at which the run starts (the planner places its run at the peak). */
+  dailyCycle?: { amplitude: number; peakHour: number; startHour?: number };
   turns: DistributionSpec;
   /** Prompt tokens of a session's first request. */
   firstPrompt: DistributionSpec;

@@ -27,12 +27,17 @@ describe('report.html in a browser', () => {
         expect(c.marks, c.id!).toBeGreaterThan(0);
         expect(c.width).toBeGreaterThan(100);
       }
-      // The per-class table holds the request counts and TTFT p50 of summary.csv.
+      // The per-class table holds the outcome counts and TTFT p50 of summary.csv.
       const table = await page.$eval('#summary-table', (t) => t.textContent ?? '');
       const summary = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
-      const requests = summary.filter((c) => c[2] === 'requests');
-      expect(requests.length).toBe(4);
-      for (const row of requests) expect(table).toContain(Math.round(Number(row[5])).toLocaleString('en-US'));
+      for (const metric of ['completed', 'rejected', 'unfinished']) {
+        const counts = summary.filter((c) => c[2] === metric);
+        expect(counts.length).toBe(4);
+        for (const row of counts) expect(table).toContain(Math.round(Number(row[5])).toLocaleString('en-US'));
+      }
+      // Per-replica load: one row per replica of every system.
+      const replicas = await page.$$eval('#replica-table tbody tr', (rows) => rows.length);
+      expect(replicas).toBeGreaterThanOrEqual(new Set(readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[2])).size);
       const ttft = summary.filter((c) => c[2] === 'ttft_ms');
       for (const row of ttft) expect(table).toContain(String(Number(Number(row[6]).toPrecision(3))));
       expect(fetched.filter((u) => !u.startsWith('file://'))).toEqual([]);

@@ -13,11 +13,14 @@ function readCsv(path: string): Record<string, string>[] {
   const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
   const cols = header.split(',');
   return lines.map((l) => {
-    // No field the project writes contains a comma except `rejected` reasons, which come last.
+    // No field the project writes contains a comma.
     const cells = l.split(',');
-    return Object.fromEntries(cols.map((c, i) => [c, i === cols.length - 1 ? cells.slice(i).join(',') : cells[i]]));
+    return Object.fromEntries(cols.map((c, i) => [c, cells[i]]));
   });
 }
+
+/** Completed requests sent inside the measured window (the 4-minute horizon; no warm-up). */
+const measured = (rows: Record<string, string>[]) => rows.filter((r) => r.outcome === 'completed' && Number(r.send_s) < 240);
 
 describe('wafersim run', () => {
   const outA = join(tmp, 'a');
@@ -27,7 +30,8 @@ describe('wafersim run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/TTFT p50 ms/);
-    expect(r.stdout).toMatch(/\$\/M tokens/);
+    expect(r.stdout).toMatch(/\$\/M output tok/);
+    expect(r.stdout).toMatch(/\$\/M total tok/);
     expect(readdirSync(outA).sort()).toEqual(['.wafersim-output', 'report.html', 'requests.csv', 'run.json', 'sessions.csv', 'summary.csv', 'timeseries.csv']);
   });
 
@@ -37,7 +41,7 @@ describe('wafersim run', () => {
   });
 
   it('summary.csv equals the summaries recomputed from requests.csv (all records kept: exactly)', () => {
-    const requests = readCsv(join(outA, 'requests.csv')).filter((r) => r.rejected === '');
+    const requests = measured(readCsv(join(outA, 'requests.csv')));
     const summary = readCsv(join(outA, 'summary.csv'));
     let checked = 0;
     for (const row of summary.filter((s) => s.metric.endsWith('_ms'))) {
@@ -55,7 +59,7 @@ describe('wafersim run', () => {
     const outC = join(tmp, 'c');
     expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', outC, '--records', 'none', ...SMALL]).code).toBe(0);
     expect(readFileSync(join(outC, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
-    const requests = readCsv(join(outA, 'requests.csv')).filter((r) => r.rejected === '');
+    const requests = measured(readCsv(join(outA, 'requests.csv')));
     const exact = readCsv(join(outA, 'summary.csv'));
     const streamed = readCsv(join(outC, 'summary.csv'));
     expect(streamed.map((r) => r.metric)).toEqual(exact.map((r) => r.metric));
@@ -75,6 +79,55 @@ describe('wafersim run', () => {
       expect(Number(streamed[i].mean)).toBeCloseTo(Number(e.mean), 6);
     }
     expect(checked).toBeGreaterThanOrEqual(36);
+  });
+
+  it('accounts for every request: completed, rejected or unfinished, inside or outside the window', () => {
+    const requests = readCsv(join(outA, 'requests.csv'));
+    const summary = readCsv(join(outA, 'summary.csv'));
+    for (const system of new Set(requests.map((r) => r.system))) {
+      const value = (cls: string, metric: string) => Number(summary.find((s) => s.system === system && s.class === cls && s.metric === metric)?.mean ?? NaN);
+      const mine = requests.filter((r) => r.system === system);
+      for (const outcome of ['completed', 'rejected', 'unfinished', 'gave_up']) {
+        const inWindow = ['interactive', 'background'].reduce((n, cls) => n + (value(cls, outcome) || 0), 0);
+        const outside = value('all', `outside_window_${outcome}`);
+        expect(inWindow + outside, `${system} ${outcome}`).toBe(mine.filter((r) => r.outcome === outcome).length);
+      }
+      expect(mine.every((r) => ['completed', 'rejected', 'unfinished', 'gave_up'].includes(r.outcome))).toBe(true);
+      expect(mine.filter((r) => r.outcome === 'rejected').every((r) => r.reject_reason !== '')).toBe(true);
+    }
+  });
+
+  it('client timeouts: a request the client gives up on is its own outcome, its retry a new request; all accounted for', () => {
+    const out = join(tmp, 'timeouts');
+    // 1.5 s is shorter than many agents' long-context answers on these fleets, not than developers' edits.
+    const r = wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, ...SMALL, '--set', 'client={timeoutSeconds: 1.5, retries: 1}']);
+    expect(r.code).toBe(0);
+    const requests = readCsv(join(out, 'requests.csv'));
+    const summary = readCsv(join(out, 'summary.csv'));
+    const gaveUp = requests.filter((q) => q.outcome === 'gave_up');
+    expect(gaveUp.length).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/requests given up by the client after its timeout/);
+    // A retry is a copy under a new id in the same session, sent when the first attempt's timeout
+    // passed; with retries: 1, a retry that times out too is not retried again.
+    const at = (g: Record<string, string>, dt: number) => requests.find((q) => q.system === g.system && q.session === g.session && q.id !== g.id && Math.abs(Number(q.send_s) - Number(g.send_s) - dt) < 1e-6);
+    let retried = 0;
+    for (const g of gaveUp) {
+      const earlier = at(g, -1.5);
+      if (earlier?.outcome === 'gave_up') {
+        expect(at(g, 1.5), `no second retry of ${g.id}`).toBeUndefined();
+        continue;
+      }
+      const retry = at(g, 1.5);
+      expect(retry, `retry of ${g.id}`).toBeDefined();
+      expect(retry!.input_tokens).toBe(g.input_tokens);
+      retried++;
+    }
+    expect(retried).toBeGreaterThan(0);
+    for (const system of new Set(requests.map((q) => q.system))) {
+      const value = (cls: string, metric: string) => Number(summary.find((x) => x.system === system && x.class === cls && x.metric === metric)?.mean ?? 0);
+      const inWindow = ['interactive', 'background'].reduce((n, cls) => n + value(cls, 'gave_up'), 0);
+      expect(inWindow + value('all', 'outside_window_gave_up')).toBe(requests.filter((q) => q.system === system && q.outcome === 'gave_up').length);
+    }
   });
 
   it('gives 95% confidence intervals across repeats', () => {

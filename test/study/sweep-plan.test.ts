@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, wafersim } from '../support/cli.js';
 import { expandSweep, shardOf } from '../../src/study/sweep.js';
-import { largest, smallest } from '../../src/study/plan.js';
+import { largest, seedRange, smallest } from '../../src/study/plan.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wafersim-sweep-'));
 const SCENARIO = 'scenarios/long-context-cliff.yaml';
@@ -68,6 +68,27 @@ describe('wafersim sweep', () => {
     expect(readFileSync(join(out, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(clean, 'sweep.csv'), 'utf8'));
   }, 90_000);
 
+  it('re-running an edited sweep recomputes the points whose inputs changed; --fresh recomputes all', () => {
+    const out = join(tmp, 'edited');
+    const axis = (values: number[]) => ['--set', `sweep.axes[0]={path: workload.openLoop.inputTokens, values: [${values.join(', ')}]}`];
+    expect(wafersim(['sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...axis([4096, 8192])]).code).toBe(0);
+    const first = readFileSync(join(out, 'sweep.csv'), 'utf8');
+    // Point 1's axis value changes (8192 → 16384); point 0 is the same and is reused.
+    const edited = wafersim(['sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...axis([4096, 16384])]);
+    expect(edited.code).toBe(0);
+    expect(edited.stdout).toContain('this run 1 (skipped 1 already done');
+    const second = readFileSync(join(out, 'sweep.csv'), 'utf8');
+    expect(second).not.toBe(first);
+    expect(second).toContain(',16384,');
+    expect(second).not.toContain(',8192,');
+    // Editing the scenario itself (the run's length) makes every point stale.
+    const longer = wafersim(['sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...axis([4096, 16384]), '--set', 'durationMinutes=5']);
+    expect(longer.stdout).toContain('this run 2 (skipped 0 already done');
+    expect(readFileSync(join(out, 'sweep.csv'), 'utf8')).not.toBe(second);
+    const fresh = wafersim(['sweep', SCENARIO, '--out', out, '--workers', '1', ...SMALL, ...axis([4096, 16384]), '--set', 'durationMinutes=5', '--fresh']);
+    expect(fresh.stdout).toContain('this run 2 (skipped 0 already done');
+  }, 90_000);
+
   it('rejects a scenario without a sweep section and a bad shard', () => {
     expect(wafersim(['sweep', 'scenarios/codex-spark.yaml', '--out', join(tmp, 'x')]).stderr).toMatch(/sweep: expected a sweep section/);
     const r = wafersim(['sweep', SCENARIO, '--shard', '2/2', '--out', join(tmp, 'y')]);
@@ -81,38 +102,56 @@ describe('capacity planner', () => {
     const tried: number[] = [];
     const r = await smallest(100, async (n) => {
       tried.push(n);
-      return { replicas: n, meets: n >= 13, summary: {} as never };
+      return { replicas: n, meets: n >= 13, runs: [] };
     });
     expect(r.n).toBe(13);
     expect(tried).toEqual([1, 2, 4, 8, 16, 12, 14, 13]);
-    expect((await smallest(8, async (n) => ({ replicas: n, meets: false, summary: {} as never }))).n).toBeNull();
+    expect((await smallest(8, async (n) => ({ replicas: n, meets: false, runs: [] }))).n).toBeNull();
     const f = await largest(async (x) => x <= 3.3);
     expect(f!).toBeGreaterThan(3.3 / 1.05);
     expect(f!).toBeLessThanOrEqual(3.3);
   });
 
-  it('picks a fleet that meets the SLOs in a plain run, and one fewer does not', () => {
-    const sets = ['--set', 'durationMinutes=8', '--set', 'drainMinutes=3', '--set', 'workload.interactive.developers=800', '--set', 'workload.interactive.sessionGapSeconds=60', '--set', 'workload.agents.concurrency=200', '--set', 'plan.options=[{system: cs3, maxReplicas: 16}]'];
-    // least-outstanding: a router whose latency falls as replicas are added (the planner's premise).
-    const fleet = (n: number) => ['--set', `systems=[{name: cs3, transport: websocket, pools: [{name: wafers, hardware: cs-3, model: llama-3.1-8b, count: 1, replicas: ${n}, router: least-outstanding}]}]`];
+  it('gives the fleet-size range the seeds allow', () => {
+    const t = (replicas: number, meets: boolean[]) => ({ replicas, meets: meets.every(Boolean), runs: meets.map((m, i) => ({ seed: i, meets: m, summary: {} as never })) });
+    // Doubling 1, 2, 4, 8 then bisection 6, 5: seed 1 passed at 5 already, both only at 6.
+    const trials = [t(1, [false, false]), t(2, [false, false]), t(4, [false, false]), t(8, [true, true]), t(6, [true, true]), t(5, [false, true])];
+    expect(seedRange(trials, 6)).toEqual({ low: 5, high: 6 });
+    expect(seedRange(trials, null)).toBeNull();
+  });
+
+  it('picks a fleet that meets the SLOs in a plain run, and one fewer does not; explains every trial; a rerun reuses them', () => {
+    // The job SLO is left out: an 8-minute run cannot judge 2-hour jobs (they would be unfinished).
+    const sets = ['--set', 'durationMinutes=8', '--set', 'drainMinutes=3', '--set', 'workload.interactive.developers=800', '--set', 'workload.interactive.sessionGapSeconds=60', '--set', 'workload.agents.concurrency=200', '--set', 'slo={interactive: {ttftP99Ms: 300}}', '--set', 'plan.options=[{system: cs3, maxReplicas: 64, spares: 1}]'];
     const out = join(tmp, 'plan');
-    const r = wafersim(['plan', 'scenarios/capacity-2000-developers.yaml', '--out', out, '--json', '--progress=false', ...sets, ...fleet(1)]);
+    const r = wafersim(['plan', 'scenarios/capacity-2000-developers.yaml', '--out', out, '--json', '--progress=false', '--workers', '2', ...sets]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const [cs3] = JSON.parse(r.stdout);
-    expect(cs3.replicas).toBeGreaterThan(1);
-    const check = (n: number) => {
-      const o = join(tmp, `plan-check-${n}`);
-      const run = wafersim(['run', 'scenarios/capacity-2000-developers.yaml', '--out', o, '--records', 'none', '--json', '--progress=false', ...sets, ...fleet(n)]);
+    expect(cs3.spares).toBe(1);
+    const n = cs3.replicas - 1;
+    expect(n).toBeGreaterThan(1);
+    const check = (replicas: number) => {
+      const o = join(tmp, `plan-check-${replicas}`);
+      const run = wafersim(['run', 'scenarios/capacity-2000-developers.yaml', '--out', o, '--records', 'none', '--json', '--progress=false', ...sets, '--set', `systems=[{name: cs3, transport: websocket, pools: [{name: wafers, hardware: cs-3, model: llama-3.1-8b, count: 1, replicas: ${replicas}}]}]`]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const s = JSON.parse(run.stdout).summaries[0];
       return !s.overload.some((x: { overloaded: boolean }) => x.overloaded) && s.classes.every((c: { meetsSlo?: boolean }) => c.meetsSlo !== false);
     };
+    expect(check(n)).toBe(true);
+    expect(check(n - 1)).toBe(false);
     expect(check(cs3.replicas)).toBe(true);
-    expect(check(cs3.replicas - 1)).toBe(false);
     expect(readFileSync(join(out, 'plan.csv'), 'utf8')).toMatch(/^system,pool,hardware/);
-  }, 120_000);
+    // Every trial is explained: which SLO it missed and by how much.
+    const trials = readFileSync(join(out, 'trials.csv'), 'utf8').trim().split('\n');
+    expect(trials.length - 1).toBe(cs3.trials.length * 2); // per trial: interactive (TTFT p99) and background (no SLO)
+    expect(trials.some((l) => /,cs3,wafers,\d+,3,interactive,0,.*TTFT p99,[\d.]+,300,0\.\d+/.test(`,${l}`))).toBe(true);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/data-chart="plan-slo-0"/);
+    // A rerun with the same inputs reuses every stored trial and gives the same answer.
+    const again = wafersim(['plan', 'scenarios/capacity-2000-developers.yaml', '--out', out, '--json', '--progress=false', ...sets]);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(r.stdout));
+  }, 180_000);
 });
 
 describe('validate and schema', () => {

@@ -1,64 +1,59 @@
 import type { CommandModule } from 'yargs';
+import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../domain/errors.js';
+import type { SystemSummary } from '../../metrics/summary.js';
 import { OutputDir } from '../../io/output.js';
-import { readScenario, resolveScenario, type LoadedScenario } from '../../io/scenario.js';
-import { int, sig, textTable } from '../../report/format.js';
-import { barPanels, esc } from '../../report/svg.js';
-import { largest, meetsAll, smallest, type PlanResult, type Trial } from '../../study/plan.js';
-import { runScenario } from '../../study/run.js';
+import { resultKey } from '../../io/result-key.js';
+import { readScenario, resolveScenario } from '../../io/scenario.js';
+import { planHtml, planTable, TRIALS_HEADER, trialCsvRows, trialTable } from '../../report/plan.js';
+import { largest, meetsAll, optionScenario, seedRange, smallest, type PlanResult, type Trial } from '../../study/plan.js';
 import { progressBar } from '../progress.js';
 import { applySets } from '../sets.js';
+import { TrialPool } from '../trial-pool.js';
 
 interface Args {
   scenario: string;
   out?: string;
   set?: string[];
+  workers?: number;
   'max-load': boolean;
+  fresh: boolean;
   json: boolean;
   progress: boolean;
 }
 
 type Raw = Record<string, any>;
 
-async function trial(loaded: LoadedScenario, raw: Raw): Promise<Trial['summary']> {
-  const { resolved } = resolveScenario(loaded, raw);
-  const r = await runScenario(resolved, { records: 'none', stopWhenOverloaded: true });
-  return r.summaries[0];
-}
-
-/** The scenario reduced to one system, its pool at `replicas`, and the workload scaled by `load`. */
-export function optionScenario(raw: Raw, system: string, pool: number, replicas: number, load = 1): Raw {
-  const { plan: _p, sweep: _s, ...rest } = raw;
-  const sys = (raw.systems as Raw[]).find((s) => s.name === system)!;
-  const pools = (sys.pools as Raw[]).map((p, i) => (i === pool ? { ...p, replicas } : p));
-  const w = { ...(raw.workload as Raw) };
-  if (load !== 1) {
-    if (w.interactive) w.interactive = { ...w.interactive, developers: Math.max(1, Math.round(w.interactive.developers * load)) };
-    if (w.agents) w.agents = { ...w.agents, concurrency: Math.max(1, Math.round(w.agents.concurrency * load)) };
-    if (w.openLoop && typeof w.openLoop.ratePerSecond === 'number') w.openLoop = { ...w.openLoop, ratePerSecond: w.openLoop.ratePerSecond * load };
-    if (w.trace) w.trace = { ...w.trace, rateScale: (w.trace.rateScale ?? 1) * load };
-  }
-  return { ...rest, repeat: 1, systems: [{ ...sys, pools }], workload: w };
+/** Stored trial summaries of an earlier plan in `dir`, by content key. */
+function storedTrials(dir: string): Map<string, SystemSummary> {
+  const trials = join(dir, 'trials');
+  if (!existsSync(trials)) return new Map();
+  return new Map(readdirSync(trials).filter((f) => /^[0-9a-f]{32}\.json$/.test(f)).map((f) => [f.slice(0, 32), JSON.parse(readFileSync(join(trials, f), 'utf8')) as SystemSummary]));
 }
 
 export const planCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('scenario', { type: 'string', demandOption: true })
-      .option('out', { type: 'string', describe: 'output folder (default: output/<scenario>-plan)' })
+      .option('out', { type: 'string', describe: 'output folder (default: output/<scenario>-plan); its trials/ are reused when their inputs are unchanged' })
       .option('set', { type: 'string', array: true, describe: 'override a field: path=value' })
+      .option('workers', { type: 'number', describe: `worker processes for trials (default: the cores, ${availableParallelism()})` })
       .option('max-load', { type: 'boolean', default: false, describe: 'the inverse: the largest load (× the scenario\'s workload) each option serves within the SLOs at its given replicas' })
+      .option('fresh', { type: 'boolean', default: false, describe: 'run every trial again, ignoring stored ones' })
       .option('json', { type: 'boolean', default: false })
       .option('progress', { type: 'boolean', default: true })
       .example('wafersim plan scenarios/capacity-2000-developers.yaml', '')
+      .example('wafersim plan scenarios/capacity-2000-developers.yaml --set plan.seeds=3', 'each trial over 3 seeds: the answer is a range')
       .example('wafersim plan scenarios/capacity-2000-developers.yaml --max-load', ''),
   handler: async (args) => {
     const loaded = readScenario(resolve(args.scenario));
     const raw = applySets(loaded.raw, args.set ?? []) as Raw;
     const { file, resolved: whole, inputs } = resolveScenario(loaded, raw);
-    if (!file.plan) throw new InputError([{ file: loaded.file, where: 'plan', expected: 'a plan section: options: [{ system, pool?, maxReplicas }]', found: 'none' }]);
+    if (!file.plan) throw new InputError([{ file: loaded.file, where: 'plan', expected: 'a plan section: options: [{ system, pool?, maxReplicas, spares? }]', found: 'none' }]);
     if (!file.slo) throw new InputError([{ file: loaded.file, where: 'slo', expected: 'SLOs to plan for', found: 'none' }]);
+    if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw new InputError([{ where: '--workers', expected: 'a whole number >= 1', found: String(args.workers) }]);
     const options = file.plan.options.map((o, i) => {
       const sys = file.systems.find((s) => s.name === o.system);
       if (!sys) throw new InputError([{ file: loaded.file, where: `plan.options[${i}].system`, expected: `one of the systems (${file.systems.map((s) => s.name).join(', ')})`, found: JSON.stringify(o.system) }]);
@@ -66,64 +61,78 @@ export const planCommand: CommandModule<object, Args> = {
       if (pool < 0) throw new InputError([{ file: loaded.file, where: `plan.options[${i}].pool`, expected: `one of ${sys.pools.map((p) => p.name).join(', ')}`, found: JSON.stringify(o.pool) }]);
       return { ...o, pool, sys };
     });
+    const seeds = Array.from({ length: file.plan.seeds }, (_, k) => file.seed + k);
     const name = whole.name;
     const out = OutputDir.open(args.out ?? join('output', `${name}-plan`), 'plan', inputs);
+    // Trials are keyed by what determines them, so an edited scenario never reuses a stale one.
+    const stored = args.fresh ? new Map<string, SystemSummary>() : storedTrials(out.target);
+    const used = new Map<string, SystemSummary>();
+    const pool = new TrialPool(loaded.file, args.workers ?? availableParallelism());
     const bar = args.progress ? progressBar('plan') : undefined;
-    const results: (PlanResult & { maxLoad?: number | null })[] = [];
+    // Doubling then bisection: about 2·log2(max) + 1 trials per option, each over every seed.
+    const estimate = options.reduce((n, o) => n + (2 * Math.ceil(Math.log2(Math.max(2, o.maxReplicas))) + 1) * seeds.length, 0);
+    let finished = 0;
+    const summaryOf = async (scenario: Raw): Promise<SystemSummary> => {
+      const key = resultKey(resolveScenario(loaded, scenario).resolved, 'plan trial: stops when overloaded');
+      const summary = stored.get(key) ?? used.get(key) ?? (await pool.run(scenario));
+      used.set(key, summary);
+      bar?.update(Math.min(0.99, ++finished / estimate));
+      return summary;
+    };
+    const trialAt = async (o: (typeof options)[number], n: number, load = 1): Promise<Trial> => {
+      const runs = await Promise.all(seeds.map(async (seed) => {
+        const summary = await summaryOf(optionScenario(raw, o.system, o.pool, n, load, seed));
+        return { seed, meets: meetsAll(summary), summary };
+      }));
+      return { replicas: n, meets: runs.every((r) => r.meets), runs };
+    };
+    let results: (PlanResult & { maxLoad?: number | null })[];
     try {
-      for (const [k, o] of options.entries()) {
+      results = await Promise.all(options.map(async (o) => {
         const { resolved } = resolveScenario(loaded, optionScenario(raw, o.system, o.pool, 1));
         const p = resolved.systems[0].pools[o.pool];
-        const base = { system: o.system, pool: p.name, hardware: p.hardware.id, devicesPerReplica: p.deployment.count };
+        const base = { system: o.system, pool: p.name, hardware: p.hardware.id, devicesPerReplica: p.deployment.count, spares: o.spares };
         if (args['max-load']) {
           const replicas = o.sys.pools[o.pool].replicas;
-          let last: Trial['summary'] | undefined;
-          const maxLoad = await largest(async (f) => {
-            last = await trial(loaded, optionScenario(raw, o.system, o.pool, replicas, f));
-            return meetsAll(last);
-          });
-          results.push({ ...base, replicas, trials: [], summary: last, maxLoad });
-        } else {
-          const found = await smallest(o.maxReplicas, async (n) => {
-            const summary = await trial(loaded, optionScenario(raw, o.system, o.pool, n));
-            return { replicas: n, meets: meetsAll(summary), summary };
-          });
-          const chosen = found.trials.find((t) => t.replicas === found.n);
-          results.push({ ...base, replicas: found.n, trials: found.trials, summary: chosen?.summary });
+          let last: Trial | undefined;
+          const maxLoad = await largest(async (f) => (last = await trialAt(o, replicas, f)).meets);
+          return { ...base, replicas, range: null, trials: last ? [last] : [], summary: last?.runs[0].summary, maxLoad };
         }
-        bar?.update((k + 1) / options.length);
-      }
+        const found = await smallest(o.maxReplicas, (n) => trialAt(o, n));
+        const replicas = found.n === null ? null : found.n + o.spares;
+        // With spares, the fleet's cost and power are those of the larger fleet: one more run.
+        const chosen = replicas === null ? undefined : o.spares > 0 ? await trialAt(o, replicas) : found.trials.find((t) => t.replicas === found.n);
+        return { ...base, replicas, range: seedRange(found.trials, found.n), trials: found.trials, summary: chosen?.runs[0].summary };
+      }));
     } catch (error) {
       out.discard();
       throw error;
     } finally {
+      pool.close();
       bar?.stop();
     }
     try {
-      const header = ['system', 'pool', 'hardware', 'devices_per_replica', 'replicas', 'devices', 'max_load', 'usd_per_hour', 'usd_per_m_tokens', 'kw', 'j_per_token', 'interactive_ttft_p99_ms', 'background_job_p90_s', 'trials'];
-      const rows = results.map((r) => [
-        r.system, r.pool, r.hardware, r.devicesPerReplica, r.replicas ?? '', r.replicas ? r.replicas * r.devicesPerReplica : '', r.maxLoad ?? '',
-        r.summary?.usdPerHour ?? '', r.summary?.usdPerMillionTokens ?? '', r.summary?.averagePowerKw ?? '', r.summary?.joulesPerToken ?? '',
-        r.summary?.classes.find((c) => c.cls === 'interactive')?.ttftP99Ms ?? '', r.summary?.classes.find((c) => c.cls === 'background')?.jobP90Seconds ?? '',
-        r.trials.map((t) => `${t.replicas}:${t.meets ? 'ok' : 'no'}`).join(' '),
-      ]);
+      const header = ['system', 'pool', 'hardware', 'devices_per_replica', 'replicas', 'replicas_low', 'replicas_high', 'spares', 'devices', 'max_load', 'usd_per_hour', 'usd_per_m_output_tokens', 'usd_per_m_total_tokens', 'kw', 'j_per_output_token', 'trials'];
       const csv = out.csv('plan.csv', header);
-      for (const row of rows) csv.write(row.map((c) => (typeof c === 'number' && !Number.isFinite(c) ? '' : c)));
+      for (const r of results) {
+        const s = r.summary;
+        csv.write([
+          r.system, r.pool, r.hardware, r.devicesPerReplica, r.replicas ?? '', r.range?.low ?? '', r.range?.high ?? '', r.spares, r.replicas ? r.replicas * r.devicesPerReplica : '', r.maxLoad ?? '',
+          s?.usdPerHour ?? '', s?.usdPerMillionOutputTokens ?? '', s?.usdPerMillionTotalTokens ?? '', s?.averagePowerKw ?? '', s?.joulesPerOutputToken ?? '',
+          r.trials.map((t) => `${t.replicas}:${t.meets ? 'ok' : 'no'}`).join(' '),
+        ].map((c) => (typeof c === 'number' && !Number.isFinite(c) ? '' : c)));
+      }
       await csv.close();
-      const table = textTable(
-        ['option', 'hardware', args['max-load'] ? 'max load ×' : 'replicas', 'devices', '$/hour', '$/M tokens', 'kW', 'J/token'],
-        results.map((r) => [`${r.system}/${r.pool}`, r.hardware, args['max-load'] ? (r.maxLoad === null ? 'none' : sig(r.maxLoad!, 3)) : r.replicas === null ? 'none ≤ max' : int(r.replicas), r.replicas ? int(r.replicas * r.devicesPerReplica) : '–', r.summary ? sig(r.summary.usdPerHour, 4) : '–', r.summary ? sig(r.summary.usdPerMillionTokens) : '–', r.summary ? sig(r.summary.averagePowerKw) : '–', r.summary ? sig(r.summary.joulesPerToken) : '–']),
-      );
-      const chart = barPanels('plan', 'The fleets side by side', [
-        { name: '$ / hour', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.usdPerHour ?? NaN })) },
-        { name: '$ / M tokens', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.usdPerMillionTokens ?? NaN })) },
-        { name: 'kW', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.averagePowerKw ?? NaN })) },
-        { name: 'J / token', values: results.map((r) => ({ label: `${r.system}/${r.pool}`, value: r.summary?.joulesPerToken ?? NaN })) },
-      ]);
-      out.write('report.html', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(name)} plan</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1000px}pre{background:#f6f6f6;padding:8px}svg text{font-size:11px}</style></head><body><h1>Capacity plan: ${esc(name)}</h1><pre>${esc(table)}</pre>${chart}</body></html>\n`);
+      const trials = out.csv('trials.csv', TRIALS_HEADER);
+      for (const r of results) for (const row of trialCsvRows(r)) trials.write(row);
+      await trials.close();
+      mkdirSync(out.path('trials'));
+      for (const [key, summary] of used) out.write(join('trials', `${key}.json`), JSON.stringify(summary));
+      out.write('report.html', planHtml(name, results, args['max-load']));
       out.commit();
-      if (args.json) process.stdout.write(`${JSON.stringify(results.map(({ trials, ...r }) => ({ ...r, trials: trials.map((t) => ({ replicas: t.replicas, meets: t.meets })) })), null, 2)}\n`);
-      else process.stdout.write(`${table}\n\nWrote ${out.target}/ (plan.csv, report.html)\n`);
+      const table = planTable(results, args['max-load']);
+      if (args.json) process.stdout.write(`${JSON.stringify(results.map(({ trials, ...r }) => ({ ...r, trials: trials.map((t) => ({ replicas: t.replicas, meets: t.meets, seeds: t.runs.map((x) => ({ seed: x.seed, meets: x.meets })) })) })), null, 2)}\n`);
+      else process.stdout.write(`${results.map((r) => `${r.system}/${r.pool}: every trial\n${trialTable(r)}\n`).join('\n')}\n${table}\n\nWrote ${out.target}/ (plan.csv, trials.csv, report.html; trials/ reused by a rerun with the same inputs)\n`);
     } catch (error) {
       out.discard();
       throw error;

@@ -23,6 +23,7 @@ interface Args {
   set?: string[];
   progress: boolean;
   json: boolean;
+  fresh: boolean;
 }
 
 interface SweepInfo {
@@ -48,6 +49,7 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('set', { type: 'string', array: true, describe: 'override a field: path=value' })
       .option('progress', { type: 'boolean', default: true })
       .option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' })
+      .option('fresh', { type: 'boolean', default: false, describe: 'run every point again, ignoring stored results (stored ones are reused only when their content key matches anyway)' })
       .example('wafersim sweep scenarios/long-context-cliff.yaml', '')
       .example('wafersim sweep scenarios/speculative-decoding.yaml --shard 0/2 --out part0', 'half the points, for merge'),
   handler: async (args) => {
@@ -59,14 +61,16 @@ export const sweepCommand: CommandModule<object, Args> = {
     const out = claimFolder(args.out ?? join('output', `${name}-sweep`), 'sweep', plan.inputs, packageVersion());
     const info: SweepInfo = { scenario: plan.loaded.file, axes: plan.axes.map((a) => a.path), points: plan.points.length };
     writeAtomic(join(out, 'sweep.json'), `${JSON.stringify({ ...info, set: sets }, null, 2)}\n`);
-    const done = new Set(loadPoints(out).map((p) => p.index));
+    // A stored point counts only if its key matches: an edited scenario, axis value, model or
+    // calibration file, trace or version makes it stale, and it is run again.
+    const done = new Set(args.fresh ? [] : loadPoints(out, plan.keys).map((p) => p.index));
     const todo = shardOf(plan.points, shard).filter((p) => !done.has(p.index));
     const workers = Math.min(args.workers ?? availableParallelism(), Math.max(1, todo.length));
     const bar = args.progress ? progressBar(`${name} sweep`) : undefined;
     const total = todo.length;
     let finished = 0;
     const onResult = (r: PointResult) => {
-      savePoint(out, r);
+      savePoint(out, { ...r, key: plan.keys[r.index] });
       bar?.update(++finished / Math.max(1, total));
     };
     try {
@@ -75,13 +79,13 @@ export const sweepCommand: CommandModule<object, Args> = {
     } finally {
       bar?.stop();
     }
-    const all = loadPoints(out);
+    const all = loadPoints(out, plan.keys);
     const mine = shardOf(plan.points, shard).length;
     const complete = all.length === plan.points.length;
     await writeResults(out, info, all, complete);
     const summary = { out, points: plan.points.length, shard: args.shard ?? null, ran: total, skipped: mine - total, finished: all.length };
     if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, rows: all.flatMap(sweepRows) }, null, 2)}\n`);
-    else process.stdout.write(`Sweep ${name}: ${plan.points.length} points; this run ${total} (skipped ${mine - total} already done), ${workers} worker${workers === 1 ? '' : 's'}.\n${complete ? `Wrote ${out}/sweep.csv and report.html.` : `${all.length} of ${plan.points.length} points are in ${out}; run the other shards, then: wafersim merge <dirs> --out DIR`}\n`);
+    else process.stdout.write(`Sweep ${name}: ${plan.points.length} points; this run ${total} (skipped ${mine - total} already done with the same inputs), ${workers} worker${workers === 1 ? '' : 's'}.\n${complete ? `Wrote ${out}/sweep.csv and report.html.` : `${all.length} of ${plan.points.length} points are in ${out}; run the other shards, then: wafersim merge <dirs> --out DIR`}\n`);
   },
 };
 
@@ -158,14 +162,14 @@ function sweepReport(info: SweepInfo, points: PointResult[]): string {
       const rest = p.values.slice(1).map((v) => `${v.path}=${JSON.stringify(v.value)}`).join(' ');
       for (const s of p.summaries) {
         for (const c of s.classes) {
-          const y = m === 'served' ? c.requests / Math.max(1, c.requests + c.rejected) : m === 'ttft_p99' ? c.ttftP99Ms : m === 'tokens_per_user' ? c.tokensPerSecondPerUser : m === 'usd_per_m' ? s.usdPerMillionTokens : s.joulesPerToken;
+          const y = m === 'served' ? c.requests / Math.max(1, c.requests + c.rejected + c.unfinished) : m === 'ttft_p99' ? c.ttftP99Ms : m === 'tokens_per_user' ? c.tokensPerSecondPerUser : m === 'usd_per_m' ? s.usdPerMillionOutputTokens : s.joulesPerOutputToken;
           const key = `${s.system} ${c.cls}${rest ? ` ${rest}` : ''}`;
           (bySeries.get(key) ?? bySeries.set(key, []).get(key)!).push([x, y]);
         }
       }
     }
     const series: Series[] = [...bySeries].map(([name, pts]) => ({ name, points: pts.sort((a, b) => a[0] - b[0]) }));
-    const label = { served: 'share of requests served (not rejected)', ttft_p99: 'TTFT p99, ms', tokens_per_user: 'tokens/s per user (1/TPOT p50)', usd_per_m: '$ per million output tokens', j_per_token: 'J per output token' }[m];
+    const label = { served: 'share of requests completed (not rejected or unfinished)', ttft_p99: 'TTFT p99, ms', tokens_per_user: 'tokens/s per user (1/TPOT p50)', usd_per_m: '$ per million output tokens', j_per_token: 'J per output token' }[m];
     return lineChart(`sweep-${m}`, `${label} against ${axis}`, series, { xLabel: axis, yLabel: label });
   });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(info.scenario)} sweep</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1320px}.charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{font-weight:600}svg text{font-size:11px}</style></head><body><h1>Sweep of ${esc(info.scenario)}</h1><p>${points.length} points over ${info.axes.map(esc).join(', ')}. The numbers are in sweep.csv.</p><div class="charts">${charts.join('\n')}</div></body></html>\n`;

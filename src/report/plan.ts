@@ -1,0 +1,140 @@
+/** The capacity plan as text tables, CSV rows and an HTML page (strings only; the CLI writes them). */
+import type { SystemSummary } from '../metrics/summary.js';
+import { int, sig, textTable } from './format.js';
+import { barPanels, esc, lineChart, type Series } from './svg.js';
+
+// The plan's results as the planner (study/plan.ts) produces them and this report shows them.
+/** One seed's run of a trial. */
+export interface SeedRun {
+  seed: number;
+  meets: boolean;
+  summary: SystemSummary;
+}
+
+export interface Trial {
+  replicas: number;
+  /** Every seed met the SLOs (what the search uses: a fleet must pass whatever the luck). */
+  meets: boolean;
+  runs: SeedRun[];
+}
+
+export interface PlanResult {
+  system: string;
+  pool: string;
+  /** Smallest count meeting the SLOs on every seed, plus spares; null when even the maximum fails. */
+  replicas: number | null;
+  /** Fleet-size range over seeds: the smallest count some seed passed, and the one all passed (before spares). */
+  range: { low: number; high: number } | null;
+  spares: number;
+  trials: Trial[];
+  /** The chosen fleet's summary (first seed); at replicas without spares when spares were not run. */
+  summary?: SystemSummary;
+  devicesPerReplica: number;
+  hardware: string;
+}
+
+/** How a trial's SLOs came out, one row per seed and class: each target, what was achieved, by how much it missed. */
+export interface TrialRow {
+  replicas: number;
+  seed: number;
+  cls: string;
+  meets: boolean;
+  completed: number;
+  rejected: number;
+  unfinished: number;
+  checks: { name: string; unit: string; value: number; target: number; missBy: number }[];
+}
+
+export function trialRows(trials: Trial[]): TrialRow[] {
+  return trials.flatMap((t) => t.runs.flatMap((r) => r.summary.classes.map((c) => ({
+    replicas: t.replicas,
+    seed: r.seed,
+    cls: c.cls,
+    meets: r.meets,
+    completed: c.requests,
+    rejected: c.rejected,
+    unfinished: c.unfinished,
+    // missBy: how far above its target, as a fraction of the target (≤ 0: met).
+    checks: c.sloChecks.map((k) => ({ name: k.name, unit: k.unit, value: k.value, target: k.target, missBy: k.value / k.target - 1 })),
+  }))));
+}
+
+type PlanRow = PlanResult & { maxLoad?: number | null };
+
+const label = (r: PlanRow) => `${r.system}/${r.pool}`;
+const num = (x: number | undefined, d = 3) => (x !== undefined && Number.isFinite(x) ? sig(x, d) : '–');
+
+function replicasCell(r: PlanRow): string {
+  if (r.replicas === null) return 'none ≤ max';
+  const range = r.range && r.range.low < r.range.high ? ` (${r.range.low}–${r.range.high} over seeds)` : '';
+  return `${int(r.replicas)}${r.spares > 0 ? ` incl. ${r.spares} spare` : ''}${range}`;
+}
+
+export function planTable(results: PlanRow[], maxLoad: boolean): string {
+  return textTable(
+    ['option', 'hardware', maxLoad ? 'max load ×' : 'replicas', 'devices', '$/hour', '$/M output tok', 'kW', 'J/output tok'],
+    results.map((r) => [
+      label(r), r.hardware,
+      maxLoad ? (r.maxLoad === null || r.maxLoad === undefined ? 'none' : sig(r.maxLoad, 3)) : replicasCell(r),
+      r.replicas ? int(r.replicas * r.devicesPerReplica) : '–',
+      num(r.summary?.usdPerHour, 4), num(r.summary?.usdPerMillionOutputTokens), num(r.summary?.averagePowerKw), num(r.summary?.joulesPerOutputToken),
+    ]),
+  );
+}
+
+/** "TTFT p99 316 ms > 300 (+5.3%)" for misses, "TTFT p99 212 ms ✓" for passes. */
+function checkText(c: TrialRow['checks'][number]): string {
+  const value = c.value === Infinity ? 'not reached' : Number.isNaN(c.value) ? 'not measured' : `${sig(c.value)} ${c.unit}`;
+  return c.missBy <= 0 ? `${c.name} ${value} ✓` : `${c.name} ${value} > ${sig(c.target)}${Number.isFinite(c.missBy) ? ` (+${(100 * c.missBy).toFixed(1)}%)` : ''}`;
+}
+
+/** Every trial of an option: replicas, seed, class, each SLO achieved (and by how much it missed), rejected and unfinished. */
+export function trialTable(r: PlanRow): string {
+  const rows = trialRows(r.trials).sort((a, b) => a.replicas - b.replicas || a.seed - b.seed || a.cls.localeCompare(b.cls));
+  return textTable(
+    ['replicas', 'seed', 'class', 'passes', 'SLOs', 'rejected', 'unfinished'],
+    rows.map((x) => [int(x.replicas), String(x.seed), x.cls, x.meets ? 'yes' : 'no', x.checks.map(checkText).join('; ') || '–', int(x.rejected), int(x.unfinished)]),
+  );
+}
+
+export const TRIALS_HEADER = ['system', 'pool', 'replicas', 'seed', 'class', 'passes', 'completed', 'rejected', 'unfinished', 'slo', 'value', 'target', 'miss_by'];
+
+export function trialCsvRows(r: PlanRow): (string | number)[][] {
+  return trialRows(r.trials).flatMap((x) => {
+    const base = [r.system, r.pool, x.replicas, x.seed, x.cls, x.meets ? 1 : 0, x.completed, x.rejected, x.unfinished];
+    const checks = x.checks.length > 0 ? x.checks : [undefined];
+    return checks.map((c) => [...base, c?.name ?? '', c && Number.isFinite(c.value) ? c.value : c?.value === Infinity ? 'not reached' : '', c?.target ?? '', c && Number.isFinite(c.missBy) ? c.missBy : '']);
+  });
+}
+
+/** One chart per SLO (metric and class): what each option achieved against replicas, and the target. */
+function sloCharts(results: PlanRow[]): string[] {
+  const charts = new Map<string, { unit: string; target: number; series: Series[] }>();
+  for (const r of results) {
+    const bySlo = new Map<string, [number, number][]>();
+    for (const x of trialRows(r.trials)) {
+      for (const c of x.checks) {
+        const key = `${c.name} (${x.cls})`;
+        if (!charts.has(key)) charts.set(key, { unit: c.unit, target: c.target, series: [] });
+        (bySlo.get(key) ?? bySlo.set(key, []).get(key)!).push([x.replicas, c.value]);
+      }
+    }
+    for (const [key, points] of bySlo) charts.get(key)!.series.push({ name: `${label(r)} (seed ${r.trials[0]?.runs[0]?.seed ?? ''}…)`, points: points.sort((a, b) => a[0] - b[0]) });
+  }
+  return [...charts].map(([key, c], i) => {
+    const xs = c.series.flatMap((s) => s.points.map((p) => p[0]));
+    const target: Series = { name: `target ${sig(c.target)} ${c.unit}`, points: [[Math.min(...xs), c.target], [Math.max(...xs), c.target]] };
+    return lineChart(`plan-slo-${i}`, `${key} against replicas (unreached values are left out)`, [...c.series, target], { xLabel: 'replicas', yLabel: `${key}, ${c.unit}` });
+  });
+}
+
+export function planHtml(name: string, results: PlanRow[], maxLoad: boolean): string {
+  const bars = barPanels('plan', 'The fleets side by side', [
+    { name: '$ / hour', values: results.map((r) => ({ label: label(r), value: r.summary?.usdPerHour ?? NaN })) },
+    { name: '$ / M output tokens', values: results.map((r) => ({ label: label(r), value: r.summary?.usdPerMillionOutputTokens ?? NaN })) },
+    { name: 'kW', values: results.map((r) => ({ label: label(r), value: r.summary?.averagePowerKw ?? NaN })) },
+    { name: 'J / output token', values: results.map((r) => ({ label: label(r), value: r.summary?.joulesPerOutputToken ?? NaN })) },
+  ]);
+  const trials = results.map((r) => `<h2>${esc(label(r))}: every trial</h2><pre>${esc(trialTable(r))}</pre>`).join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(name)} plan</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1320px}pre{background:#f6f6f6;padding:8px;overflow-x:auto}.charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}svg text{font-size:11px}</style></head><body><h1>Capacity plan: ${esc(name)}</h1><pre>${esc(planTable(results, maxLoad))}</pre>${bars}<h2>Each SLO against replicas</h2><div class="charts">${sloCharts(results).join('\n')}</div>${trials}</body></html>\n`;
+}
