@@ -4,10 +4,11 @@
  * shards on many machines merge by copying files together.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { InputError } from '../domain/errors.js';
 import { setPath } from '../scenario/paths.js';
 import { runScenario } from '../study/run.js';
+import { estimateWork, type WorkEstimate } from '../study/estimate.js';
 import { expandSweep, type Axis, type PointResult, type SweepPoint } from '../study/sweep.js';
 import { readScenario, resolveScenario, type LoadedScenario } from './scenario.js';
 
@@ -21,19 +22,32 @@ export interface SweepPlan {
   name: string;
   /** Files the sweep reads (scenario, trace): its output folder must not hold them. */
   inputs: string[];
+  /** Read the scenario's trace once, every row checked (see resolveScenario). */
+  checkTrace: () => Promise<number>;
+  /** The work of every point together (events summed; memory of the largest point). */
+  estimate: (traceRows: number) => WorkEstimate;
 }
 
 export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) => r, checkPoints = true): SweepPlan {
   const loaded = readScenario(resolve(path));
   const raw = sets(loaded.raw);
-  const { file, resolved, inputs } = resolveScenario(loaded, raw); // checks the whole file, sweep section included
+  const { file, resolved, inputs, checkTrace } = resolveScenario(loaded, raw); // checks the whole file, sweep section included
   if (!file.sweep) throw new InputError([{ file: loaded.file, where: 'sweep', expected: 'a sweep section with axes (path and values or range)', found: 'none' }]);
   const { sweep: _sweep, ...base } = raw as Record<string, unknown>;
   const axes = file.sweep.axes as Axis[];
   const points = expandSweep(axes, file.repeat);
   // Check every point before running any: a bad axis value fails now, with its path.
-  if (checkPoints) for (const p of points.filter((x) => x.repeat === 0)) resolveScenario(loaded, pointScenario(base, p));
-  return { loaded, axes, points, base, name: resolved.name, inputs };
+  const checked = checkPoints ? points.filter((x) => x.repeat === 0).map((p) => resolveScenario(loaded, pointScenario(base, p)).resolved) : [];
+  const estimate = (traceRows: number): WorkEstimate => {
+    const each = checked.map((r) => estimateWork({ ...r, repeat: file.repeat }, traceRows, false));
+    return {
+      requests: Math.max(0, ...each.map((e) => e.requests)),
+      sessions: Math.max(0, ...each.map((e) => e.sessions)),
+      events: each.reduce((sum, e) => sum + e.events, 0),
+      memoryBytes: Math.max(0, ...each.map((e) => e.memoryBytes)),
+    };
+  };
+  return { loaded, axes, points, base, name: resolved.name, inputs, checkTrace, estimate };
 }
 
 /** The scenario of one point: the base with the point's overrides, one repeat with its own seed. */
@@ -65,6 +79,21 @@ export function loadPoints(out: string): PointResult[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => /^\d+\.json$/.test(f))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PointResult)
+    .map((f) => readJsonFile(join(dir, f), 'a finished sweep point written by wafersim (delete the file to run the point again)', isPoint) as PointResult)
     .sort((a, b) => a.index - b.index);
+}
+
+const isPoint = (v: any): boolean => Number.isSafeInteger(v?.index) && Number.isSafeInteger(v.repeat) && Array.isArray(v.values) && Array.isArray(v.summaries);
+
+/** A JSON state file (sweep.json, a point): unreadable or malformed is bad input naming the file. */
+export function readJsonFile(path: string, expected: string, valid: (v: unknown) => boolean): unknown {
+  const file = relative(process.cwd(), path) || path;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputError([{ file, where: '(file)', expected, found: error instanceof SyntaxError ? `broken JSON (${error.message})` : String((error as NodeJS.ErrnoException).code ?? error) }]);
+  }
+  if (!valid(value)) throw new InputError([{ file, where: '(file)', expected, found: 'JSON of another shape' }]);
+  return value;
 }

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../domain/errors.js';
 import { OutputDir } from '../../io/output.js';
+import { checkOutputTarget } from '../../io/output-target.js';
 import { readScenario, resolveScenario, type LoadedScenario } from '../../io/scenario.js';
 import { int, sig, textTable } from '../../report/format.js';
 import { barPanels, esc } from '../../report/svg.js';
@@ -9,8 +10,10 @@ import { largest, meetsAll, smallest, type PlanResult, type Trial } from '../../
 import { runScenario } from '../../study/run.js';
 import { progressBar } from '../progress.js';
 import { applySets } from '../sets.js';
+import { checkWork, withLimits, type LimitArgs } from '../limits.js';
+import { estimateWork } from '../../study/estimate.js';
 
-interface Args {
+interface Args extends LimitArgs {
   scenario: string;
   out?: string;
   set?: string[];
@@ -44,10 +47,10 @@ export function optionScenario(raw: Raw, system: string, pool: number, replicas:
 
 export const planCommand: CommandModule<object, Args> = {
   builder: (y) =>
-    y
+    withLimits(y)
       .positional('scenario', { type: 'string', demandOption: true })
-      .option('out', { type: 'string', describe: 'output folder (default: output/<scenario>-plan)' })
-      .option('set', { type: 'string', array: true, describe: 'override a field: path=value' })
+      .option('out', { type: 'string', requiresArg: true, describe: 'output folder (default: output/<scenario>-plan)' })
+      .option('set', { type: 'string', requiresArg: true, array: true, describe: 'override a field: path=value' })
       .option('max-load', { type: 'boolean', default: false, describe: 'the inverse: the largest load (× the scenario\'s workload) each option serves within the SLOs at its given replicas' })
       .option('json', { type: 'boolean', default: false })
       .option('progress', { type: 'boolean', default: true })
@@ -56,7 +59,7 @@ export const planCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const loaded = readScenario(resolve(args.scenario));
     const raw = applySets(loaded.raw, args.set ?? []) as Raw;
-    const { file, resolved: whole, inputs } = resolveScenario(loaded, raw);
+    const { file, resolved: whole, inputs, checkTrace } = resolveScenario(loaded, raw);
     if (!file.plan) throw new InputError([{ file: loaded.file, where: 'plan', expected: 'a plan section: options: [{ system, pool?, maxReplicas }]', found: 'none' }]);
     if (!file.slo) throw new InputError([{ file: loaded.file, where: 'slo', expected: 'SLOs to plan for', found: 'none' }]);
     const options = file.plan.options.map((o, i) => {
@@ -67,7 +70,16 @@ export const planCommand: CommandModule<object, Args> = {
       return { ...o, pool, sys };
     });
     const name = whole.name;
-    const out = OutputDir.open(args.out ?? join('output', `${name}-plan`), 'plan', inputs);
+    const target = checkOutputTarget(args.out ?? join('output', `${name}-plan`), inputs);
+    const traceRows = await checkTrace();
+    // Each option is tried at up to maxReplicas, about log2(maxReplicas) + 2 times.
+    for (const o of options) {
+      const largest = resolveScenario(loaded, optionScenario(raw, o.system, o.pool, args['max-load'] ? o.sys.pools[o.pool].replicas : o.maxReplicas)).resolved;
+      const e = estimateWork(largest, traceRows, false);
+      const trials = Math.ceil(Math.log2(o.maxReplicas)) + 2;
+      checkWork({ ...e, events: e.events * trials }, args, `plan option ${o.system} (${trials} trials of up to ${o.maxReplicas} replicas)`, loaded.file);
+    }
+    const out = OutputDir.open(target, 'plan', inputs);
     const bar = args.progress ? progressBar('plan') : undefined;
     const results: (PlanResult & { maxLoad?: number | null })[] = [];
     try {
