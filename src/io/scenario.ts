@@ -43,12 +43,14 @@ export interface ScenarioResolution {
   file: ScenarioFile;
   /** The files a run reads besides models/ (the scenario, its trace): outputs must not touch them. */
   inputs: string[];
+  /** Read the whole trace once, every row checked, before any work starts; returns its rows (0 without a trace). */
+  checkTrace: () => Promise<number>;
 }
 
 export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.raw, traceStats: TraceStats = newTraceStats()): ScenarioResolution {
   const { file, parsed } = loaded;
   const fail = (problems: InputProblem[]): never => {
-    throw new InputError(withLines(problems.map((p) => ({ ...p, file })), parsed));
+    throw new InputError(withLines(problems.map((p) => ({ ...p, file: p.file ?? file })), parsed));
   };
   const checked = scenarioSchema.safeParse(raw);
   if (!checked.success) fail(zodProblems(checked.error, raw, file));
@@ -58,7 +60,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
   if (!scenario) fail(problems);
   const s = scenario!;
   const systemProblems: InputProblem[] = [];
-  const systems = s.systems.map((sys, i) => resolveSystem(sys, i, s, systemProblems));
+  const systems = s.systems.map((sys, i) => resolveSystem(sys, i, s, systemProblems, file));
   if (systemProblems.length > 0) fail(systemProblems);
 
   const w = f.workload;
@@ -119,6 +121,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
   }
   let trace: ResolvedScenario['trace'];
   let tracePath: string | undefined;
+  let checkTrace = async (): Promise<number> => 0;
   if (s.trace) {
     const t = s.trace;
     // Trace paths are relative to the scenario file, or to the package (data/traces/…).
@@ -128,6 +131,20 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     tracePath = path!;
     const shown = relative(process.cwd(), path!) || path!;
     const o = { skipBad: t.skipBadRows };
+    const usedBy = (error: unknown) => {
+      if (error instanceof InputError) throw new InputError(error.problems.map((p) => ({ ...p, usedBy: `${file} workload.trace.file` })));
+      throw error;
+    };
+    checkTrace = async () => {
+      const stats = newTraceStats();
+      const rows = t.format === 'azure' ? readAzure(path!, shown, o, stats) : t.format === 'mooncake' ? readMooncake(path!, shown, o, stats) : readAgentic(path!, shown, o, stats);
+      try {
+        for await (const _row of rows);
+      } catch (error) {
+        usedBy(error);
+      }
+      return stats.rows;
+    };
     trace = {
       kind: t.format === 'kv-cache-tester' ? 'sessions' : 'arrivals',
       file: path!,
@@ -145,11 +162,12 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     normalised: s,
     file: f,
     inputs: [resolve(loaded.file), ...(tracePath ? [tracePath] : [])],
+    checkTrace,
     resolved: { name: s.name, description: s.description, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, warmupSeconds: s.warmupSeconds, client: s.client, maxRequests: s.maxRequests, repeat: s.repeat, systems, sources, trace, slo },
   };
 }
 
-function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, problems: InputProblem[]): SystemSpec {
+function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, problems: InputProblem[], scenarioFile: string): SystemSpec {
   const at = (...path: (string | number)[]) => ['systems', i, ...path];
   const where = (...path: (string | number)[]) => `systems[${i}]${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
   const pools: PoolSpec[] = [];
@@ -185,6 +203,11 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       for (const prob of error.problems) {
+        if (prob.file) {
+          // A broken model, hardware or calibration file: its own path, field and line.
+          problems.push({ ...prob, usedBy: `${scenarioFile} ${where('pools', j)}` });
+          continue;
+        }
         const inPool = !prob.where.startsWith('systems[');
         const field = inPool ? where('pools', j, prob.where) : prob.where;
         problems.push({ ...prob, where: field, path: prob.path ?? (inPool && ['count', 'tp', 'pp'].includes(prob.where) ? at('pools', j, prob.where) : at('pools', j)) });
