@@ -207,7 +207,7 @@ export class CaseSource {
   }
 
   private modelCases(): fc.Arbitrary<FuzzCase> {
-    const files = ['llm/llama-3.1-8b.yaml', 'hardware/cs-3.yaml', 'hardware/h100-sxm.yaml', 'calibration/gpu.yaml', 'calibration/wafer.yaml'];
+    const files = ['llm/llama-3.1-8b.yaml', 'hardware/cs-3.yaml', 'hardware/h100-sxm.yaml', 'calibration/trtllm.yaml', 'calibration/cerebras.yaml'];
     const scenario = stringify({
       name: 'model-check', durationMinutes: 1, drainMinutes: 1,
       systems: [

@@ -152,11 +152,15 @@ function workerFlags(workers: number): string[] {
 
 /** A new sweep folder gets its sweep.json; a resumed one must hold the same sweep, or its points would mix. */
 function claimSweepJson(path: string, info: SweepInfo & { set: string[] }): void {
-  if (!existsSync(path)) return writeAtomic(path, `${JSON.stringify(info, null, 2)}\n`);
-  const old = readJsonFile(path, 'the sweep.json wafersim sweep writes', isSweepInfo) as SweepInfo & { set: string[] };
-  if (JSON.stringify([old.scenario, old.axes, old.points, old.set]) !== JSON.stringify([info.scenario, info.axes, info.points, info.set])) {
-    throw new InputError([{ file: relative(process.cwd(), path), where: '(file)', expected: `the sweep this command runs (${info.scenario} over ${info.axes.join(', ')}, ${info.points} points), to resume it; choose another --out for a new sweep`, found: `${old.scenario} over ${old.axes.join(', ')}, ${old.points} points` }]);
+  if (existsSync(path)) {
+    // Points are keyed by what determines them, so the same scenario's sweep, edited, reuses only
+    // the points whose inputs did not change; another scenario's sweep folder is refused.
+    const old = readJsonFile(path, 'the sweep.json wafersim sweep writes', isSweepInfo) as SweepInfo & { set: string[] };
+    if (old.scenario !== info.scenario) {
+      throw new InputError([{ file: relative(process.cwd(), path), where: '(file)', expected: `a sweep of ${info.scenario}, to resume or update it; choose another --out for a new sweep`, found: `a sweep of ${old.scenario} over ${old.axes.join(', ')}` }]);
+    }
   }
+  writeAtomic(path, `${JSON.stringify(info, null, 2)}\n`);
 }
 
 function writeAtomic(path: string, text: string): void {
