@@ -9,6 +9,8 @@ import { commands } from './commands/index.js';
 import { packageVersion } from '../io/package.js';
 import { MODELS_ENV, useModelFolders } from '../io/model-folders.js';
 import { CommandExit, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit.js';
+import { installSignalHandlers } from './interrupt.js';
+import { internalErrorMessage, usageProblem } from './usage.js';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
@@ -25,13 +27,15 @@ export async function main(argv: string[]): Promise<number> {
     })
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((message, error) => {
-      if (error) throw error;
-      // yargs' own validation: unknown command or flag, missing argument, bad choice.
-      process.stderr.write(`wafersim: ${message}\nRun 'wafersim --help' for usage.\n`);
+      // yargs' own validation (unknown command or flag, missing argument or value, bad choice) is
+      // bad input; any other error thrown by a command goes on to the handlers below.
+      if (error && error.name !== 'YError') throw error;
+      process.stderr.write(`wafersim: bad command line\n${usageProblem(message ?? error?.message ?? '')}\nRun 'wafersim --help' for usage.\n`);
       exitCode = EXIT_BAD_INPUT;
       throw new ExitSignal();
     })
-    .epilogue('Exit codes: 0 ok, 2 bad input, 1 internal error.');
+    .option('debug', { type: 'boolean', default: false, global: true, describe: 'on an internal error, print its stack trace' })
+    .epilogue('Exit codes: 0 ok, 2 bad input, 1 internal error, 130/143 stopped by Ctrl-C/SIGTERM.');
   // Import only the command that runs; list the others by name and description.
   const names = new Set(commands.map((c) => c.name));
   const invoked = argv.find((a) => names.has(a));
@@ -49,13 +53,14 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_BAD_INPUT;
     }
     if (error instanceof CommandExit) return error.code;
-    process.stderr.write(`wafersim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(internalErrorMessage(error, argv.includes('--debug')));
     return EXIT_INTERNAL;
   }
 }
 
 class ExitSignal extends Error {}
 
+installSignalHandlers();
 main(hideBin(process.argv)).then((code) => {
   process.exitCode = code;
 });

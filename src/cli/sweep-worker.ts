@@ -3,6 +3,7 @@
  * not threads: measured on this 2-core machine, two worker threads in one process gave 1.15×
  * (their garbage collectors compete inside one V8 process) where two processes give 1.7×.
  */
+import { InputError } from '../domain/errors.js';
 import { planSweep, runPoint } from '../io/sweep.js';
 import { applySets } from './sets.js';
 import type { SweepPoint } from '../study/sweep.js';
@@ -14,7 +15,8 @@ process.on('message', async (point: SweepPoint) => {
   try {
     process.send!({ ok: true, result: await runPoint(plan, point) });
   } catch (error) {
-    process.send!({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    // Bad input found while running (a trace row) stays bad input in the parent.
+    process.send!({ ok: false, error: error instanceof Error ? error.message : String(error), problems: error instanceof InputError ? error.problems : undefined });
   }
 });
 process.on('disconnect', () => process.exit(0));

@@ -11,6 +11,8 @@ export interface InputProblem {
   path?: readonly PropertyKey[];
   expected: string;
   found: string;
+  /** When the file is one another file refers to (a model file named by a scenario): where it is named. */
+  usedBy?: string;
 }
 
 export class InputError extends Error {
@@ -22,7 +24,7 @@ export class InputError extends Error {
 
 export function formatProblem(p: InputProblem): string {
   const place = p.file ? `${p.file}: ${p.where}` : p.where;
-  return `${place}: expected ${p.expected}, found ${p.found}`;
+  return `${place}: expected ${p.expected}, found ${p.found}${p.usedBy ? ` (used by ${p.usedBy})` : ''}`;
 }
 
 export function inputError(where: string, expected: string, found: unknown, file?: string): InputError {

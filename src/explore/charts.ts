@@ -65,7 +65,7 @@ export function contextChart(rows: { name: string; colour: string; m: MemoryPict
     return `<path class="mark" d="${path}" fill="none" stroke="${colour}" stroke-width="2"/>${pts.map((p) => `<circle class="mark" cx="${x(p.context)}" cy="${y(p.users)}" r="3" fill="${colour}"><title>${esc(name)}: ${p.users} users at ${formatTokens(p.context)}</title></circle>`).join('')}${cliff}`;
   }).join('');
   const now = `<line x1="${x(Math.max(1024, context))}" x2="${x(Math.max(1024, context))}" y1="${top}" y2="${H - bottom}" stroke="#212529"/><text x="${x(Math.max(1024, context)) + (x(Math.max(1024, context)) > W - 90 ? -4 : 4)}" y="${top + 10}" class="small" text-anchor="${x(Math.max(1024, context)) > W - 90 ? 'end' : 'start'}">this context</text>`;
-  const xt = x.ticks(6).filter((t) => Math.log2(t) % 1 === 0 && Math.log2(t) % 2 === 0).map((t) => `<text x="${x(t)}" y="${H - bottom + 16}" class="small" text-anchor="middle">${formatTokens(t)}</text>`).join('');
+  const xt = [1024, 4096, 16384, 65536, 262144, 1048576].filter((t) => t <= maxContext).map((t) => `<text x="${x(t)}" y="${H - bottom + 16}" class="small" text-anchor="middle">${formatTokens(t)}</text>`).join('');
   const yt = y.ticks(4).filter((t) => [1, 10, 100, 1000, 10000, 100000].includes(t)).map((t) => `<text x="${left - 6}" y="${y(t) + 4}" class="small" text-anchor="end">${t}</text>`).join('');
   const axes = `<line x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}" stroke="#868e96"/><text x="${(left + W) / 2}" y="${H - 6}" class="small" text-anchor="middle">context per user (tokens)</text><text x="0" y="12" class="small">users that fit</text>`;
   return svg('context', W, H, axes + xt + yt + lines + now, 'Users that fit against context length');

@@ -13,7 +13,7 @@ import { packageRoot } from './package.js';
 export const MODELS_ENV = 'WAFERSIM_MODELS';
 export const FOLDER_KINDS = ['llm', 'hardware', 'calibration'] as const;
 export type FolderKind = (typeof FOLDER_KINDS)[number];
-const NOUN: Record<FolderKind, string> = { llm: 'model', hardware: 'hardware', calibration: 'calibration' };
+const NOUN: Record<FolderKind, string> = { llm: 'model', hardware: 'hardware', calibration: 'serving stack' };
 
 export function modelsDir(): string {
   return join(packageRoot(), 'models');
@@ -74,4 +74,9 @@ export function resolveReference(kind: FolderKind, ref: string, where: string, b
 export function isBuiltIn(path: string): boolean {
   const rel = relative(modelsDir(), path);
   return !rel.startsWith('..') && !rel.startsWith('/');
+}
+
+/** How a file is named in messages: inside the package as models/…, else relative to the working directory. */
+export function displayPath(path: string): string {
+  return isBuiltIn(path) ? relative(packageRoot(), path) : relative(process.cwd(), path) || path;
 }

@@ -1,18 +1,19 @@
 /**
- * Model, hardware and calibration files (models/): parsed → checked → converted to SI once here.
- * Every problem names the file, the field and its line.
+ * Model files (models/llm/<id>.yaml, a user's folder, or any path): parsed → checked → converted
+ * once here. Every problem names the file, the field and its line. Hardware and serving-stack
+ * files have their own modules; this one re-exports them so that `io/models.js` is the one
+ * place to import model files from.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
 import { z } from 'zod';
-import { InputError, type InputProblem } from '../domain/errors.js';
+import type { InputProblem } from '../domain/errors.js';
 import { assertNever } from '../domain/never.js';
-import { ATTENTION_KINDS, type AttentionLayer, type GpuCalibration, type GpuSpec, type HardwareSpec, type LlmSpec, type Precision, type PrecisionGroups, type WaferCalibration, type WaferSpec } from '../domain/specs.js';
-import { GB, KW, MS, PB, PFLOPS, TB, TFLOPS, US, GHZ } from '../domain/units.js';
-import { zodProblems } from '../scenario/problems.js';
-import { idsOf, isBuiltIn, modelsDir, resolveReference } from './model-folders.js';
-import { packageRoot } from './package.js';
-import { readYamlFile, withLines } from './yaml.js';
+import { ATTENTION_KINDS, type AttentionLayer, type LlmSpec, type Precision, type PrecisionGroups } from '../domain/specs.js';
+import { idsOf, resolveReference } from './model-folders.js';
+import { readChecked } from './yaml.js';
+
+export { modelsDir } from './model-folders.js';
+export { defaultStack, hardwareFileSchema, hardwareIds, loadHardware, type HardwareOptions } from './hardware-files.js';
+export { gpuCalibration, readStack, stackIds, waferCalibration, withCalibration, type GpuCalibrationFile, type StackFile, type StackParameter, type WaferCalibrationFile } from './stack-files.js';
 
 const positive = z.number().positive();
 const count = z.number().int().positive();
@@ -108,104 +109,11 @@ function attentionLayers(v: LlmFile): AttentionLayer[] {
   });
 }
 
-const common = {
-  id: z.string(),
-  name: z.string(),
-  source: z.string().min(1),
-  priceUsdPerHour: z.number().nonnegative(),
-  calibration: z.string(),
-};
-
-export const hardwareFileSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    ...common,
-    kind: z.literal('gpu'),
-    hbmGB: positive,
-    hbmBandwidthTBps: positive,
-    peakTflops: z.strictObject({ bf16: positive, fp8: z.number().nonnegative(), fp4: positive.optional() }),
-    nvlinkGBps: positive,
-    gpusPerNode: count,
-    interNodeGBps: positive,
-    powerBusyW: positive,
-    powerIdleW: z.number().nonnegative(),
-  }),
-  z.strictObject({
-    ...common,
-    kind: z.literal('wafer'),
-    cores: count,
-    fabricWidth: count,
-    fabricHeight: count,
-    sramGB: positive,
-    sramBandwidthPBps: positive,
-    peakDensePflops: positive,
-    clockGHz: positive,
-    linkBytesPerCycle: positive,
-    hopCycles: positive,
-    ioGBps: positive,
-    powerBusyKW: positive,
-    powerIdleKW: z.number().nonnegative(),
-  }),
-]);
-
-const gpuCalibrationSchema = z.strictObject({
-  computeEfficiency: z.number().positive().max(1),
-  memoryEfficiency: z.number().positive().max(1),
-  stepOverheadMs: z.number().nonnegative(),
-  layerOverheadUs: z.number().nonnegative(),
-  allReduceLatencyUs: z.number().nonnegative(),
-  linkLatencyUs: z.number().nonnegative(),
-  interNodeLatencyUs: z.number().nonnegative(),
-  memoryUtilisation: z.number().positive().max(1),
-  activationReserveGB: z.number().nonnegative(),
-});
-
-const waferCalibrationSchema = z.strictObject({
-  layerSyncUs: z.number().nonnegative(),
-  sramEfficiency: z.number().positive().max(1),
-  computeEfficiency: z.number().positive().max(1),
-  meshEfficiency: z.number().positive().max(1),
-  interWaferLatencyUs: z.number().nonnegative(),
-  stepOverheadUs: z.number().nonnegative(),
-  reserveFraction: z.number().nonnegative().lt(1),
-});
-
-export type GpuCalibrationFile = z.infer<typeof gpuCalibrationSchema>;
-export type WaferCalibrationFile = z.infer<typeof waferCalibrationSchema>;
-
-/** How a file is named in messages: inside the package as models/…, else relative to the working directory. */
-function displayPath(path: string): string {
-  return isBuiltIn(path) ? relative(packageRoot(), path) : relative(process.cwd(), path) || path;
-}
-
-/** Read and check one YAML file against a schema; problems name the file, field and line. */
-function readChecked<S extends z.ZodType>(path: string, schema: S, extra?: (v: z.infer<S>) => InputProblem[]): z.infer<S> {
-  const display = relative(process.cwd(), path) || path;
-  const parsed = readYamlFile(path, display);
-  const result = schema.safeParse(parsed.value);
-  if (!result.success) throw new InputError(withLines(zodProblems(result.error, parsed.value, display), parsed));
-  const problems = extra?.(result.data) ?? [];
-  if (problems.length > 0) throw new InputError(withLines(problems.map((p) => ({ ...p, file: display })), parsed));
-  return result.data;
-}
 
 export const llmIds = (): string[] => idsOf('llm');
-export const hardwareIds = (): string[] => idsOf('hardware');
-export { modelsDir };
-
-/** Hardware ids with published measurements of their own in models/validation.yaml. */
-let validatedIds: Set<string> | undefined;
-function isValidated(id: string): boolean {
-  if (!validatedIds) {
-    const path = join(modelsDir(), 'validation.yaml');
-    const rows = existsSync(path) ? (readYamlFile(path, 'models/validation.yaml').value as { rows?: { hardware?: unknown }[] }).rows : [];
-    validatedIds = new Set((Array.isArray(rows) ? rows : []).map((r) => String(r?.hardware)));
-  }
-  return validatedIds.has(id);
-}
 
 // Model files are read once per process (keyed by path): a sweep resolves its scenario once per point.
 const llmCache = new Map<string, LlmSpec>();
-const hardwareCache = new Map<string, HardwareSpec>();
 
 /** A model by id (searched in the user's folders, then models/) or by path (relative to `baseDir`). */
 export function loadLlm(ref: string, where = 'model', baseDir = process.cwd()): LlmSpec {
@@ -261,122 +169,3 @@ export function readLlmFile(path: string, id?: string): LlmSpec {
   };
 }
 
-/** Where to find hardware besides its id, and what to change about it. */
-export interface HardwareOptions {
-  /** Folder a path reference is relative to (default: the working directory). */
-  baseDir?: string;
-  /** A calibration (serving-stack) file, id or path relative to `baseDir`, instead of the hardware file's own. */
-  stack?: string;
-}
-
-/**
- * Hardware by id or path, with its calibration: the hardware file's `calibration` (an id, or a
- * path relative to the hardware file), or `options.stack`; `calibrationOverride` replaces
- * single calibrated values (for fitting tools).
- */
-export function loadHardware(ref: string, where = 'hardware', calibrationOverride?: Record<string, unknown>, options: HardwareOptions = {}): HardwareSpec {
-  const baseDir = options.baseDir ?? process.cwd();
-  const { path } = resolveReference('hardware', ref, where, baseDir);
-  const cal = options.stack === undefined ? undefined : resolveReference('calibration', options.stack, `${where.replace(/hardware$/, '')}calibration`, baseDir).path;
-  if (calibrationOverride) return readHardware(path, calibrationOverride, cal);
-  const key = `${path}\0${cal ?? ''}`;
-  const cached = hardwareCache.get(key);
-  if (cached) return cached;
-  const spec = readHardware(path, undefined, cal);
-  hardwareCache.set(key, spec);
-  return spec;
-}
-
-function readHardware(path: string, calibrationOverride?: Record<string, unknown>, calibrationPath?: string): HardwareSpec {
-  const f = readChecked(path, hardwareFileSchema);
-  const calPath = calibrationPath ?? resolveReference('calibration', f.calibration, `${displayPath(path)}: calibration`, dirname(path)).path;
-  const calSource = displayPath(calPath);
-  const validated = isBuiltIn(path) && isValidated(f.id);
-  switch (f.kind) {
-    case 'gpu': {
-      const c = { ...readChecked(calPath, gpuCalibrationSchema), ...calibrationOverride } as GpuCalibrationFile;
-      const calibration = gpuCalibration(c, calSource);
-      const gpu: GpuSpec = {
-        kind: 'gpu',
-        id: f.id,
-        name: f.name,
-        source: f.source,
-        validated,
-        hbmBytes: f.hbmGB * GB,
-        hbmBytesPerSecond: f.hbmBandwidthTBps * TB,
-        peakFlops: { bf16: f.peakTflops.bf16 * TFLOPS, fp8: f.peakTflops.fp8 * TFLOPS, fp4: f.peakTflops.fp4 && f.peakTflops.fp4 * TFLOPS },
-        nvlinkBytesPerSecond: f.nvlinkGBps * GB,
-        gpusPerNode: f.gpusPerNode,
-        interNodeBytesPerSecond: f.interNodeGBps * GB,
-        powerBusyWatts: f.powerBusyW,
-        powerIdleWatts: f.powerIdleW,
-        pricePerHourUsd: f.priceUsdPerHour,
-        calibration,
-      };
-      return gpu;
-    }
-    case 'wafer': {
-      const c = { ...readChecked(calPath, waferCalibrationSchema), ...calibrationOverride } as WaferCalibrationFile;
-      const calibration = waferCalibration(c, calSource);
-      const wafer: WaferSpec = {
-        kind: 'wafer',
-        id: f.id,
-        name: f.name,
-        source: f.source,
-        validated,
-        cores: f.cores,
-        fabricWidth: f.fabricWidth,
-        fabricHeight: f.fabricHeight,
-        sramBytes: f.sramGB * GB,
-        sramBytesPerSecond: f.sramBandwidthPBps * PB,
-        peakFlops: f.peakDensePflops * PFLOPS,
-        clockHz: f.clockGHz * GHZ,
-        linkBytesPerCycle: f.linkBytesPerCycle,
-        hopCycles: f.hopCycles,
-        ioBytesPerSecond: f.ioGBps * GB,
-        powerBusyWatts: f.powerBusyKW * KW,
-        powerIdleWatts: f.powerIdleKW * KW,
-        pricePerHourUsd: f.priceUsdPerHour,
-        calibration,
-      };
-      return wafer;
-    }
-  }
-}
-
-/** Calibration file values (human units) → SI. */
-export function gpuCalibration(c: GpuCalibrationFile, source: string): GpuCalibration {
-  return {
-    source,
-    computeEfficiency: c.computeEfficiency,
-    memoryEfficiency: c.memoryEfficiency,
-    stepOverheadSeconds: c.stepOverheadMs * MS,
-    layerOverheadSeconds: c.layerOverheadUs * US,
-    allReduceLatencySeconds: c.allReduceLatencyUs * US,
-    linkLatencySeconds: c.linkLatencyUs * US,
-    interNodeLatencySeconds: c.interNodeLatencyUs * US,
-    memoryUtilisation: c.memoryUtilisation,
-    activationReserveBytes: c.activationReserveGB * GB,
-  };
-}
-
-export function waferCalibration(c: WaferCalibrationFile, source: string): WaferCalibration {
-  return {
-    source,
-    layerSyncSeconds: c.layerSyncUs * US,
-    sramEfficiency: c.sramEfficiency,
-    computeEfficiency: c.computeEfficiency,
-    meshEfficiency: c.meshEfficiency,
-    interWaferLatencySeconds: c.interWaferLatencyUs * US,
-    stepOverheadSeconds: c.stepOverheadUs * US,
-    reserveFraction: c.reserveFraction,
-  };
-}
-
-/** The calibration file of a hardware kind, as written (for fitting tools). */
-export function readCalibrationFile(name: 'gpu'): GpuCalibrationFile;
-export function readCalibrationFile(name: 'wafer'): WaferCalibrationFile;
-export function readCalibrationFile(name: 'gpu' | 'wafer'): GpuCalibrationFile | WaferCalibrationFile {
-  const path = join(modelsDir(), 'calibration', `${name}.yaml`);
-  return name === 'gpu' ? readChecked(path, gpuCalibrationSchema) : readChecked(path, waferCalibrationSchema);
-}

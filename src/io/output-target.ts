@@ -4,7 +4,7 @@
  * anything else (the working directory, an existing file, the scenario's folder, a folder with
  * other files, an empty string) is refused with an InputError before any work starts.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError } from '../domain/errors.js';
 
@@ -54,9 +54,31 @@ function checkParent(parent: string, text: string, flag: string): void {
   while (!statOrUndefined(dir, false)) dir = dirname(dir);
   if (!statOrUndefined(dir, false)!.isDirectory()) refuse(flag, 'a path whose parent folders are folders', `${JSON.stringify(text)}: ${dir} is a file`);
   try {
-    mkdirSync(parent, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch {
+    refuse(flag, 'a folder wafersim may write in', `${JSON.stringify(text)}: ${dir} is not writable`);
+  }
+}
+
+/** Create `dir` and its missing parents; returns the outermost folder created (to remove on failure). */
+export function makeFolders(dir: string, flag = '--out'): string | undefined {
+  try {
+    return mkdirSync(dir, { recursive: true });
   } catch (error) {
-    refuse(flag, 'a folder wafersim may create', `${JSON.stringify(text)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return refuse(flag, 'a folder wafersim may create', `${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** Remove folders `makeFolders` created, if nothing else was put in them meanwhile. */
+export function removeCreatedFolders(created: string | undefined, inner: string): void {
+  if (!created) return;
+  for (let dir = inner; dir.length >= created.length; dir = dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return; // not empty (someone else's files): leave it
+    }
+    if (dir === created) return;
   }
 }
 

@@ -7,8 +7,7 @@
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CsvWriter } from './csv-writer.js';
-import { InputError } from '../domain/errors.js';
-import { checkOutputTarget, writeMarker, type OutputKind } from './output-target.js';
+import { checkOutputTarget, makeFolders, removeCreatedFolders, writeMarker, type OutputKind } from './output-target.js';
 import { packageVersion } from './package.js';
 
 export { CsvWriter };
@@ -27,12 +26,10 @@ export class OutputDir {
   static open(text: string, kind: OutputKind, inputs: string[]): OutputDir {
     return new OutputDir(checkOutputTarget(text, inputs), kind, inputs);
   }
+  private readonly createdParent: string | undefined;
   private constructor(readonly target: string, readonly kind: OutputKind, private readonly inputs: string[]) {
-    try {
-      this.tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
-    } catch (error) {
-      throw new InputError([{ where: '--out', expected: 'a folder wafersim may write in', found: `${dirname(target)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
-    }
+    this.createdParent = makeFolders(dirname(target));
+    this.tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
     unfinished.add(this);
     writeMarker(this.tmp, kind, packageVersion());
   }
@@ -57,7 +54,10 @@ export class OutputDir {
     unfinished.delete(this);
   }
   discard(): void {
-    if (!this.closed) rmSync(this.tmp, { recursive: true, force: true });
+    if (!this.closed) {
+      rmSync(this.tmp, { recursive: true, force: true });
+      removeCreatedFolders(this.createdParent, dirname(this.target));
+    }
     this.closed = true;
     unfinished.delete(this);
   }

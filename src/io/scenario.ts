@@ -43,13 +43,15 @@ export interface ScenarioResolution {
   file: ScenarioFile;
   /** The files a run reads besides models/ (the scenario, its trace): outputs must not touch them. */
   inputs: string[];
+  /** Read the whole trace once, every row checked, before any work starts; returns its rows (0 without a trace). */
+  checkTrace: () => Promise<number>;
 }
 
 export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.raw, traceStats: TraceStats = newTraceStats()): ScenarioResolution {
   const { file, parsed } = loaded;
   // Problems in the files a scenario names (a user's model or hardware file) keep their own file and line.
   const fail = (problems: InputProblem[]): never => {
-    throw new InputError(problems.flatMap((p) => (p.file && p.file !== file ? [p] : withLines([{ ...p, file }], parsed))));
+    throw new InputError(withLines(problems.map((p) => ({ ...p, file: p.file ?? file })), parsed));
   };
   const checked = scenarioSchema.safeParse(raw);
   if (!checked.success) fail(zodProblems(checked.error, raw, file));
@@ -60,7 +62,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
   const s = scenario!;
   const systemProblems: InputProblem[] = [];
   // Model, hardware and calibration paths are relative to the scenario file.
-  const systems = s.systems.map((sys, i) => resolveSystem(sys, i, s, systemProblems, dirname(resolve(loaded.file))));
+  const systems = s.systems.map((sys, i) => resolveSystem(sys, i, s, systemProblems, file, dirname(resolve(loaded.file))));
   if (systemProblems.length > 0) fail(systemProblems);
 
   const w = f.workload;
@@ -121,6 +123,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
   }
   let trace: ResolvedScenario['trace'];
   let tracePath: string | undefined;
+  let checkTrace = async (): Promise<number> => 0;
   if (s.trace) {
     const t = s.trace;
     // Trace paths are relative to the scenario file, or to the package (data/traces/…).
@@ -130,6 +133,20 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     tracePath = path!;
     const shown = relative(process.cwd(), path!) || path!;
     const o = { skipBad: t.skipBadRows };
+    const usedBy = (error: unknown) => {
+      if (error instanceof InputError) throw new InputError(error.problems.map((p) => ({ ...p, usedBy: `${file} workload.trace.file` })));
+      throw error;
+    };
+    checkTrace = async () => {
+      const stats = newTraceStats();
+      const rows = t.format === 'azure' ? readAzure(path!, shown, o, stats) : t.format === 'mooncake' ? readMooncake(path!, shown, o, stats) : readAgentic(path!, shown, o, stats);
+      try {
+        for await (const _row of rows);
+      } catch (error) {
+        usedBy(error);
+      }
+      return stats.rows;
+    };
     trace = {
       kind: t.format === 'kv-cache-tester' ? 'sessions' : 'arrivals',
       file: path!,
@@ -147,6 +164,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     normalised: s,
     file: f,
     inputs: [resolve(loaded.file), ...(tracePath ? [tracePath] : [])],
+    checkTrace,
     resolved: { name: s.name, description: s.description, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, warmupSeconds: s.warmupSeconds, client: s.client, maxRequests: s.maxRequests, repeat: s.repeat, systems, sources, trace, slo },
   };
 }
@@ -159,14 +177,14 @@ function withPoolOverrides(hw: HardwareSpec, p: SystemFile['pools'][number]): Ha
   return { ...hw, pricePerHourUsd: p.priceUsdPerHour ?? hw.pricePerHourUsd, powerBusyWatts, powerIdleWatts };
 }
 
-function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, problems: InputProblem[], baseDir: string): SystemSpec {
+function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, problems: InputProblem[], scenarioFile: string, baseDir: string): SystemSpec {
   const at = (...path: (string | number)[]) => ['systems', i, ...path];
   const where = (...path: (string | number)[]) => `systems[${i}]${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
   const pools: PoolSpec[] = [];
   sys.pools.forEach((p, j) => {
     try {
       const llm = loadLlm(p.model, where('pools', j, 'model'), baseDir);
-      const hardware = withPoolOverrides(loadHardware(p.hardware, where('pools', j, 'hardware'), undefined, { baseDir, stack: p.calibration }), p);
+      const hardware = withPoolOverrides(loadHardware(p.hardware, where('pools', j, 'hardware'), { baseDir, stack: p.calibration, stackWhere: where('pools', j, 'calibration') }), p);
       const precision: Partial<PrecisionGroups> = {};
       if (p.precision?.weights) Object.assign(precision, { attention: p.precision.weights, mlp: p.precision.weights, experts: p.precision.weights });
       if (p.precision?.kvCache) precision.kvCache = p.precision.kvCache;
@@ -196,7 +214,8 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
       if (!(error instanceof InputError)) throw error;
       for (const prob of error.problems) {
         if (prob.file) {
-          problems.push(prob);
+          // A broken model, hardware or calibration file: its own path, field and line.
+          problems.push({ ...prob, usedBy: `${scenarioFile} ${where('pools', j)}` });
           continue;
         }
         // A reference that names no file: point at the field that holds it.

@@ -4,10 +4,11 @@
  * shards on many machines merge by copying files together.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { InputError } from '../domain/errors.js';
 import { setPath } from '../scenario/paths.js';
 import { runScenario } from '../study/run.js';
+import { estimateWork, type WorkEstimate } from '../study/estimate.js';
 import { expandSweep, type Axis, type PointResult, type SweepPoint } from '../study/sweep.js';
 import { readScenario, resolveScenario, type LoadedScenario } from './scenario.js';
 import { resultKey } from './result-key.js';
@@ -24,20 +25,35 @@ export interface SweepPlan {
   inputs: string[];
   /** Each point's content key (by index): a stored result with another key is stale. */
   keys: string[];
+  /** Read the scenario's trace once, every row checked (see resolveScenario). */
+  checkTrace: () => Promise<number>;
+  /** The work of every point together (events summed; memory of the largest point). */
+  estimate: (traceRows: number) => WorkEstimate;
 }
 
 export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) => r, checkPoints = true): SweepPlan {
   const loaded = readScenario(resolve(path));
   const raw = sets(loaded.raw);
-  const { file, resolved, inputs } = resolveScenario(loaded, raw); // checks the whole file, sweep section included
+  const { file, resolved, inputs, checkTrace } = resolveScenario(loaded, raw); // checks the whole file, sweep section included
   if (!file.sweep) throw new InputError([{ file: loaded.file, where: 'sweep', expected: 'a sweep section with axes (path and values or range)', found: 'none' }]);
   const { sweep: _sweep, ...base } = raw as Record<string, unknown>;
   const axes = file.sweep.axes as Axis[];
   const points = expandSweep(axes, file.repeat);
   // Check every point before running any (a bad axis value fails now, with its path), and key it
   // by what determines its result.
-  const keys = checkPoints ? points.map((p) => resultKey(resolveScenario(loaded, pointScenario(base, p)).resolved)) : [];
-  return { loaded, axes, points, base, name: resolved.name, inputs, keys };
+  const resolvedPoints = checkPoints ? points.map((p) => resolveScenario(loaded, pointScenario(base, p)).resolved) : [];
+  const keys = resolvedPoints.map((r) => resultKey(r));
+  const checked = resolvedPoints.filter((_r, i) => points[i].repeat === 0);
+  const estimate = (traceRows: number): WorkEstimate => {
+    const each = checked.map((r) => estimateWork({ ...r, repeat: file.repeat }, traceRows, false));
+    return {
+      requests: Math.max(0, ...each.map((e) => e.requests)),
+      sessions: Math.max(0, ...each.map((e) => e.sessions)),
+      events: each.reduce((sum, e) => sum + e.events, 0),
+      memoryBytes: Math.max(0, ...each.map((e) => e.memoryBytes)),
+    };
+  };
+  return { loaded, axes, points, base, name: resolved.name, inputs, keys, checkTrace, estimate };
 }
 
 /** The scenario of one point: the base with the point's overrides, one repeat with its own seed. */
@@ -70,7 +86,22 @@ export function loadPoints(out: string, keys?: readonly string[]): PointResult[]
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => /^\d+\.json$/.test(f))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PointResult)
+    .map((f) => readJsonFile(join(dir, f), 'a finished sweep point written by wafersim (delete the file to run the point again)', isPoint) as PointResult)
     .filter((p) => !keys || (p.key !== undefined && p.key === keys[p.index]))
     .sort((a, b) => a.index - b.index);
+}
+
+const isPoint = (v: any): boolean => Number.isSafeInteger(v?.index) && Number.isSafeInteger(v.repeat) && Array.isArray(v.values) && Array.isArray(v.summaries);
+
+/** A JSON state file (sweep.json, a point): unreadable or malformed is bad input naming the file. */
+export function readJsonFile(path: string, expected: string, valid: (v: unknown) => boolean): unknown {
+  const file = relative(process.cwd(), path) || path;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputError([{ file, where: '(file)', expected, found: error instanceof SyntaxError ? `broken JSON (${error.message})` : String((error as NodeJS.ErrnoException).code ?? error) }]);
+  }
+  if (!valid(value)) throw new InputError([{ file, where: '(file)', expected, found: 'JSON of another shape' }]);
+  return value;
 }

@@ -4,8 +4,9 @@
  * negative value, time going backwards) is an InputError naming the file and line, or, with
  * `skipBad`, is skipped and counted.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { Transform } from 'node:stream';
 import { parse } from 'fast-csv';
 import { InputError, describe, type InputProblem } from '../domain/errors.js';
 import type { AgenticRow, ArrivalRow } from '../workload/replay.js';
@@ -55,25 +56,67 @@ function num(row: Record<string, string | undefined>, column: string, opts: { in
   return x;
 }
 
-/** Run `convert` on each row; bad rows throw an InputError or are skipped and counted. */
-async function* checked<R, T>(file: string, batches: AsyncIterable<[number, R][]>, convert: (row: R) => T, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<T> {
+/** Run `convert` on each row; bad rows throw an InputError or are skipped and counted. A trace with no usable row is an error. */
+async function* checked<R, T>(file: string, batches: AsyncIterable<[number, R | RowError][]>, convert: (row: R) => T, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<T> {
+  let used = 0;
+  let skipped = 0;
   for await (const batch of batches) {
     for (const [line, row] of batch) {
       let value: T;
       try {
+        if (row instanceof RowError) throw row;
         value = convert(row);
       } catch (error) {
         if (!(error instanceof RowError)) throw error;
         const problem: InputProblem = { file, where: `line ${line}${error.problem.column ? `, column ${error.problem.column}` : ''}`, expected: error.problem.expected, found: error.problem.found };
-        if (!o.skipBad) throw new InputError([{ ...problem, expected: `${problem.expected} (or run with --skip-bad-rows)` }]);
+        if (!o.skipBad) throw new InputError([{ ...problem, expected: `${problem.expected} (or set skipBadRows: true)` }]);
         stats.skipped++;
+        skipped++;
         if (stats.examples.length < 5) stats.examples.push(problem);
         continue;
       }
       stats.rows++;
+      used++;
       yield value;
     }
   }
+  if (used === 0) throw new InputError([{ file, where: '(file)', expected: 'at least one data row', found: skipped > 0 ? `none usable (${skipped} bad rows skipped)` : 'no rows (an empty or header-only file)' }]);
+}
+
+/** Longest line a trace may have: a longer one is a broken file, and would be slow to parse. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/**
+ * A trace file as a byte stream, after refusing what is not a regular file (a FIFO or a device
+ * would block or never end) and with every line at most MAX_LINE_BYTES long.
+ */
+function openTrace(path: string, file: string): NodeJS.ReadableStream {
+  let info;
+  try {
+    info = statSync(path);
+  } catch (e) {
+    throw openError(file, e);
+  }
+  if (!info.isFile()) throw new InputError([{ file, where: '(file)', expected: 'a regular file', found: info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a FIFO (named pipe)' : 'a special file (device or socket)' }]);
+  const input = createReadStream(path);
+  let line = 1;
+  let length = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      for (let start = 0; ; ) {
+        const nl = chunk.indexOf(10, start);
+        length += (nl < 0 ? chunk.length : nl) - start;
+        if (length > MAX_LINE_BYTES) return done(new InputError([{ file, where: `line ${line}`, expected: `lines of at most ${MAX_LINE_BYTES} bytes`, found: 'a longer line' }]));
+        if (nl < 0) break;
+        line++;
+        length = 0;
+        start = nl + 1;
+      }
+      done(null, chunk);
+    },
+  });
+  input.on('error', (e) => limit.destroy(openError(file, e)));
+  return input.pipe(limit);
 }
 
 function openError(file: string, e: unknown): InputError {
@@ -119,39 +162,50 @@ async function* batched<T>(stream: NodeJS.ReadableStream, map: (item: any) => T,
   }
 }
 
-async function* csvRows(path: string, file: string, required: string[]): AsyncGenerator<[number, Record<string, string>][]> {
-  const input = createReadStream(path);
-  await new Promise<void>((resolve, reject) => {
-    input.once('open', () => resolve());
-    input.once('error', (e) => reject(openError(file, e)));
-  });
-  let line = 1;
-  let headerChecked = false;
-  const parser = input.pipe(parse({ headers: true, ignoreEmpty: true, trim: true }));
+/** CSV rows as records keyed by the header; a row with another number of cells than the header is a RowError. */
+async function* csvRows(path: string, file: string, required: string[]): AsyncGenerator<[number, Record<string, string> | RowError][]> {
+  const input = openTrace(path, file);
+  let line = 0;
+  let header: string[] | undefined;
+  const parser = parse({ headers: false, ignoreEmpty: true, trim: true });
+  input.on('error', (e) => parser.destroy(e));
+  input.pipe(parser);
   try {
-    for await (const batch of batched(parser, (row: Record<string, string>) => [++line, row] as [number, Record<string, string>])) {
-      if (!headerChecked) {
-        const missing = required.filter((c) => !(c in batch[0][1]));
-        if (missing.length > 0) throw new InputError([{ file, where: 'line 1 (header)', expected: `columns ${required.join(', ')}`, found: `no column ${missing.join(', ')}` }]);
-        headerChecked = true;
+    for await (const batch of batched(parser, (cells: string[]) => [++line, cells] as [number, string[]])) {
+      const rows: [number, Record<string, string> | RowError][] = [];
+      for (const [at, cells] of batch) {
+        if (!header) {
+          header = cells;
+          const missing = required.filter((c) => !header!.includes(c));
+          if (missing.length > 0) throw new InputError([{ file, where: 'line 1 (header)', expected: `columns ${required.join(', ')}`, found: `no column ${missing.join(', ')}` }]);
+          continue;
+        }
+        if (cells.length !== header.length) {
+          rows.push([at, new RowError({ expected: `${header.length} cells, as in the header`, found: `${cells.length}` })]);
+          continue;
+        }
+        rows.push([at, Object.fromEntries(header.map((h, i) => [h, cells[i]]))]);
       }
-      yield batch;
+      if (rows.length > 0) yield rows;
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError([{ file, where: `line ${line + 1}`, expected: "a CSV row with the header's columns", found: (error as Error).message }]);
+    throw new InputError([{ file, where: `line ${line + 1}`, expected: 'a CSV row', found: (error as Error).message }]);
   }
+  if (!header) throw new InputError([{ file, where: '(file)', expected: `a header line (${required.join(', ')}) and data rows`, found: 'an empty file' }]);
 }
 
 async function* jsonLines(path: string, file: string): AsyncGenerator<[number, unknown][]> {
-  const input = createReadStream(path);
-  await new Promise<void>((resolve, reject) => {
-    input.once('open', () => resolve());
-    input.once('error', (e) => reject(openError(file, e)));
+  const input = openTrace(path, file);
+  let failure: unknown;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  input.on('error', (e) => {
+    failure = e;
+    lines.close();
   });
   let line = 0;
   const batch: [number, unknown][] = [];
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+  for await (const text of lines) {
     line++;
     if (text.trim() === '') continue;
     let value: unknown;
@@ -163,6 +217,7 @@ async function* jsonLines(path: string, file: string): AsyncGenerator<[number, u
     batch.push([line, value]);
     if (batch.length >= 2048) yield batch.splice(0);
   }
+  if (failure) throw failure;
   if (batch.length > 0) yield batch;
 }
 
@@ -182,7 +237,6 @@ export function readAzure(path: string, file: string, o: TraceReadOptions, stats
 export function readMooncake(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<ArrivalRow> {
   let last = -Infinity;
   return checked(file, jsonLines(path, file), (value) => {
-    if (value instanceof RowError) throw value;
     if (typeof value !== 'object' || value === null) throw new RowError({ expected: 'a JSON object', found: describe(value) });
     const row = value as Record<string, unknown>;
     const str = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? String(v) : typeof v === 'string' ? v : undefined]));

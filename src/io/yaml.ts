@@ -1,7 +1,10 @@
 /** Reading YAML (or JSON) files so that every problem can name its line. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
 import { InputError, type InputProblem } from '../domain/errors.js';
+import { zodProblems } from '../scenario/problems.js';
 
 export interface ParsedFile {
   file: string;
@@ -10,16 +13,28 @@ export interface ParsedFile {
   lineOf(path: readonly PropertyKey[]): number | undefined;
 }
 
+/** Scenario and model files are small; a bigger one is a mistake (a trace named as a scenario). */
+export const MAX_YAML_BYTES = 4 << 20;
+
 export function readYamlFile(file: string, display = file): ParsedFile {
-  let text: string;
+  const fail = (expected: string, found: string): never => {
+    throw new InputError([{ file: display, where: '(file)', expected, found }]);
+  };
+  let text = '';
   try {
+    const info = statSync(file);
+    if (!info.isFile()) fail('a regular file', info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a FIFO (named pipe)' : 'a special file (device or socket)');
+    if (info.size > MAX_YAML_BYTES) fail(`a file of at most ${MAX_YAML_BYTES} bytes`, `${info.size} bytes`);
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError([{ file: display, where: '(file)', expected: 'a readable file', found: code === 'ENOENT' ? 'no such file' : String(code ?? error) }]);
+    fail('a readable file', code === 'ENOENT' ? 'no such file' : String(code ?? error));
   }
   return parseYaml(text, display);
 }
+
+const MAX_ALIASES = 100;
 
 export function parseYaml(text: string, file: string): ParsedFile {
   const lineCounter = new LineCounter();
@@ -32,7 +47,13 @@ export function parseYaml(text: string, file: string): ParsedFile {
       found: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
     })));
   }
-  const value = doc.toJS();
+  let value: unknown;
+  try {
+    // Aliases are expanded at most MAX_ALIASES times: a "billion laughs" file is refused, not expanded.
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    throw new InputError([{ file, where: '(file)', expected: `YAML whose aliases resolve, expanded at most ${MAX_ALIASES} times`, found: (error as Error).message.split('\n')[0] }]);
+  }
   return {
     file,
     value,
@@ -50,7 +71,18 @@ export function parseYaml(text: string, file: string): ParsedFile {
 /** Add the line of each problem's field to its `where`. */
 export function withLines(problems: InputProblem[], parsed: ParsedFile): InputProblem[] {
   return problems.map((p) => {
-    const line = p.path ? parsed.lineOf(p.path) : undefined;
+    const line = p.path && (p.file === undefined || p.file === parsed.file) ? parsed.lineOf(p.path) : undefined;
     return line ? { ...p, where: `${p.where} (line ${line})` } : p;
   });
+}
+
+/** Read and check one YAML file against a schema; problems name the file, field and line. */
+export function readChecked<S extends z.ZodType>(path: string, schema: S, extra?: (v: z.infer<S>) => InputProblem[]): z.infer<S> {
+  const display = relative(process.cwd(), path) || path;
+  const parsed = readYamlFile(path, display);
+  const result = schema.safeParse(parsed.value);
+  if (!result.success) throw new InputError(withLines(zodProblems(result.error, parsed.value, display), parsed));
+  const problems = extra?.(result.data) ?? [];
+  if (problems.length > 0) throw new InputError(withLines(problems.map((p) => ({ ...p, file: display })), parsed));
+  return result.data;
 }

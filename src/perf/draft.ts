@@ -7,9 +7,9 @@
  * - on GPUs, co-located on the target's GPUs with the same tensor parallelism; its weights take
  *   HBM from the target's KV cache.
  */
-import type { Deployment, GpuSpec, HardwareSpec, LlmSpec, WaferSpec } from '../domain/specs.js';
+import type { Deployment, HardwareSpec, LlmSpec, WaferSpec } from '../domain/specs.js';
 import { kvBytesAt, resolvePrecision, weightBytes } from './llm.js';
-import type { Fit, PerfModel } from './model.js';
+import type { Fit } from './model.js';
 
 export interface DraftPlacement {
   /** The hardware the draft runs on: a GPU, or a region of a wafer described as a small wafer. */
@@ -46,7 +46,7 @@ export function placeDraft(draft: LlmSpec, hardware: HardwareSpec, target: Deplo
       return { hardware: waferRegion(hardware, cores), deployment: { count: 1, tp: 1, pp: 1, contextTokens }, bytes: cores * (hardware.sramBytes / hardware.cores) };
     }
     case 'gpu':
-      return { hardware: hardware satisfies GpuSpec, deployment: { count: target.tp, tp: target.tp, pp: 1 }, bytes: weights };
+      return { hardware, deployment: { count: target.tp, tp: target.tp, pp: 1 }, bytes: weights };
   }
 }
 
@@ -66,4 +66,3 @@ export function fitWithDraft(target: Fit, hardware: HardwareSpec, draftBytes: nu
   return { ...target, kvCapacityTokens: tokens, fits, reason: fits ? target.reason : target.reason ?? `the draft model's ${(draftBytes / 1e9).toFixed(1)} GB leave no room for KV` };
 }
 
-export type { PerfModel };

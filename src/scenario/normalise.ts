@@ -8,7 +8,7 @@ import type { RequestClass, ClientPolicy } from '../domain/request.js';
 import type { SloTargets } from '../domain/slo.js';
 import { MBIT, MS } from '../domain/units.js';
 import type { DistributionSpec } from '../random/index.js';
-import { SAFE_NAME, type DistributionFile, type ScenarioFile, type SloFile, type SystemFile } from './schema.js';
+import { MAX_SWEEP_POINTS, SAFE_NAME, type DistributionFile, type ScenarioFile, type SloFile, type SystemFile } from './schema.js';
 
 export type SloSpec = SloTargets;
 
@@ -98,7 +98,22 @@ function checkDistributions(value: unknown, path: (string | number)[], problems:
   if (v.kind === 'categorical' && Array.isArray(v.values) && Array.isArray(v.weights) && v.values.length !== v.weights.length) {
     problems.push({ path: [...path, 'weights'], where: `${where}.weights`, expected: `${v.values.length} weights, one per value`, found: `${v.weights.length}` });
   }
+  if (v.kind === 'categorical' && Array.isArray(v.weights) && !(v.weights.reduce((sum: number, w) => sum + Number(w), 0) > 0)) {
+    problems.push({ path: [...path, 'weights'], where: `${where}.weights`, expected: 'weights with a positive sum', found: `[${v.weights.join(', ')}]` });
+  }
   for (const [k, child] of Object.entries(v)) checkDistributions(child, [...path, k], problems);
+}
+
+/** The number of points a sweep would have, checked before its cross product is built. */
+function checkSweepSize(f: ScenarioFile, problems: InputProblem[]): void {
+  if (!f.sweep) return;
+  let points = f.repeat;
+  f.sweep.axes.forEach((axis, i) => {
+    const count = 'values' in axis ? axis.values.length : Math.floor((axis.range.to - axis.range.from) / axis.range.step + 1e-9) + 1;
+    if ('range' in axis && !(count >= 1)) problems.push({ path: ['sweep', 'axes', i, 'range', 'to'], where: `sweep.axes[${i}].range.to`, expected: `a value >= from (${axis.range.from})`, found: String(axis.range.to) });
+    points *= Math.max(1, count);
+  });
+  if (points > MAX_SWEEP_POINTS) problems.push({ path: ['sweep', 'axes'], where: 'sweep.axes', expected: `at most ${MAX_SWEEP_POINTS} points (values per axis multiplied, times repeat)`, found: `${points.toPrecision(3)} points` });
 }
 
 export function normalise(f: ScenarioFile, defaultName: string): { scenario?: NormalisedScenario; problems: InputProblem[] } {
@@ -133,6 +148,7 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
     problems.push({ path: ['workload'], where: 'workload', expected: 'at least one of interactive, agents, openLoop, trace', found: 'none' });
   }
   checkDistributions(f.workload, ['workload'], problems);
+  checkSweepSize(f, problems);
   checkDistributions(f.network, ['network'], problems);
   if (problems.length > 0) return { problems };
 

@@ -10,23 +10,33 @@ export const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
 const SAFE_NAME_TEXT = 'letters, digits, dot, dash, underscore (at most 100), not starting with a dot';
 const safeName = z.string().regex(SAFE_NAME, SAFE_NAME_TEXT);
 
-const positive = z.number().positive();
-const nonNegative = z.number().nonnegative();
-const whole = z.number().int().positive();
+/**
+ * Every number is bounded: finite (zod rejects NaN and ±Infinity), and at most LARGEST in the
+ * file's human unit (seconds, tokens, GB, Mbps...), so nothing the engine computes overflows.
+ * Counts that size the simulation have their own, tighter limits; the work they imply is
+ * estimated before a run (study/estimate.ts).
+ */
+export const LARGEST = 1e9;
+const positive = z.number().positive().max(LARGEST);
+const nonNegative = z.number().nonnegative().max(LARGEST);
+const whole = z.number().int().positive().max(LARGEST);
+const fraction = z.number().min(0).max(1);
+/** A count of machines or copies: each becomes objects in memory. */
+const fleet = (max: number) => z.number().int().positive().max(max);
 
-/** A distribution in the file's unit (the key name says which). */
+/** A distribution in the file's unit (the key name says which): times and token counts, never negative. */
 export const distribution = z.union([
-  z.number().nonnegative().describe('a constant'),
+  nonNegative.describe('a constant'),
   z.strictObject({ kind: z.literal('constant'), value: nonNegative }),
   z.strictObject({ kind: z.literal('exponential'), mean: positive }),
   z.strictObject({ kind: z.literal('uniform'), min: nonNegative, max: nonNegative }),
-  z.strictObject({ kind: z.literal('normal'), mean: z.number(), sd: nonNegative }),
+  z.strictObject({ kind: z.literal('normal'), mean: nonNegative, sd: nonNegative }),
   z.strictObject({ kind: z.literal('lognormal'), median: positive, p90: positive }),
-  z.strictObject({ kind: z.literal('lognormal'), mu: z.number(), sigma: nonNegative }),
-  z.strictObject({ kind: z.literal('gamma'), mean: positive, cv: positive }),
-  z.strictObject({ kind: z.literal('pareto'), alpha: positive, min: positive, max: positive }),
-  z.strictObject({ kind: z.literal('empirical'), samples: z.array(z.number()).min(1) }),
-  z.strictObject({ kind: z.literal('categorical'), values: z.array(z.number()).min(1), weights: z.array(nonNegative).min(1) }),
+  z.strictObject({ kind: z.literal('lognormal'), mu: z.number().min(-50).max(20), sigma: z.number().nonnegative().max(10) }),
+  z.strictObject({ kind: z.literal('gamma'), mean: positive, cv: z.number().positive().max(100) }),
+  z.strictObject({ kind: z.literal('pareto'), alpha: z.number().positive().max(100), min: positive, max: positive }),
+  z.strictObject({ kind: z.literal('empirical'), samples: z.array(nonNegative).min(1).max(1_000_000) }),
+  z.strictObject({ kind: z.literal('categorical'), values: z.array(nonNegative).min(1).max(100_000), weights: z.array(nonNegative).min(1).max(100_000) }),
 ]);
 
 const precision = z.enum(['bf16', 'fp16', 'fp8', 'mxfp4']);
@@ -64,16 +74,16 @@ const pool = z.strictObject({
   powerBusyW: z.number().positive().optional(),
   powerIdleW: z.number().nonnegative().optional(),
   /** GPUs or wafers per replica (default: the fewest that hold the model). */
-  count: whole.optional(),
-  tp: whole.optional(),
-  pp: whole.optional(),
-  replicas: whole.default(1),
+  count: fleet(4096).optional(),
+  tp: fleet(1024).optional(),
+  pp: fleet(1024).optional(),
+  replicas: fleet(10_000).default(1),
   precision: z.strictObject({ weights: precision.optional(), kvCache: precision.optional() }).optional(),
   router: z.enum(['round-robin', 'least-outstanding', 'session-affinity', 'prefix-aware']).default('session-affinity'),
-  speculative: z.strictObject({ draft: z.string(), k: whole, acceptance: z.number().min(0).max(1) }).optional(),
+  speculative: z.strictObject({ draft: z.string(), k: fleet(64), acceptance: fraction }).optional(),
   serving: z.strictObject({
-    maxBatchTokens: whole.optional(),
-    maxSeqs: whole.optional(),
+    maxBatchTokens: fleet(10_000_000).optional(),
+    maxSeqs: fleet(100_000).optional(),
     policy: z.enum(['decode-first', 'prefill-first']).optional(),
     prefixCaching: z.boolean().optional(),
     retention: retention.optional(),
@@ -94,14 +104,14 @@ const interactive = z.strictObject({
   developers: whole,
   class: cls.optional(),
   sessionGapSeconds: distribution.optional(),
-  dailyCycle: z.strictObject({ amplitude: z.number().min(0).max(1), peakHour: z.number().min(0).max(24), startHour: z.number().min(0).max(24).default(0) }).optional(),
+  dailyCycle: z.strictObject({ amplitude: fraction, peakHour: z.number().min(0).max(24), startHour: z.number().min(0).max(24).default(0) }).optional(),
   turns: distribution.optional(),
   firstPromptTokens: distribution.optional(),
   newTokens: distribution.optional(),
   outputTokens: distribution.optional(),
   reasoningTokens: distribution.optional(),
   thinkSeconds: distribution.optional(),
-  systemPromptTokens: z.number().int().nonnegative().optional(),
+  systemPromptTokens: z.number().int().nonnegative().max(LARGEST).optional(),
 });
 
 const agents = z.strictObject({
@@ -113,21 +123,21 @@ const agents = z.strictObject({
   outputTokens: distribution.optional(),
   reasoningTokens: distribution.optional(),
   toolSeconds: distribution.optional(),
-  systemPromptTokens: z.number().int().nonnegative().optional(),
-  subagents: z.strictObject({ probability: z.number().min(0).max(1), count: distribution.optional(), steps: distribution.optional() }).optional(),
+  systemPromptTokens: z.number().int().nonnegative().max(LARGEST).optional(),
+  subagents: z.strictObject({ probability: fraction, count: distribution.optional(), steps: distribution.optional() }).optional(),
   compaction: z.strictObject({ atFraction: z.number().gt(0).max(1), toTokens: whole }).optional(),
 });
 
 const rate = z.union([
   positive.describe('requests per second'),
-  z.strictObject({ kind: z.literal('piecewise'), hours: z.array(z.strictObject({ fromHour: z.number().min(0).max(24), perSecond: nonNegative })).min(1) }),
-  z.strictObject({ kind: z.literal('sinusoidal'), meanPerSecond: positive, amplitude: z.number().min(0).max(1), peakHour: z.number().min(0).max(24) }),
+  z.strictObject({ kind: z.literal('piecewise'), hours: z.array(z.strictObject({ fromHour: z.number().min(0).max(24), perSecond: nonNegative })).min(1).max(1000) }),
+  z.strictObject({ kind: z.literal('sinusoidal'), meanPerSecond: positive, amplitude: fraction, peakHour: z.number().min(0).max(24) }),
 ]);
 
 const openLoop = z.strictObject({
   ratePerSecond: rate,
   class: cls.optional(),
-  cv: positive.optional(),
+  cv: z.number().positive().max(100).optional(),
   inputTokens: distribution.optional(),
   outputTokens: distribution.optional(),
   reasoningTokens: distribution.optional(),
@@ -137,8 +147,8 @@ const trace = z.strictObject({
   format: z.enum(['azure', 'mooncake', 'kv-cache-tester']),
   file: z.string(),
   class: cls.optional(),
-  timeScale: positive.default(1),
-  rateScale: positive.default(1),
+  timeScale: z.number().min(1e-6).max(1e6).default(1),
+  rateScale: z.number().min(1e-6).max(1e6).default(1),
   /** kv-cache-tester: sessions replayed at once. */
   concurrency: whole.optional(),
   skipBadRows: z.boolean().default(false),
@@ -153,28 +163,33 @@ const slo = z.strictObject({
   jobP90Minutes: positive.optional(),
 });
 
+/** A sweep's size is checked before its cross product is built. */
+export const MAX_SWEEP_AXES = 8;
+export const MAX_SWEEP_POINTS = 100_000;
+
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: safeName.optional(),
   description: z.string().optional(),
-  seed: z.number().int().nonnegative().default(1),
-  durationMinutes: positive,
+  seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),
+  /** At most a year of simulated time; the events it implies are estimated before a run. */
+  durationMinutes: z.number().positive().max(525_600),
   /** Minutes after the last arrival to let in-flight work finish (default 10% of the duration). */
-  drainMinutes: nonNegative.optional(),
+  drainMinutes: z.number().nonnegative().max(525_600).optional(),
   /** Minutes at the start left out of throughput and latency summaries (the system fills up). */
-  warmupMinutes: nonNegative.default(0),
+  warmupMinutes: z.number().nonnegative().max(525_600).default(0),
   /** Stop starting new work after this many requests (optional). */
   maxRequests: whole.optional(),
   /** Clients give up on a request after timeoutSeconds and send it again up to `retries` times. */
-  client: z.strictObject({ timeoutSeconds: positive, retries: z.number().int().nonnegative().default(0) }).optional(),
-  repeat: whole.default(1),
+  client: z.strictObject({ timeoutSeconds: positive, retries: z.number().int().nonnegative().max(100).default(0) }).optional(),
+  repeat: fleet(1000).default(1),
   network: z.strictObject({
     rttMs: distribution.optional(),
     uplinkMbps: positive.optional(),
     downlinkMbps: positive.optional(),
     bytesPerToken: positive.optional(),
   }).optional(),
-  systems: z.array(systemSchema).min(1),
+  systems: z.array(systemSchema).min(1).max(100),
   workload: z.strictObject({
     interactive: interactive.optional(),
     agents: agents.optional(),
@@ -184,20 +199,20 @@ export const scenarioSchema = z.strictObject({
   slo: z.strictObject({ interactive: slo.optional(), background: slo.optional() }).optional(),
   sweep: z.strictObject({
     axes: z.array(z.union([
-      z.strictObject({ path: z.string(), values: z.array(z.unknown()).min(1) }),
-      z.strictObject({ path: z.string(), range: z.strictObject({ from: z.number(), to: z.number(), step: positive }) }),
-    ])).min(1),
+      z.strictObject({ path: z.string(), values: z.array(z.unknown()).min(1).max(MAX_SWEEP_POINTS) }),
+      z.strictObject({ path: z.string(), range: z.strictObject({ from: z.number().min(-LARGEST).max(LARGEST), to: z.number().min(-LARGEST).max(LARGEST), step: positive }) }),
+    ])).min(1).max(MAX_SWEEP_AXES),
   }).optional(),
   plan: z.strictObject({
     options: z.array(z.strictObject({
       system: z.string(),
       pool: z.string().optional(),
-      maxReplicas: whole.default(256),
+      maxReplicas: fleet(10_000).default(256),
       /** Replicas added to the smallest fleet that meets the SLOs (1: N+1). */
-      spares: z.number().int().nonnegative().default(0),
-    })).min(1),
+      spares: z.number().int().nonnegative().max(10_000).default(0),
+    })).min(1).max(100),
     /** Each trial is repeated with this many seeds (seed, seed + 1, …): the answer becomes a range. */
-    seeds: whole.default(1),
+    seeds: fleet(100).default(1),
   }).optional(),
 });
 

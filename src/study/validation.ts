@@ -1,42 +1,217 @@
 /**
- * Published results vs the simulator. Each row (models/validation.yaml) names a configuration and
- * a measured figure; `evaluate` computes the same figure from the performance models.
+ * Published results vs the simulator. Each row of models/validation.yaml names a configuration, a
+ * measured figure, its role (fit: may drive the calibration; holdout: never seen by the fitter) and
+ * the inputs its source does not publish (`assumed`). `simulate` computes the same figure from the
+ * performance models, or, for serving-level rows, from the serving engine.
  */
-import { decodeBatch, type BatchShape } from '../domain/batch.js';
+import { decodeBatch, prefillBatch } from '../domain/batch.js';
 import type { Deployment, HardwareSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
 import { perfModel, speculativeDeployment, speculativeStep, type PerfModel } from '../perf/index.js';
+import { DEFAULT_ENGINE } from '../serving/index.js';
+import { runServing, serverLimitRate, type ServingSummary } from './validation-serving.js';
 
-export type ValidationMetric = 'tokensPerSecondPerUser' | 'itlMs' | 'offlineTokensPerSecond';
+/** Simulated seconds of an offline run (the first quarter is warm-up). */
+const OFFLINE_SECONDS = 60;
 
-export interface ValidationRow {
-  id: string;
-  what: string;
-  source: string;
-  hardware: string;
-  model: string;
+export const VALIDATION_METRICS = [
+  'tokensPerSecondPerUser', 'itlMs', 'prefillTokensPerSecond', 'endToEndTokensPerSecond',
+  'totalTokensPerSecond', 'ttftMeanMs', 'ttftP99Ms', 'tpotMeanMs', 'tpotP99Ms',
+] as const;
+export type ValidationMetric = (typeof VALIDATION_METRICS)[number];
+
+export const METRIC_UNITS: Record<ValidationMetric, string> = {
+  tokensPerSecondPerUser: 'tok/s per user',
+  itlMs: 'ms per token',
+  prefillTokensPerSecond: 'prefill tok/s',
+  endToEndTokensPerSecond: 'tok/s end to end',
+  totalTokensPerSecond: 'tok/s total',
+  ttftMeanMs: 'TTFT mean ms',
+  ttftP99Ms: 'TTFT p99 ms',
+  tpotMeanMs: 'TPOT mean ms',
+  tpotP99Ms: 'TPOT p99 ms',
+};
+
+export type ValidationLoad =
+  | { kind: 'step' }
+  | { kind: 'offline' }
+  | { kind: 'closed'; concurrency: number; seconds: number }
+  | { kind: 'poisson'; tokensPerSecond: number; seconds: number }
+  | { kind: 'serverLimits'; ttftP99Ms: number; tpotP99Ms: number; seconds: number };
+
+/** Which metrics each kind of load can produce (checked when the file is read). */
+export const METRICS_OF_LOAD: Record<ValidationLoad['kind'], readonly ValidationMetric[]> = {
+  step: ['tokensPerSecondPerUser', 'itlMs', 'prefillTokensPerSecond', 'endToEndTokensPerSecond', 'ttftMeanMs'],
+  offline: ['totalTokensPerSecond'],
+  closed: ['tokensPerSecondPerUser', 'itlMs', 'totalTokensPerSecond', 'ttftMeanMs', 'ttftP99Ms', 'tpotMeanMs', 'tpotP99Ms'],
+  poisson: ['totalTokensPerSecond', 'ttftMeanMs', 'ttftP99Ms', 'tpotMeanMs', 'tpotP99Ms'],
+  serverLimits: ['totalTokensPerSecond'],
+};
+
+/** The configuration a row's figure was measured on: its published fields and its assumed ones, merged. */
+export interface RowSetup {
   count: number;
   tp?: number;
   pp?: number;
   replicas?: number;
+  cores?: number;
   precision?: Partial<PrecisionGroups>;
   batch?: number;
   context?: number;
+  input?: number;
+  output?: number;
   speculative?: { draft: string; k: number; acceptance: number };
-  offline?: { inputTokens: number; outputTokens: number };
+  engine?: { maxSeqs?: number; maxBatchTokens?: number };
+}
+
+export type Role = 'fit' | 'holdout';
+
+export interface ValidationRow {
+  id: string;
+  role: Role;
+  stack: string;
+  what: string;
+  source: string;
+  hardware: string;
+  model: string;
+  load: ValidationLoad;
   metric: ValidationMetric;
   published: number;
-  tolerance: number;
+  /** Inputs the source does not publish, with the values used (merged into the setup). */
+  assumed: Record<string, unknown>;
+  /** Why a right-physics model cannot meet this row (a known gap), if so. */
+  gap?: string;
 }
 
 export interface ValidationCase {
   row: ValidationRow;
+  setup: RowSetup;
   llm: LlmSpec;
+  /** The hardware under the row's stack calibration. */
   hardware: HardwareSpec;
   draft?: LlmSpec;
 }
 
+/** Tolerances by role (issue 11): fit rows ±15%, holdout rows ±25%. */
+export const TOLERANCE: Record<Role, number> = { fit: 0.15, holdout: 0.25 };
+
+export function deploymentOf(setup: RowSetup, hardware: HardwareSpec): Deployment {
+  const tp = setup.tp ?? (hardware.kind === 'gpu' ? setup.count : 1);
+  return { count: setup.count, tp, pp: setup.pp ?? 1, precision: setup.precision, cores: setup.cores };
+}
+
+function need(setup: RowSetup, field: 'context' | 'input' | 'output'): number {
+  const v = setup[field];
+  if (v === undefined) throw new Error(`validation row without ${field} (checked when the file is read)`);
+  return v;
+}
+
+/** Seconds per generated token of one decoding sequence in a batch of `batch` at `context`. */
+function secondsPerToken(c: ValidationCase, model: PerfModel, deployment: Deployment, batch: number, context: number): number {
+  const spec = c.setup.speculative;
+  if (!spec || !c.draft) return model.step(decodeBatch(batch, context)).seconds;
+  const placed = speculativeDeployment(c.llm, c.hardware, deployment, c.draft, { k: spec.k, acceptance: spec.acceptance });
+  const s = speculativeStep(placed.target, placed.draft, { draftId: c.draft.id, k: spec.k, acceptance: spec.acceptance }, batch, context);
+  return s.seconds / s.tokensPerStep;
+}
+
+function fromServing(metric: ValidationMetric, s: ServingSummary): number {
+  switch (metric) {
+    case 'tokensPerSecondPerUser':
+      return 1 / s.tpotMeanSeconds;
+    case 'itlMs':
+    case 'tpotMeanMs':
+      return s.tpotMeanSeconds * 1000;
+    case 'tpotP99Ms':
+      return s.tpotP99Seconds * 1000;
+    case 'ttftMeanMs':
+      return s.ttftMeanSeconds * 1000;
+    case 'ttftP99Ms':
+      return s.ttftP99Seconds * 1000;
+    case 'totalTokensPerSecond':
+      return s.outputTokensPerSecond;
+    case 'prefillTokensPerSecond':
+    case 'endToEndTokensPerSecond':
+      throw new Error(`${metric} is not a serving-level metric`);
+  }
+}
+
+/** The row's figure as the simulator computes it, for the given setup (the row's, or a perturbed one). */
+export function simulate(c: ValidationCase, setup: RowSetup = c.setup): number {
+  const cs: ValidationCase = { ...c, setup };
+  const deployment = deploymentOf(setup, c.hardware);
+  const model = perfModel(c.llm, c.hardware, deployment);
+  const { row } = c;
+  const load = row.load;
+  switch (load.kind) {
+    case 'step':
+      switch (row.metric) {
+        case 'tokensPerSecondPerUser':
+          return 1 / secondsPerToken(cs, model, deployment, setup.batch ?? 1, need(setup, 'context'));
+        case 'itlMs':
+          return 1000 * secondsPerToken(cs, model, deployment, setup.batch ?? 1, need(setup, 'context'));
+        case 'prefillTokensPerSecond':
+          return need(setup, 'input') / model.step(prefillBatch(need(setup, 'input'))).seconds;
+        case 'ttftMeanMs':
+          return 1000 * model.step(prefillBatch(need(setup, 'input'))).seconds;
+        case 'endToEndTokensPerSecond': {
+          const input = need(setup, 'input');
+          const output = need(setup, 'output');
+          // The first token comes with the prefill; each later one is a decode step at its context.
+          let seconds = model.step(prefillBatch(input)).seconds;
+          for (let k = 1; k < output; k++) seconds += secondsPerToken(cs, model, deployment, 1, input + k);
+          return output / seconds;
+        }
+        default:
+          throw new Error(`${row.metric} with a step load (checked when the file is read)`);
+      }
+    case 'offline': {
+      // MLPerf Offline hands the system every sample at once and the engine runs full: a closed
+      // loop of as many sequences as it runs at once — its sequence cap, or as many whole
+      // sequences as its KV holds (TensorRT-LLM's no-evict scheduling reserves each one's KV; more
+      // would only thrash in preemptions). The same engine gives the Server rows' figures.
+      const input = need(setup, 'input');
+      const output = need(setup, 'output');
+      const running = Math.min(setup.engine?.maxSeqs ?? DEFAULT_ENGINE.maxSeqs, Math.floor(model.fit.kvCapacityTokens / (input + output)));
+      const closed = { kind: 'closed' as const, concurrency: Math.max(1, running), seconds: OFFLINE_SECONDS };
+      return memo(c, setup, () => runServing(c.llm, model, setup, closed)).outputTokensPerSecond;
+    }
+    case 'closed':
+    case 'poisson':
+      return fromServing(row.metric, memo(c, setup, () => runServing(c.llm, model, setup, load)));
+    case 'serverLimits':
+      return serverLimitRate(c.llm, model, setup, load) * need(setup, 'output');
+  }
+}
+
+// Rows that report different figures of one serving run (NIM ITL and throughput at one
+// concurrency; MLPerf Server TTFT and TPOT) share the run: keyed by everything that determines it.
+// Bounded: a fitter evaluates many calibrations, and only the latest few are ever asked again.
+const servingRuns = new Map<string, ServingSummary>();
+function memo(c: ValidationCase, setup: RowSetup, run: () => ServingSummary): ServingSummary {
+  const key = JSON.stringify([c.llm.id, c.hardware.id, c.hardware.calibration, setup, c.row.load]);
+  let summary = servingRuns.get(key);
+  if (!summary) {
+    if (servingRuns.size >= 64) servingRuns.clear();
+    summary = run();
+    servingRuns.set(key, summary);
+  }
+  return summary;
+}
+
+export type RowStatus = 'pass' | 'fail' | 'known gap' | 'gap closed';
+
+export interface Sensitivity {
+  /** The assumed input, as a dotted path (e.g. `speculative.acceptance`). */
+  input: string;
+  /** The row's error with that input at −25% and at +25%. */
+  errorLow: number;
+  errorHigh: number;
+}
+
 export interface ValidationResult {
   id: string;
+  role: Role;
+  stack: string;
   what: string;
   source: string;
   metric: ValidationMetric;
@@ -45,68 +220,95 @@ export interface ValidationResult {
   /** (simulated − published) / published */
   error: number;
   tolerance: number;
-  pass: boolean;
+  status: RowStatus;
+  gap?: string;
+  /** The model does not fit the configuration (the figure is then not meaningful). */
+  fitProblem?: string;
+  assumed: Record<string, unknown>;
+  sensitivity?: Sensitivity[];
 }
 
-export function deploymentOf(row: ValidationRow, hardware: HardwareSpec): Deployment {
-  const tp = row.tp ?? (hardware.kind === 'gpu' ? row.count : 1);
-  return { count: row.count, tp, pp: row.pp ?? 1, precision: row.precision };
-}
-
-/** Offline throughput of one replica: B sequences prefilled in 8K-token chunks, then decoded together. */
-export function offlineThroughput(model: PerfModel, inputTokens: number, outputTokens: number): number {
-  const context = inputTokens + outputTokens;
-  const batch = Math.max(1, Math.floor(model.fit.kvCapacityTokens / context));
-  const chunk = 8192;
-  const seqsPerChunk = chunk / inputTokens;
-  const prefillChunk: BatchShape = {
-    decodeSeqs: 0,
-    decodeContextSum: 0,
-    prefillSeqs: seqsPerChunk,
-    prefillTokens: chunk,
-    prefillContextSum: 0,
-    prefillAttentionPairs: (seqsPerChunk * inputTokens * (inputTokens + 1)) / 2,
-  };
-  const prefillSeconds = ((batch * inputTokens) / chunk) * model.step(prefillChunk).seconds;
-  const decodeSeconds = outputTokens * model.step(decodeBatch(batch, inputTokens + outputTokens / 2)).seconds;
-  return (batch * outputTokens) / (prefillSeconds + decodeSeconds);
-}
-
-export function evaluate(c: ValidationCase): ValidationResult {
+export function resultOf(c: ValidationCase, simulated: number, sensitivity?: Sensitivity[]): ValidationResult {
   const { row } = c;
-  const deployment = deploymentOf(row, c.hardware);
-  const model = perfModel(c.llm, c.hardware, deployment);
-  let simulated: number;
-  switch (row.metric) {
-    case 'offlineTokensPerSecond':
-      simulated = offlineThroughput(model, row.offline!.inputTokens, row.offline!.outputTokens) * (row.replicas ?? 1);
-      break;
-    case 'itlMs':
-    case 'tokensPerSecondPerUser': {
-      const batch = row.batch ?? 1;
-      const context = row.context ?? 1024;
-      let secondsPerToken: number;
-      if (row.speculative && c.draft) {
-        const spec = speculativeDeployment(c.llm, c.hardware, deployment, c.draft, row.speculative);
-        const s = speculativeStep(spec.target, spec.draft, { draftId: c.draft.id, ...row.speculative }, batch, context);
-        secondsPerToken = s.seconds / s.tokensPerStep;
-      } else {
-        secondsPerToken = model.step(decodeBatch(batch, context)).seconds;
-      }
-      simulated = row.metric === 'itlMs' ? secondsPerToken * 1000 : 1 / secondsPerToken;
-      break;
-    }
-  }
-  const error = (simulated - row.published) / row.published;
+  const error = Number.isFinite(simulated) ? (simulated - row.published) / row.published : Infinity;
+  const tolerance = TOLERANCE[row.role];
+  const within = Math.abs(error) <= tolerance;
+  const status: RowStatus = row.gap ? (within ? 'gap closed' : 'known gap') : within ? 'pass' : 'fail';
+  const fit = perfModel(c.llm, c.hardware, deploymentOf(c.setup, c.hardware)).fit;
   return {
     id: row.id,
+    role: row.role,
+    stack: row.stack,
     what: row.what,
     source: row.source,
     metric: row.metric,
     published: row.published,
     simulated,
     error,
-    tolerance: row.tolerance,
-    pass: Math.abs(error) <= row.tolerance,
+    tolerance,
+    status,
+    gap: row.gap,
+    fitProblem: fit.fits ? undefined : fit.reason,
+    assumed: row.assumed,
+    sensitivity,
   };
+}
+
+export function evaluate(c: ValidationCase): ValidationResult {
+  return resultOf(c, simulate(c));
+}
+
+/** Device counts and parallelism: assumed, but not quantities that move by 25% (TP 2 → 2.5). */
+const STRUCTURAL = new Set(['count', 'tp', 'pp', 'replicas']);
+
+/** The numeric leaves of a row's assumed inputs that can move by ±25%, as paths. */
+export function assumedNumbers(assumed: Record<string, unknown>, prefix: string[] = []): string[][] {
+  return Object.entries(assumed).flatMap(([key, value]) => {
+    const path = [...prefix, key];
+    if (STRUCTURAL.has(key)) return [];
+    if (typeof value === 'number') return [path];
+    if (value && typeof value === 'object') return assumedNumbers(value as Record<string, unknown>, path);
+    return [];
+  });
+}
+
+const INTEGER_FIELDS = new Set(['cores', 'batch', 'context', 'input', 'output', 'k', 'maxSeqs', 'maxBatchTokens']);
+
+/** The setup with one assumed number scaled (integers rounded, at least 1; probabilities kept below 1). */
+export function scaledSetup(setup: RowSetup, path: string[], factor: number): RowSetup {
+  const copy = structuredClone(setup) as unknown as Record<string, unknown>;
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  const last = path[path.length - 1];
+  let value = (node[last] as number) * factor;
+  if (INTEGER_FIELDS.has(last)) value = Math.max(1, Math.round(value));
+  if (last === 'acceptance') value = Math.min(value, 0.99);
+  node[last] = value;
+  return copy as unknown as RowSetup;
+}
+
+/** How far the row's error moves when each numeric assumed input moves by ±25%. */
+export function sensitivityOf(c: ValidationCase): Sensitivity[] {
+  const errorWith = (setup: RowSetup) => {
+    const s = simulate(c, setup);
+    return Number.isFinite(s) ? (s - c.row.published) / c.row.published : Infinity;
+  };
+  return assumedNumbers(c.row.assumed).map((path) => ({
+    input: path.join('.'),
+    errorLow: errorWith(scaledSetup(c.setup, path, 0.75)),
+    errorHigh: errorWith(scaledSetup(c.setup, path, 1.25)),
+  }));
+}
+
+export interface ErrorSummary {
+  rows: number;
+  medianAbsError: number;
+  maxAbsError: number;
+}
+
+export function summarise(results: readonly ValidationResult[], role: Role): ErrorSummary {
+  const errors = results.filter((r) => r.role === role).map((r) => Math.abs(r.error)).sort((a, b) => a - b);
+  const n = errors.length;
+  const median = n === 0 ? NaN : n % 2 === 1 ? errors[(n - 1) / 2] : (errors[n / 2 - 1] + errors[n / 2]) / 2;
+  return { rows: n, medianAbsError: median, maxAbsError: n === 0 ? NaN : errors[n - 1] };
 }

@@ -16,7 +16,7 @@ describe('command line', () => {
   it('rejects an unknown command with exit 2 and says what was wrong', () => {
     const r = wafersim(['frobnicate']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Unknown argument: frobnicate/);
+    expect(r.stderr).toMatch(/frobnicate: expected a command or flag that exists .*, found no such command or flag/);
   });
   it('rejects an unknown flag with exit 2', () => {
     const r = wafersim(['--help-me']);

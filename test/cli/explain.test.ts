@@ -59,9 +59,9 @@ describe('wafersim explain', () => {
     [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--tp', '3'], /--tp: expected a divisor of the 32 attention heads/],
     [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--count', '2', '--tp', '4'], /--count: expected TP × PP GPUs \(4 × 1 = 4\), found 2/],
     [['--model', 'llama-3.1-8b', '--hardware', 'cs-3', '--tp', '2'], /--tp: expected no tp on a wafer \(layers are split over wafers by --count\), found 2/],
-    [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--batch', '0'], /--batch: expected a whole number >= 1, found 0/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--batch', '0'], /--batch: expected a whole number from 1 to 1000000000, found 0/],
     [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--speculative', 'k=4'], /--speculative: expected draft=<id>,k=<n>,accept=<a>/],
-    [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--precision', 'int3'], /Invalid values/],
+    [['--model', 'llama-3.1-8b', '--hardware', 'h100-sxm', '--precision', 'int3'], /--precision: expected one of .*"fp8".*, found "int3"/],
   ])('rejects bad input %j with exit 2', (args, message) => {
     const r = wafersim(['explain', ...args]);
     expect(r.code).toBe(2);

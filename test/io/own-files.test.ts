@@ -16,8 +16,8 @@ const builtIn = (kind: string, id: string) => readFileSync(join(modelsDir(), kin
 function userFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'wafersim-own-'));
   for (const kind of ['hardware', 'llm', 'calibration']) mkdirSync(join(dir, kind));
-  writeFileSync(join(dir, 'hardware', 'my-gpu.yaml'), builtIn('hardware', 'h100-sxm').replace('id: h100-sxm', 'id: my-gpu').replace(/^name: .*$/m, 'name: My GPU').replace(/^calibration: gpu/m, 'calibration: my-cal'));
-  writeFileSync(join(dir, 'calibration', 'my-cal.yaml'), builtIn('calibration', 'gpu').replace(/^stepOverheadMs: .*$/m, 'stepOverheadMs: 7'));
+  writeFileSync(join(dir, 'hardware', 'my-gpu.yaml'), builtIn('hardware', 'h100-sxm').replace('id: h100-sxm', 'id: my-gpu').replace(/^name: .*$/m, 'name: My GPU').replace(/^calibration: trtllm/m, 'calibration: my-cal'));
+  writeFileSync(join(dir, 'calibration', 'my-cal.yaml'), builtIn('calibration', 'trtllm').replace(/^stepOverheadMs: .*$/m, 'stepOverheadMs: 7'));
   writeFileSync(join(dir, 'llm', 'my-8b.yaml'), builtIn('llm', 'llama-3.1-8b').replace('id: llama-3.1-8b', 'id: my-8b').replace(/^name: .*$/m, 'name: My 8B'));
   return dir;
 }

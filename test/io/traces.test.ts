@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/domain/errors.js';
-import { newTraceStats, parseTimestamp, readAgentic, readAzure, readMooncake } from '../../src/io/traces.js';
+import { MAX_LINE_BYTES, newTraceStats, parseTimestamp, readAgentic, readAzure, readMooncake } from '../../src/io/traces.js';
 import { sessionsOf } from '../../src/workload/index.js';
 
 const TRACES = resolve(__dirname, '../../data/traces');
@@ -40,7 +41,10 @@ describe('Azure trace reader', () => {
   const header = 'TIMESTAMP,ContextTokens,GeneratedTokens\n';
   const good = '2023-11-16 18:17:03.9799600,4808,10\n';
   it.each([
-    ['a missing column value', `${good}2023-11-16 18:17:04.0,100\n`, /bad\.csv: line 3, column GeneratedTokens: expected a value in column GeneratedTokens/],
+    ['a missing cell', `${good}2023-11-16 18:17:04.0,100\n`, /bad\.csv: line 3: expected 3 cells, as in the header .*, found 2/],
+    ['an extra cell', `${good}2023-11-16 18:17:04.0,100,5,7\n`, /bad\.csv: line 3: expected 3 cells, as in the header .*, found 4/],
+    ['an empty cell', `${good}2023-11-16 18:17:04.0,100,\n`, /bad\.csv: line 3, column GeneratedTokens: expected a value in column GeneratedTokens/],
+    ['an infinite value', `${good}2023-11-16 18:17:04.0,1e999,5\n`, /line 3, column ContextTokens: expected a whole number in column ContextTokens .*, found "1e999"/],
     ['a non-numeric value', `${good}2023-11-16 18:17:04.0,lots,5\n`, /line 3, column ContextTokens: expected a whole number in column ContextTokens .*, found "lots"/],
     ['a negative value', `${good}2023-11-16 18:17:04.0,-5,5\n`, /line 3, column ContextTokens: expected a number >= 0/],
     ['time going backwards', `${good}2023-11-16 18:17:02.0,5,5\n`, /line 3, column TIMESTAMP: expected a time no earlier than the previous row's .*, found 2023-11-16 18:17:02.0, 1\.980 s earlier/],
@@ -50,6 +54,31 @@ describe('Azure trace reader', () => {
     const error = await collect(readAzure(path, 'bad.csv', { skipBad: false }, newTraceStats())).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toMatch(message);
+  });
+  it.each([
+    ['an empty file', '', /empty\.csv: \(file\): expected a header line .*, found an empty file/],
+    ['a header-only file', header, /empty\.csv: \(file\): expected at least one data row, found no rows/],
+    ['a line longer than the limit', `${header}${good}${'9'.repeat(MAX_LINE_BYTES + 10)}\n`, /empty\.csv: line 3: expected lines of at most 1048576 bytes, found a longer line/],
+  ])('rejects %s', async (_what, body, message) => {
+    const path = file('empty.csv', body);
+    const error = await collect(readAzure(path, 'empty.csv', { skipBad: false }, newTraceStats())).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(message);
+  });
+  it('refuses a FIFO, a device and a folder without reading them', async () => {
+    const fifo = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    for (const [path, found] of [[fifo, 'a FIFO \\(named pipe\\)'], ['/dev/zero', 'a special file'], [dir, 'a folder']] as const) {
+      for (const read of [readAzure, readMooncake, readAgentic]) {
+        const error = await collect(read(path, 'x', { skipBad: false }, newTraceStats()) as AsyncIterable<unknown>).catch((e) => e);
+        expect(error.message).toMatch(new RegExp(`x: \\(file\\): expected a regular file, found ${found}`));
+      }
+    }
+  });
+  it('rejects a Mooncake line longer than the limit without reading it whole', async () => {
+    const path = file('long.jsonl', `{"timestamp": 0, "input_length": 5, "output_length": 5}\n${' '.repeat(3 * MAX_LINE_BYTES)}\n`);
+    const error = await collect(readMooncake(path, 'long.jsonl', { skipBad: false }, newTraceStats())).catch((e) => e);
+    expect(error.message).toMatch(/long\.jsonl: line 2: expected lines of at most/);
   });
   it('rejects a file without the expected columns', async () => {
     const path = file('cols.csv', 'time,in,out\n1,2,3\n');

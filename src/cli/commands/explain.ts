@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { LARGEST } from '../../scenario/schema.js';
 import { inputError } from '../../domain/errors.js';
 import type { Precision, PrecisionGroups } from '../../domain/specs.js';
 import { hardwareIds, llmIds, loadHardware, loadLlm } from '../../io/models.js';
@@ -47,7 +48,8 @@ export const explainCommand: CommandModule<object, Args> = {
     const llm = loadLlm(args.model, '--model');
     const hardware = loadHardware(args.hardware, '--hardware');
     for (const [flag, value] of [['--count', args.count], ['--tp', args.tp], ['--pp', args.pp], ['--cores', args.cores], ['--batch', args.batch], ['--context', args.context], ['--input', args.input]] as const) {
-      if (value !== undefined && !(Number.isInteger(value) && value >= (flag === '--context' ? 0 : 1))) throw inputError(flag, flag === '--context' ? 'a whole number >= 0' : 'a whole number >= 1', value);
+      const min = flag === '--context' ? 0 : 1;
+      if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= LARGEST)) throw inputError(flag, `a whole number from ${min} to ${LARGEST}`, value);
     }
     const precision: Partial<PrecisionGroups> = {};
     if (args.precision) {

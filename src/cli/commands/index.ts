@@ -20,6 +20,7 @@ export const commands: CommandEntry[] = [
   { name: 'plan', usage: 'plan <scenario>', describe: 'Find the smallest fleet of each hardware option that meets the SLOs; cost and power side by side', load: async () => (await import('./plan.js')).planCommand },
   { name: 'explain', usage: 'explain', describe: 'Explain one model on one kind of hardware: fit, latency, regime, throughput', load: async () => (await import('./explain.js')).explainCommand },
   { name: 'explore', usage: 'explore', describe: 'Build and serve the in-browser explorer (the same models, in a page): memory, step breakdowns, a small run', load: async () => (await import('./explore.js')).exploreCommand },
+  { name: 'calibrate', usage: 'calibrate', describe: "Fit a serving stack's constants to the validation rows marked fit; print values, in-sample and leave-one-out errors", load: async () => (await import('./calibrate.js')).calibrateCommand },
   { name: 'validate', usage: 'validate', describe: 'Compare the simulator with every published measurement it knows', load: async () => (await import('./validate.js')).validateCommand },
   { name: 'import-model', usage: 'import-model <config>', describe: "Write a model file from a Hugging Face style config.json", load: async () => (await import('./import-model.js')).importModelCommand },
   { name: 'schema', usage: 'schema', describe: 'Print the JSON Schema of scenario files (for editor completion and checking)', load: async () => (await import('./schema.js')).schemaCommand },

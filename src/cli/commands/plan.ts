@@ -5,15 +5,18 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../../domain/errors.js';
 import type { SystemSummary } from '../../metrics/summary.js';
 import { OutputDir } from '../../io/output.js';
+import { checkOutputTarget } from '../../io/output-target.js';
 import { resultKey } from '../../io/result-key.js';
 import { readScenario, resolveScenario } from '../../io/scenario.js';
 import { planHtml, planTable, TRIALS_HEADER, trialCsvRows, trialTable } from '../../report/plan.js';
+import { estimateWork } from '../../study/estimate.js';
 import { largest, meetsAll, optionScenario, seedRange, smallest, type PlanResult, type Trial } from '../../study/plan.js';
+import { checkWork, withLimits, type LimitArgs } from '../limits.js';
 import { progressBar } from '../progress.js';
 import { applySets } from '../sets.js';
 import { TrialPool } from '../trial-pool.js';
 
-interface Args {
+interface Args extends LimitArgs {
   scenario: string;
   out?: string;
   set?: string[];
@@ -35,10 +38,10 @@ function storedTrials(dir: string): Map<string, SystemSummary> {
 
 export const planCommand: CommandModule<object, Args> = {
   builder: (y) =>
-    y
+    withLimits(y)
       .positional('scenario', { type: 'string', demandOption: true })
-      .option('out', { type: 'string', describe: 'output folder (default: output/<scenario>-plan); its trials/ are reused when their inputs are unchanged' })
-      .option('set', { type: 'string', array: true, describe: 'override a field: path=value' })
+      .option('out', { type: 'string', requiresArg: true, describe: 'output folder (default: output/<scenario>-plan); its trials/ are reused when their inputs are unchanged' })
+      .option('set', { type: 'string', requiresArg: true, array: true, describe: 'override a field: path=value' })
       .option('workers', { type: 'number', describe: `worker processes for trials (default: the cores, ${availableParallelism()})` })
       .option('max-load', { type: 'boolean', default: false, describe: 'the inverse: the largest load (× the scenario\'s workload) each option serves within the SLOs at its given replicas' })
       .option('fresh', { type: 'boolean', default: false, describe: 'run every trial again, ignoring stored ones' })
@@ -50,7 +53,7 @@ export const planCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const loaded = readScenario(resolve(args.scenario));
     const raw = applySets(loaded.raw, args.set ?? []) as Raw;
-    const { file, resolved: whole, inputs } = resolveScenario(loaded, raw);
+    const { file, resolved: whole, inputs, checkTrace } = resolveScenario(loaded, raw);
     if (!file.plan) throw new InputError([{ file: loaded.file, where: 'plan', expected: 'a plan section: options: [{ system, pool?, maxReplicas, spares? }]', found: 'none' }]);
     if (!file.slo) throw new InputError([{ file: loaded.file, where: 'slo', expected: 'SLOs to plan for', found: 'none' }]);
     if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw new InputError([{ where: '--workers', expected: 'a whole number >= 1', found: String(args.workers) }]);
@@ -63,7 +66,16 @@ export const planCommand: CommandModule<object, Args> = {
     });
     const seeds = Array.from({ length: file.plan.seeds }, (_, k) => file.seed + k);
     const name = whole.name;
-    const out = OutputDir.open(args.out ?? join('output', `${name}-plan`), 'plan', inputs);
+    const target = checkOutputTarget(args.out ?? join('output', `${name}-plan`), inputs);
+    const traceRows = await checkTrace();
+    // Each option is tried at up to maxReplicas, about 2·log2(maxReplicas) + 1 times per seed.
+    for (const o of options) {
+      const biggest = resolveScenario(loaded, optionScenario(raw, o.system, o.pool, args['max-load'] ? o.sys.pools[o.pool].replicas : o.maxReplicas)).resolved;
+      const e = estimateWork(biggest, traceRows, false);
+      const trials = (2 * Math.ceil(Math.log2(Math.max(2, o.maxReplicas))) + 1) * seeds.length;
+      checkWork({ ...e, events: e.events * trials }, args, `plan option ${o.system} (${trials} trials of up to ${o.maxReplicas} replicas)`, loaded.file);
+    }
+    const out = OutputDir.open(target, 'plan', inputs);
     // Trials are keyed by what determines them, so an edited scenario never reuses a stale one.
     const stored = args.fresh ? new Map<string, SystemSummary>() : storedTrials(out.target);
     const used = new Map<string, SystemSummary>();

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { join, resolve } from 'node:path';
 import { inputError } from '../../domain/errors.js';
 import { OutputDir } from '../../io/output.js';
+import { checkOutputTarget } from '../../io/output-target.js';
 import { packageVersion } from '../../io/package.js';
 import { readScenario, resolveScenario } from '../../io/scenario.js';
 import { newTraceStats } from '../../io/traces.js';
@@ -12,8 +13,12 @@ import { runScenario, type RecordsMode } from '../../study/run.js';
 import { progressBar } from '../progress.js';
 import { Timeline } from '../../report/trace.js';
 import { applySets } from '../sets.js';
+import { checkWork, withLimits, type LimitArgs } from '../limits.js';
+import { estimateWork } from '../../study/estimate.js';
 
-interface Args {
+const RECORDS: RecordsMode[] = ['all', 'sample', 'none'];
+
+interface Args extends LimitArgs {
   scenario: string;
   set?: string[];
   out?: string;
@@ -26,29 +31,31 @@ interface Args {
 
 export const runCommand: CommandModule<object, Args> = {
   builder: (y) =>
-    y
+    withLimits(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
-      .option('out', { type: 'string', describe: 'output folder (default: output/<scenario name>)' })
-      .option('records', { type: 'string', choices: ['all', 'sample', 'none'], default: 'all', describe: 'which requests go to requests.csv (sample: 1 in 20; none: summaries from streaming histograms)' })
-      .option('seed', { type: 'number', describe: 'override the scenario seed' })
-      .option('set', { type: 'string', array: true, describe: 'override a field: path=value (YAML value), e.g. durationMinutes=5' })
+      .option('out', { type: 'string', requiresArg: true, describe: 'output folder (default: output/<scenario name>)' })
+      .option('records', { type: 'string', requiresArg: true, choices: RECORDS, default: 'all', describe: 'which requests go to requests.csv (sample: 1 in 20; none: summaries from streaming histograms)' })
+      .option('seed', { type: 'number', requiresArg: true, describe: 'override the scenario seed' })
+      .option('set', { type: 'string', requiresArg: true, array: true, describe: 'override a field: path=value (YAML value), e.g. durationMinutes=5' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
-      .option('trace-window', { type: 'string', describe: 'also write trace.json, a Chrome/Perfetto timeline of minutes START:END, e.g. 10:12' })
+      .option('trace-window', { type: 'string', requiresArg: true, describe: 'also write trace.json, a Chrome/Perfetto timeline of minutes START:END, e.g. 10:12' })
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr (only on a terminal)' })
       .example('wafersim run scenarios/codex-spark.yaml', 'the default study')
       .example('wafersim run scenarios/codex-spark.yaml --records none --json', ''),
   handler: async (args) => {
-    if (args.seed !== undefined && !(Number.isInteger(args.seed) && args.seed >= 0)) throw inputError('--seed', 'a whole number >= 0', args.seed);
+    if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw inputError('--seed', `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, args.seed);
     const loaded = readScenario(resolve(args.scenario));
     const traceStats = newTraceStats();
     let raw = applySets(loaded.raw, args.set ?? []);
     if (args.seed !== undefined) raw = { ...(raw as object), seed: args.seed };
-    const { resolved, inputs } = resolveScenario(loaded, raw, traceStats);
+    const { resolved, inputs, checkTrace } = resolveScenario(loaded, raw, traceStats);
+    if (!RECORDS.includes(args.records as RecordsMode)) throw inputError('--records', `one of ${RECORDS.join(', ')}`, args.records);
     const records = args.records as RecordsMode;
     const window = args['trace-window'] === undefined ? undefined : parseWindow(args['trace-window']);
     const timeline = window && new Timeline(window[0] * 60, window[1] * 60);
-    const out = OutputDir.open(args.out ?? join('output', resolved.name), 'run', inputs);
-    const target = out.target;
+    const target = checkOutputTarget(args.out ?? join('output', resolved.name), inputs);
+    checkWork(estimateWork(resolved, await checkTrace(), records === 'all'), args, loaded.file, loaded.file);
+    const out = OutputDir.open(target, 'run', inputs);
     const bar = args.progress ? progressBar(`${resolved.name}`) : undefined;
     try {
       const requests = out.csv('requests.csv', REQUEST_HEADER);

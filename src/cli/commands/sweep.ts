@@ -1,11 +1,12 @@
 import type { CommandModule } from 'yargs';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fork, type ChildProcess } from 'node:child_process';
-import { InputError, inputError } from '../../domain/errors.js';
-import { loadPoints, planSweep, pointsDir, savePoint } from '../../io/sweep.js';
+import { InputError, inputError, type InputProblem } from '../../domain/errors.js';
+import { onInterrupt, setResumeHint } from '../interrupt.js';
+import { loadPoints, planSweep, pointsDir, readJsonFile, savePoint } from '../../io/sweep.js';
 import { CsvWriter } from '../../io/output.js';
 import { checkOutputTarget, claimFolder } from '../../io/output-target.js';
 import { packageVersion } from '../../io/package.js';
@@ -14,8 +15,9 @@ import { esc } from '../../report/svg.js';
 import { shardOf, sweepHeader, sweepRows, type PointResult, type SweepPoint } from '../../study/sweep.js';
 import { progressBar } from '../progress.js';
 import { applySets } from '../sets.js';
+import { checkWork, withLimits, type LimitArgs } from '../limits.js';
 
-interface Args {
+interface Args extends LimitArgs {
   scenario: string;
   out?: string;
   workers?: number;
@@ -32,6 +34,8 @@ interface SweepInfo {
   points: number;
 }
 
+const isSweepInfo = (v: any): boolean => typeof v?.scenario === 'string' && Array.isArray(v.axes) && Number.isSafeInteger(v.points) && Array.isArray(v.set);
+
 export function parseShard(text?: string): { index: number; count: number } | undefined {
   if (text === undefined) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(text);
@@ -41,12 +45,12 @@ export function parseShard(text?: string): { index: number; count: number } | un
 
 export const sweepCommand: CommandModule<object, Args> = {
   builder: (y) =>
-    y
+    withLimits(y)
       .positional('scenario', { type: 'string', demandOption: true })
-      .option('out', { type: 'string', describe: 'sweep folder (default: output/<scenario>-sweep); finished points are kept there, so a rerun resumes' })
-      .option('workers', { type: 'number', describe: `worker threads (default: the cores, ${availableParallelism()})` })
-      .option('shard', { type: 'string', describe: 'run only shard i of n (0-based), e.g. 0/4; combine with wafersim merge' })
-      .option('set', { type: 'string', array: true, describe: 'override a field: path=value' })
+      .option('out', { type: 'string', requiresArg: true, describe: 'sweep folder (default: output/<scenario>-sweep); finished points are kept there, so a rerun resumes' })
+      .option('workers', { type: 'number', requiresArg: true, describe: `worker threads (default: the cores, ${availableParallelism()})` })
+      .option('shard', { type: 'string', requiresArg: true, describe: 'run only shard i of n (0-based), e.g. 0/4; combine with wafersim merge' })
+      .option('set', { type: 'string', requiresArg: true, array: true, describe: 'override a field: path=value' })
       .option('progress', { type: 'boolean', default: true })
       .option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' })
       .option('fresh', { type: 'boolean', default: false, describe: 'run every point again, ignoring stored results (stored ones are reused only when their content key matches anyway)' })
@@ -58,12 +62,15 @@ export const sweepCommand: CommandModule<object, Args> = {
     const sets = args.set ?? [];
     const plan = planSweep(args.scenario, (raw) => applySets(raw, sets));
     const name = plan.name;
+    checkOutputTarget(args.out ?? join('output', `${name}-sweep`), plan.inputs);
+    checkWork(plan.estimate(await plan.checkTrace()), args, `a sweep of ${plan.points.length} points`, plan.loaded.file);
     const out = claimFolder(args.out ?? join('output', `${name}-sweep`), 'sweep', plan.inputs, packageVersion());
     const info: SweepInfo = { scenario: plan.loaded.file, axes: plan.axes.map((a) => a.path), points: plan.points.length };
-    writeAtomic(join(out, 'sweep.json'), `${JSON.stringify({ ...info, set: sets }, null, 2)}\n`);
+    claimSweepJson(join(out, 'sweep.json'), { ...info, set: sets });
     // A stored point counts only if its key matches: an edited scenario, axis value, model or
     // calibration file, trace or version makes it stale, and it is run again.
     const done = new Set(args.fresh ? [] : loadPoints(out, plan.keys).map((p) => p.index));
+    setResumeHint(`Finished points are kept in ${out}; run the same command again to resume.`);
     const todo = shardOf(plan.points, shard).filter((p) => !done.has(p.index));
     const workers = Math.min(args.workers ?? availableParallelism(), Math.max(1, todo.length));
     const bar = args.progress ? progressBar(`${name} sweep`) : undefined;
@@ -97,25 +104,31 @@ function runOnWorkers(points: SweepPoint[], workers: number, scenario: string, s
     let failed = false;
     const env = { ...process.env, WAFERSIM_SWEEP: JSON.stringify({ scenario: resolve(scenario), sets }) };
     const pool: ChildProcess[] = Array.from({ length: workers }, () => fork(script, [], { env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workerFlags(workers) }));
+    const stopWorkers = () => pool.forEach((x) => x.kill());
+    const forget = onInterrupt(stopWorkers);
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
-      pool.forEach((x) => x.kill());
+      forget();
+      stopWorkers();
       reject(e);
     };
     const next = (w: ChildProcess) => {
       const p = queue.shift();
       if (!p) {
         w.disconnect();
-        if (--active === 0 && !failed) resolveAll();
+        if (--active === 0 && !failed) {
+          forget();
+          resolveAll();
+        }
         return;
       }
       w.send(p);
     };
     for (const w of pool) {
       active++;
-      w.on('message', (m: { ok: true; result: PointResult } | { ok: false; error: string }) => {
-        if (!m.ok) return fail(new Error(m.error));
+      w.on('message', (m: { ok: true; result: PointResult } | { ok: false; error: string; problems?: InputProblem[] }) => {
+        if (!m.ok) return fail(m.problems ? new InputError(m.problems) : new Error(m.error));
         onResult(m.result);
         next(w);
       });
@@ -135,6 +148,19 @@ function runOnWorkers(points: SweepPoint[], workers: number, scenario: string, s
  */
 function workerFlags(workers: number): string[] {
   return ['--max-semi-space-size=32', ...(workers >= availableParallelism() ? ['--single-threaded-gc'] : [])];
+}
+
+/** A new sweep folder gets its sweep.json; a resumed one must hold the same sweep, or its points would mix. */
+function claimSweepJson(path: string, info: SweepInfo & { set: string[] }): void {
+  if (existsSync(path)) {
+    // Points are keyed by what determines them, so the same scenario's sweep, edited, reuses only
+    // the points whose inputs did not change; another scenario's sweep folder is refused.
+    const old = readJsonFile(path, 'the sweep.json wafersim sweep writes', isSweepInfo) as SweepInfo & { set: string[] };
+    if (old.scenario !== info.scenario) {
+      throw new InputError([{ file: relative(process.cwd(), path), where: '(file)', expected: `a sweep of ${info.scenario}, to resume or update it; choose another --out for a new sweep`, found: `a sweep of ${old.scenario} over ${old.axes.join(', ')}` }]);
+    }
+  }
+  writeAtomic(path, `${JSON.stringify(info, null, 2)}\n`);
 }
 
 function writeAtomic(path: string, text: string): void {
@@ -177,13 +203,13 @@ function sweepReport(info: SweepInfo, points: PointResult[]): string {
 
 export const mergeCommand: CommandModule<object, { dirs: string[]; out: string }> = {
   builder: (y) =>
-    y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', demandOption: true, describe: 'the merged sweep folder' }).example('wafersim merge part0 part1 --out full', ''),
+    y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', requiresArg: true, demandOption: true, describe: 'the merged sweep folder' }).example('wafersim merge part0 part1 --out full', ''),
   handler: async (args) => {
     checkOutputTarget(args.out, args.dirs);
     const infos = args.dirs.map((d) => {
       const f = join(resolve(d), 'sweep.json');
       if (!existsSync(f)) throw new InputError([{ file: f, where: '(file)', expected: 'a sweep folder made by wafersim sweep', found: 'no sweep.json' }]);
-      return JSON.parse(readFileSync(f, 'utf8')) as SweepInfo & { set: string[] };
+      return readJsonFile(f, 'the sweep.json wafersim sweep writes', isSweepInfo) as SweepInfo & { set: string[] };
     });
     const first = infos[0];
     infos.forEach((info, i) => {

@@ -1,0 +1,168 @@
+/**
+ * Hardware files (models/hardware/<id>.yaml, a user's folder, or any path): parsed, checked and
+ * converted to SI with the serving stack that calibrates them.
+ */
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { InputError } from '../domain/errors.js';
+import type { GpuSpec, HardwareSpec, WaferSpec } from '../domain/specs.js';
+import { GB, GHZ, KW, PB, PFLOPS, TB, TFLOPS } from '../domain/units.js';
+import { displayPath, idsOf, isBuiltIn, modelsDir, resolveReference } from './model-folders.js';
+import { checkStackKind, gpuCalibrationOf, readStack, waferCalibrationOf, type StackFile } from './stack-files.js';
+import { readChecked, readYamlFile } from './yaml.js';
+
+const positive = z.number().positive();
+const count = z.number().int().positive();
+
+const common = {
+  id: z.string(),
+  name: z.string(),
+  source: z.string().min(1),
+  priceUsdPerHour: z.number().nonnegative(),
+  /** The default serving stack: an id, or a path to a stack file relative to this file. */
+  calibration: z.string(),
+};
+
+export const hardwareFileSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...common,
+    kind: z.literal('gpu'),
+    hbmGB: positive,
+    hbmBandwidthTBps: positive,
+    peakTflops: z.strictObject({ bf16: positive, fp8: z.number().nonnegative(), fp4: positive.optional() }),
+    nvlinkGBps: positive,
+    gpusPerNode: count,
+    interNodeGBps: positive,
+    powerBusyW: positive,
+    powerIdleW: z.number().nonnegative(),
+  }),
+  z.strictObject({
+    ...common,
+    kind: z.literal('wafer'),
+    cores: count,
+    fabricWidth: count,
+    fabricHeight: count,
+    sramGB: positive,
+    sramBandwidthPBps: positive,
+    peakDensePflops: positive,
+    clockGHz: positive,
+    linkBytesPerCycle: positive,
+    hopCycles: positive,
+    ioGBps: positive,
+    powerBusyKW: positive,
+    powerIdleKW: z.number().nonnegative(),
+  }),
+]);
+
+type HardwareFile = z.infer<typeof hardwareFileSchema>;
+
+export const hardwareIds = (): string[] => idsOf('hardware');
+
+/** Hardware ids with published measurements of their own in models/validation.yaml. */
+let validatedIds: Set<string> | undefined;
+function isValidated(id: string): boolean {
+  if (!validatedIds) {
+    const path = join(modelsDir(), 'validation.yaml');
+    const rows = existsSync(path) ? (readYamlFile(path, 'models/validation.yaml').value as { rows?: { hardware?: unknown }[] }).rows : [];
+    validatedIds = new Set((Array.isArray(rows) ? rows : []).map((r) => String(r?.hardware)));
+  }
+  return validatedIds.has(id);
+}
+
+export interface HardwareOptions {
+  /** Folder a path reference (hardware or stack) is relative to (default: the working directory). */
+  baseDir?: string;
+  /** Serving stack, an id or a path to a stack file; default: the one the hardware file names. */
+  stack?: string;
+  /** Where `stack` was given, for messages (default: `where`). */
+  stackWhere?: string;
+  /** Calibration values (file units) replacing the stack file's, e.g. a fitter's candidate. */
+  calibration?: Record<string, number>;
+}
+
+// Read once per process (keyed by path and stack): a sweep resolves its scenario once per point.
+const hardwareCache = new Map<string, HardwareSpec>();
+
+/** Hardware by id (the user's folders, then models/) or path, under its serving stack. */
+export function loadHardware(ref: string, where = 'hardware', options: HardwareOptions = {}): HardwareSpec {
+  const baseDir = options.baseDir ?? process.cwd();
+  const { path } = resolveReference('hardware', ref, where, baseDir);
+  if (options.calibration) return readHardware(path, where, options);
+  const key = `${path}\0${options.stack === undefined ? '' : resolveReference('calibration', options.stack, options.stackWhere ?? where, baseDir).path}`;
+  const cached = hardwareCache.get(key);
+  if (cached) return cached;
+  const spec = readHardware(path, where, options);
+  hardwareCache.set(key, spec);
+  return spec;
+}
+
+/** The serving stack a hardware file names as its default. */
+export function defaultStack(ref: string, where = 'hardware', baseDir = process.cwd()): StackFile {
+  const { path } = resolveReference('hardware', ref, where, baseDir);
+  return stackOfFile(readChecked(path, hardwareFileSchema), path);
+}
+
+/** The hardware file's own stack; its problems name the hardware file when they name no file of their own. */
+function stackOfFile(f: HardwareFile, path: string): StackFile {
+  try {
+    return readStack(f.calibration, 'calibration', dirname(path));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(error.problems.map((p) => (p.file ? p : { ...p, file: displayPath(path) })));
+  }
+}
+
+function readHardware(path: string, where: string, options: HardwareOptions): HardwareSpec {
+  const f = readChecked(path, hardwareFileSchema);
+  const stackWhere = options.stackWhere ?? where;
+  const stack = options.stack === undefined ? stackOfFile(f, path) : readStack(options.stack, stackWhere, options.baseDir);
+  checkStackKind(f, stack, options.stack === undefined ? `${displayPath(path)}: calibration` : stackWhere);
+  const validated = isBuiltIn(path) && isValidated(f.id);
+  switch (f.kind) {
+    case 'gpu': {
+      const gpu: GpuSpec = {
+        kind: 'gpu',
+        id: f.id,
+        name: f.name,
+        source: f.source,
+        validated,
+        hbmBytes: f.hbmGB * GB,
+        hbmBytesPerSecond: f.hbmBandwidthTBps * TB,
+        peakFlops: { bf16: f.peakTflops.bf16 * TFLOPS, fp8: f.peakTflops.fp8 * TFLOPS, fp4: f.peakTflops.fp4 && f.peakTflops.fp4 * TFLOPS },
+        nvlinkBytesPerSecond: f.nvlinkGBps * GB,
+        gpusPerNode: f.gpusPerNode,
+        interNodeBytesPerSecond: f.interNodeGBps * GB,
+        powerBusyWatts: f.powerBusyW,
+        powerIdleWatts: f.powerIdleW,
+        pricePerHourUsd: f.priceUsdPerHour,
+        calibration: gpuCalibrationOf(stack, options.calibration),
+      };
+      return gpu;
+    }
+    case 'wafer': {
+      const wafer: WaferSpec = {
+        kind: 'wafer',
+        id: f.id,
+        name: f.name,
+        source: f.source,
+        validated,
+        cores: f.cores,
+        fabricWidth: f.fabricWidth,
+        fabricHeight: f.fabricHeight,
+        sramBytes: f.sramGB * GB,
+        sramBytesPerSecond: f.sramBandwidthPBps * PB,
+        peakFlops: f.peakDensePflops * PFLOPS,
+        clockHz: f.clockGHz * GHZ,
+        linkBytesPerCycle: f.linkBytesPerCycle,
+        hopCycles: f.hopCycles,
+        ioBytesPerSecond: f.ioGBps * GB,
+        powerBusyWatts: f.powerBusyKW * KW,
+        powerIdleWatts: f.powerIdleKW * KW,
+        pricePerHourUsd: f.priceUsdPerHour,
+        calibration: waferCalibrationOf(stack, options.calibration),
+      };
+      return wafer;
+    }
+  }
+}
