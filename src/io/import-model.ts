@@ -4,14 +4,14 @@
  * DeepSeek-V3/Kimi-K2 (MLA), gpt-oss, Gemma (2, 3), GLM-4.5 MoE. Anything else, or a known family
  * missing a key, is refused with the keys that could not be mapped.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import type { AttentionKind } from '../domain/specs.js';
 import { totals } from '../perf/llm.js';
 import { readLlmFile } from './models.js';
+import { writeNewFile } from './new-file.js';
 
 type Config = Record<string, unknown>;
 
@@ -257,21 +257,5 @@ export function importModelFile(configPath: string, o: Omit<ImportOptions, 'sour
     return { id: mapped.id, text, out: o.out };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Write a file that must not exist yet: written beside it, then linked into place (never replaces). */
-function writeNewFile(path: string, text: string, where: string): void {
-  if (existsSync(path)) throw new InputError([{ where, expected: 'a path where no file exists yet (a user\'s file is never replaced)', found: JSON.stringify(path) }]);
-  if (!existsSync(dirname(resolve(path)))) throw new InputError([{ where, expected: 'a path in a folder that exists', found: JSON.stringify(path) }]);
-  const temp = `${resolve(path)}.${randomUUID()}.tmp`;
-  writeFileSync(temp, text, { flag: 'wx' });
-  try {
-    linkSync(temp, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError([{ where, expected: 'a path where no file exists yet', found: JSON.stringify(path) }]);
-    throw error;
-  } finally {
-    unlinkSync(temp);
   }
 }
