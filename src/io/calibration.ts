@@ -42,7 +42,9 @@ export function writeStackValues(stack: string, values: Record<string, number>):
 }
 
 /** A new stack file fitted to a user's measurements, under comment lines saying what it was fitted to; never replaces a file. */
-export function writeFittedStack(stack: StackFile, values: Record<string, number>, newRanges: Record<string, [number, number]>, header: string[], out: string): void {
-  const body = withFittedValues(readFileSync(stack.path, 'utf8'), values, newRanges);
-  writeNewFile(out, `${header.map((l) => `# ${l}`.trimEnd()).join('\n')}\n${body}`, '--out');
+export function writeFittedStack(stack: StackFile, values: Record<string, number>, newRanges: Record<string, [number, number]>, hardwareId: string, header: string[], out: string): void {
+  // A fitted file's own `fittedTo` is replaced: it now belongs to this hardware.
+  const body = withFittedValues(readFileSync(stack.path, 'utf8'), values, newRanges).replace(/^fittedTo:.*\n/m, '');
+  const fittedTo = `fittedTo: ${JSON.stringify(hardwareId)}   # the hardware these values were fitted to: its results are not labelled uncalibrated`;
+  writeNewFile(out, `${header.map((l) => `# ${l}`.trimEnd()).join('\n')}\n${fittedTo}\n${body}`, '--out');
 }

@@ -118,7 +118,8 @@ function readHardware(path: string, where: string, options: HardwareOptions): Ha
   const stackWhere = options.stackWhere ?? where;
   const stack = options.stack === undefined ? stackOfFile(f, path) : readStack(options.stack, stackWhere, options.baseDir);
   checkStackKind(f, stack, options.stack === undefined ? `${displayPath(path)}: calibration` : stackWhere);
-  const validated = isBuiltIn(path) && isValidated(f.id);
+  // Validated: built-in hardware with rows of its own in models/validation.yaml, or a stack fitted to this hardware's measurements.
+  const validated = (isBuiltIn(path) && isValidated(f.id)) || stack.fittedTo === f.id;
   switch (f.kind) {
     case 'gpu': {
       const gpu: GpuSpec = {

@@ -46,7 +46,11 @@ const stackParameter = z.union([
   z.number(),
   z.strictObject({ value: z.number(), fit: z.tuple([z.number(), z.number()]) }),
 ]);
-const stackFileSchema = z.object({ kind: z.enum(['gpu', 'wafer']) }).catchall(stackParameter);
+const stackFileSchema = z.object({
+  kind: z.enum(['gpu', 'wafer']),
+  /** Written by `wafersim calibrate` with measurements: the hardware id its values were fitted to. */
+  fittedTo: z.string().min(1).optional(),
+}).catchall(stackParameter);
 
 export interface StackParameter {
   name: string;
@@ -66,6 +70,8 @@ export interface StackFile {
   parameters: StackParameter[];
   /** Every parameter's value, by name (file units). */
   values: Record<string, number>;
+  /** The hardware id a user's measurements fitted it to (that hardware is then calibrated under it). */
+  fittedTo?: string;
 }
 
 export const stackIds = (): string[] => idsOf('calibration');
@@ -87,13 +93,13 @@ export function readStack(ref: string, where = 'stack', baseDir = process.cwd())
     }
     return problems;
   });
-  const { kind, ...rest } = f;
-  const parameters: StackParameter[] = Object.entries(rest).map(([name, p]) =>
+  const { kind, fittedTo, ...rest } = f;
+  const parameters: StackParameter[] = Object.entries(rest as Record<string, z.infer<typeof stackParameter>>).map(([name, p]) =>
     typeof p === 'number' ? { name, value: p } : { name, value: p.value, fit: p.fit });
   const file = displayPath(path);
   const values = Object.fromEntries(parameters.map((p) => [p.name, p.value]));
   checkCalibration(kind === 'gpu' ? gpuCalibrationSchema : waferCalibrationSchema, values, file);
-  return { stack: basename(path).replace(/\.ya?ml$/i, ''), kind, file, path, parameters, values };
+  return { stack: basename(path).replace(/\.ya?ml$/i, ''), kind, file, path, parameters, values, fittedTo };
 }
 
 /** Check calibration values (a stack file's, or a fitter's candidate) against the kind's schema. */

@@ -74,7 +74,7 @@ export async function calibrateMeasured(args: MeasuredArgs, print: (stack: strin
   const report = calibrate(parameters, observations, (done, of) => process.stderr.write(`${done === 0 ? 'fitting' : `leave-one-out ${done} of ${of - 1}`}…\n`));
   process.stdout.write(`${print(`${stack.stack} on ${args.hardware}`, report, parameters)}\n`);
   if (args.out) {
-    writeFittedStack(stack, report.fit.values, ranges, provenance(args, stack, parameters, report), args.out);
+    writeFittedStack(stack, report.fit.values, ranges, hardware.id, provenance(args, stack, parameters, report), args.out);
     process.stdout.write(`wrote ${args.out}: name it as a pool's calibration (calibration: ${args.out}) or a hardware file's.\n`);
   }
 }

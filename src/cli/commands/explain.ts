@@ -1,15 +1,17 @@
 import type { CommandModule } from 'yargs';
 import { LARGEST } from '../../scenario/schema.js';
 import { inputError } from '../../domain/errors.js';
-import type { Precision, PrecisionGroups } from '../../domain/specs.js';
+import type { LlmSpec, Precision, PrecisionGroups } from '../../domain/specs.js';
+import { sig, textTable } from '../../report/format.js';
 import { hardwareIds, llmIds, loadHardware, loadLlm } from '../../io/models.js';
 import { explainText } from '../../report/explain.js';
 import type { ExplainOptions } from '../../study/explain.js';
 import { explainModel } from '../../api/index.js';
 
 interface Args {
-  model: string;
-  hardware: string;
+  model?: string;
+  hardware?: string;
+  list: boolean;
   count?: number;
   tp?: number;
   pp?: number;
@@ -28,8 +30,9 @@ const PRECISIONS = ['bf16', 'fp16', 'fp8', 'mxfp4'];
 export const explainCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
-      .option('model', { type: 'string', demandOption: true, describe: `model id (${llmIds().join(', ')})` })
-      .option('hardware', { type: 'string', demandOption: true, describe: `hardware id (${hardwareIds().join(', ')})` })
+      .option('model', { type: 'string', describe: `model id or file (${llmIds().join(', ')})` })
+      .option('hardware', { type: 'string', describe: `hardware id or file (${hardwareIds().join(', ')})` })
+      .option('list', { type: 'boolean', default: false, describe: 'list the models and hardware (yours from --models too), with their sizes and sources' })
       .option('count', { type: 'number', describe: 'GPUs or wafers (default: the fewest that fit)' })
       .option('tp', { type: 'number', describe: 'tensor parallelism (GPUs)' })
       .option('pp', { type: 'number', describe: 'pipeline parallelism (GPUs)' })
@@ -41,10 +44,17 @@ export const explainCommand: CommandModule<object, Args> = {
       .option('input', { type: 'number', default: 2048, describe: 'prompt tokens to prefill' })
       .option('speculative', { type: 'string', describe: 'draft=<id>,k=<n>,accept=<a>' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
+      .example('wafersim explain --list', 'every model and kind of hardware wafersim knows')
       .example('wafersim explain --model llama-3.1-70b --hardware cs-3', 'why 70B needs four CS-3')
       .example('wafersim explain --model llama-3.1-8b --hardware h100-sxm --batch 64 --json', '')
       .example('wafersim explain --model llama-3.3-70b --hardware cs-3 --speculative draft=llama-3.2-1b,k=8,accept=0.9', ''),
   handler: (args) => {
+    if (args.list) {
+      process.stdout.write(catalogue());
+      return;
+    }
+    if (args.model === undefined) throw inputError('--model', 'a model id or file (or --list)', undefined);
+    if (args.hardware === undefined) throw inputError('--hardware', 'a hardware id or file (or --list)', undefined);
     const llm = loadLlm(args.model, '--model');
     const hardware = loadHardware(args.hardware, '--hardware');
     for (const [flag, value] of [['--count', args.count], ['--tp', args.tp], ['--pp', args.pp], ['--cores', args.cores], ['--batch', args.batch], ['--context', args.context], ['--input', args.input]] as const) {
@@ -72,6 +82,20 @@ export const explainCommand: CommandModule<object, Args> = {
     process.stdout.write(args.json ? `${JSON.stringify(e, null, 2)}\n` : `${explainText(e)}\n`);
   },
 };
+
+/** Every model and kind of hardware, one line each. */
+function catalogue(): string {
+  const kinds = (llm: LlmSpec) => [...new Set(llm.attention.map((a) => a.kind))].join('+');
+  const models = textTable(['model', 'name', 'params B', 'active B', 'attention', 'source'], llmIds().map((id) => {
+    const m = loadLlm(id);
+    return [id, m.name, sig(m.publishedParams / 1e9, 3), sig(m.publishedActiveParams / 1e9, 3), kinds(m), m.source.split(/[\s,;]/)[0]];
+  }));
+  const hardware = textTable(['hardware', 'name', 'kind', 'calibration', ''], hardwareIds().map((id) => {
+    const h = loadHardware(id);
+    return [id, h.name, h.kind, h.calibration.source, h.validated ? '' : 'uncalibrated'];
+  }));
+  return `${llmIds().length} models\n${models}\n\n${hardwareIds().length} kinds of hardware\n${hardware}\n`;
+}
 
 function parseSpeculative(text: string): NonNullable<ExplainOptions['speculative']> {
   const fields = Object.fromEntries(text.split(',').map((kv) => kv.split('=').map((s) => s.trim())));
