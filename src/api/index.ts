@@ -15,13 +15,16 @@ import { newTraceStats, type TraceStats } from '../io/traces.js';
 import { loadValidationCases } from '../io/validation.js';
 import { applySets } from '../scenario/sets.js';
 import { explain, type ExplainOptions } from '../study/explain.js';
+import { summaryRows, type SummaryRow } from '../report/summary-table.js';
 import { runScenario, type ResolvedScenario, type RunOptions, type RunResult } from '../study/run.js';
 import type { PointResult } from '../study/sweep.js';
 import { evaluate, type ValidationResult } from '../study/validation.js';
 
 export { InputError, type InputProblem } from '../domain/errors.js';
 export type { HardwareSpec, LlmSpec, Explanation, ExplainOptions, ResolvedScenario, RunOptions, RunResult, PointResult, ValidationResult };
-export type { SystemSummary, ClassSummary, SummaryRow } from '../metrics/summary.js';
+export type { SystemSummary, ClassSummary } from '../metrics/summary.js';
+export type { SummaryRow } from '../report/summary-table.js';
+export { SUMMARY_COLUMNS } from '../report/summary-table.js';
 export { MODELS_ENV } from '../io/model-folders.js';
 
 /** A scenario file read, checked and resolved: what `run` runs. */
@@ -57,9 +60,15 @@ export function loadScenario(path: string, o: LoadOptions = {}): Scenario {
  * the console table (`summaries`), timeseries.csv and the report's distributions. Records default
  * to 'none' (summaries from streaming histograms, bounded memory); pass `onRecord` to see requests.
  */
-export async function runStudy(scenario: Scenario | string, o: Partial<RunOptions> = {}): Promise<RunResult> {
+export async function runStudy(scenario: Scenario | string, o: Partial<RunOptions> = {}): Promise<StudyResult> {
   const s = typeof scenario === 'string' ? loadScenario(scenario) : scenario;
-  return runScenario(s.resolved, { records: 'none', ...o });
+  const result = await runScenario(s.resolved, { records: 'none', ...o });
+  return { ...result, rows: summaryRows(result.runs) };
+}
+
+/** A run's results, with summary.csv's rows (what `wafersim run --json` prints). */
+export interface StudyResult extends RunResult {
+  rows: SummaryRow[];
 }
 
 /** Every point of a scenario's sweep (axes × repeats), one after another in this process. */

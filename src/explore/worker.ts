@@ -36,8 +36,8 @@ async function run(scenario: ResolvedScenario, post: (m: FromWorker) => void): P
     if (r.outcome !== 'completed') return; // unfinished, or given up by the client: no latencies
     t.completed++;
     const l = latencies(r);
-    t.ttft[binOf(l.ttft_ms)]++;
-    if (!Number.isNaN(l.tpot_ms)) t.itl[binOf(l.tpot_ms)]++;
+    t.ttft[binOf(l.ttft * 1000)]++;
+    if (!Number.isNaN(l.itl)) t.itl[binOf(l.itl * 1000)]++;
     if (r.cls === 'background') {
       const k = key(r.system, r.session);
       const stages = open.get(k) ?? { network: 0, queue: 0, prefill: 0, decode: 0 };

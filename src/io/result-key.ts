@@ -23,6 +23,8 @@ function traceDigest(path: string): string {
 export function resultKey(resolved: ResolvedScenario, extra: unknown = null): string {
   const h = createHash('sha256');
   h.update(`wafersim ${packageVersion()}\n`);
+  // The stored summaries' shape: bumped when it changes, so results stored in another shape are recomputed.
+  h.update('summary shape 2\n');
   // Functions (the trace readers) are left out by JSON.stringify; the trace's bytes stand for them.
   h.update(JSON.stringify(resolved));
   if (resolved.trace?.file) h.update(traceDigest(resolved.trace.file));

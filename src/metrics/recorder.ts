@@ -43,19 +43,33 @@ export interface RequestSlo {
   e2eSeconds?: number;
 }
 
-export const LATENCY_METRICS = ['ttft_ms', 'ttfvt_ms', 'server_ttft_ms', 'tpot_ms', 'e2el_ms', 'queue_ms'] as const;
+/**
+ * Per-request latencies, in seconds, named as vLLM's benchmark names them (without the unit: the
+ * outputs add `_ms`). `itl` is the request's mean gap between tokens after the first; the class's
+ * ITL distribution weighs it by the request's gaps (output − 1), so its percentiles are over
+ * gaps, as vLLM's are, with each request's gaps taken at their mean (the simulator computes a
+ * decode run's tokens, not each token's arrival at the client).
+ */
+export const LATENCY_METRICS = ['ttft', 'tpot', 'itl', 'e2el', 'ttfvt', 'server_ttft', 'queue'] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
 
-/** A request's latencies in milliseconds (vLLM benchmark names), NaN where undefined. */
+/** A request's latencies in seconds, NaN where undefined. */
 export function latencies(r: RequestRecord): Record<LatencyMetric, number> {
+  const gap = r.output > 1 ? (r.clientDone - r.clientFirst) / (r.output - 1) : NaN;
   return {
-    ttft_ms: (r.clientFirst - r.send) * 1000,
-    ttfvt_ms: (r.clientFirstVisible - r.send) * 1000,
-    server_ttft_ms: (r.serverFirst - r.arrive) * 1000,
-    tpot_ms: r.output > 1 ? ((r.clientDone - r.clientFirst) / (r.output - 1)) * 1000 : NaN,
-    e2el_ms: (r.clientDone - r.send) * 1000,
-    queue_ms: (r.admit - r.arrive) * 1000,
+    ttft: r.clientFirst - r.send,
+    tpot: gap,
+    itl: gap,
+    e2el: r.clientDone - r.send,
+    ttfvt: r.clientFirstVisible - r.send,
+    server_ttft: r.serverFirst - r.arrive,
+    queue: r.admit - r.arrive,
   };
+}
+
+/** How many observations a request's value of `m` stands for: its token gaps for ITL, else one. */
+export function weightOf(m: LatencyMetric, r: RequestRecord): number {
+  return m === 'itl' ? r.output - 1 : 1;
 }
 
 export type Stages = ClassStats['stages'];
@@ -169,7 +183,7 @@ export class MetricsRecorder implements SimObserver {
     if (!s) {
       const q = () => (this.o.exact ? new Exact() : new LogHistogram());
       s = {
-        metrics: { ttft_ms: q(), ttfvt_ms: q(), server_ttft_ms: q(), tpot_ms: q(), e2el_ms: q(), queue_ms: q() },
+        metrics: Object.fromEntries(LATENCY_METRICS.map((m) => [m, q()])) as unknown as Record<LatencyMetric, Quantiles>,
         jobSeconds: q(),
         jobs: { completed: 0, failed: 0, unfinished: 0 },
         requests: 0, rejected: 0, unfinished: 0, gaveUp: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0,
@@ -270,7 +284,7 @@ export class MetricsRecorder implements SimObserver {
     }
     const s = this.stats(rec.cls);
     const l = latencies(rec);
-    for (const m of Object.keys(l) as LatencyMetric[]) if (!Number.isNaN(l[m])) s.metrics[m].add(l[m]);
+    for (const m of LATENCY_METRICS) if (!Number.isNaN(l[m])) s.metrics[m].add(l[m], weightOf(m, rec));
     s.requests++;
     s.preemptions += rec.preemptions;
     s.inputTokens += rec.input;
@@ -280,9 +294,9 @@ export class MetricsRecorder implements SimObserver {
     const slo = this.o.slo[rec.cls];
     if (
       !slo ||
-      ((slo.ttftSeconds === undefined || l.ttft_ms <= slo.ttftSeconds * 1000) &&
-        (slo.tpotSeconds === undefined || Number.isNaN(l.tpot_ms) || l.tpot_ms <= slo.tpotSeconds * 1000) &&
-        (slo.e2eSeconds === undefined || l.e2el_ms <= slo.e2eSeconds * 1000))
+      ((slo.ttftSeconds === undefined || l.ttft <= slo.ttftSeconds) &&
+        (slo.tpotSeconds === undefined || Number.isNaN(l.tpot) || l.tpot <= slo.tpotSeconds) &&
+        (slo.e2eSeconds === undefined || l.e2el <= slo.e2eSeconds))
     ) {
       s.good++;
     }

@@ -7,25 +7,23 @@
 import { describeRejectReason, REJECT_REASONS, type RejectReason, type RequestClass } from '../domain/request.js';
 import type { HardwareSpec } from '../domain/specs.js';
 import type { SloTargets } from '../domain/slo.js';
-import { LATENCY_METRICS, type ClassStats, type MetricsRecorder } from './recorder.js';
+import { LATENCY_METRICS, type ClassStats, type LatencyMetric, type MetricsRecorder } from './recorder.js';
 import type { Quantiles } from './quantiles.js';
 
-export const PERCENTILES = [0.5, 0.9, 0.95, 0.99, 0.999] as const;
-
-export interface SummaryRow {
-  system: string;
-  cls: RequestClass;
-  metric: string;
-  unit: string;
+/** A latency distribution's figures, seconds (vLLM's benchmark reports these, in ms). */
+export interface Distribution {
+  /** Observations: requests, or token gaps for ITL. */
   count: number;
   mean: number;
-  p50: number;
+  median: number;
+  std: number;
   p90: number;
   p95: number;
   p99: number;
-  p999: number;
-  /** Half-width of the 95% confidence interval of the mean across repeats (NaN with one run). */
-  ci95: number;
+}
+
+export function distributionOf(q: Quantiles): Distribution {
+  return { count: q.count, mean: q.mean(), median: q.quantile(0.5), std: q.std(), p90: q.quantile(0.9), p95: q.quantile(0.95), p99: q.quantile(0.99) };
 }
 
 export type { SloTargets };
@@ -93,10 +91,10 @@ export interface SystemSummary {
   uncalibrated: string[];
 }
 
-/** One SLO target and what the run achieved. */
+/** One SLO target and what the run achieved, seconds; `display` is the unit people read it in. */
 export interface SloCheck {
   name: string;
-  unit: string;
+  display: 'ms' | 's';
   value: number;
   target: number;
   met: boolean;
@@ -112,16 +110,16 @@ export interface ClassSummary {
   /** Attempts given up by the client (timeout). */
   gaveUp: number;
   jobs: { completed: number; failed: number; unfinished: number };
-  ttftP50Ms: number;
-  ttftP99Ms: number;
-  ttfvtP50Ms: number;
-  tpotP50Ms: number;
-  e2eP99Ms: number;
-  /** 1000 / TPOT p50: the speed one user sees while tokens stream. */
+  /** Prompt and output tokens of completed requests (vLLM's throughputs count these). */
+  inputTokens: number;
+  outputTokens: number;
+  /** Latencies of completed requests, seconds. */
+  latency: Record<LatencyMetric, Distribution>;
+  /** 1 / TPOT median: the speed one user sees while tokens stream. */
   tokensPerSecondPerUser: number;
   /** Over every job started in the window; failed and unfinished jobs count as longer than any (Infinity when they reach the percentile). */
   jobP90Seconds: number;
-  /** Share of requests meeting every per-request threshold of the class's SLO (rejected and unfinished ones miss). */
+  /** Share of requests meeting every per-request threshold of the class's SLO (rejected and unfinished ones miss); NaN without an SLO. */
   sloAttainment: number;
   goodputPerSecond: number;
   /** Whether the class's percentile targets are met and nothing was rejected or left unfinished (undefined: no SLO). */
@@ -131,15 +129,6 @@ export interface ClassSummary {
   cacheHitRate: number;
   /** Mean seconds per request, by where the time went. */
   stages: { network: number; startup: number; queue: number; prefill: number; decode: number; gap: number };
-}
-
-function quantileRow(system: string, cls: RequestClass, metric: string, unit: string, q: Quantiles): SummaryRow {
-  const [p50, p90, p95, p99, p999] = PERCENTILES.map((p) => q.quantile(p));
-  return { system, cls, metric, unit, count: q.count, mean: q.mean(), p50, p90, p95, p99, p999, ci95: NaN };
-}
-
-function scalarRow(system: string, cls: RequestClass, metric: string, unit: string, value: number, count = 1): SummaryRow {
-  return { system, cls, metric, unit, count, mean: value, p50: NaN, p90: NaN, p95: NaN, p99: NaN, p999: NaN, ci95: NaN };
 }
 
 /**
@@ -174,15 +163,10 @@ export function summarise(
   slo: Partial<Record<RequestClass, SloTargets>>,
   overload: SystemSummary['overload'],
   sessionMoves = 0,
-): { rows: SummaryRow[]; summary: SystemSummary } {
+): SystemSummary {
   const seconds = window.end - window.start;
-  const rows: SummaryRow[] = [];
   const classes: ClassSummary[] = [];
-  for (const [cls, s] of [...rec.classes.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const m of LATENCY_METRICS) rows.push(quantileRow(rec.system, cls, m, 'ms', s.metrics[m]));
-    if (s.jobSeconds.count > 0) rows.push(quantileRow(rec.system, cls, 'job_completion_s', 's', s.jobSeconds));
-    classes.push(classSummary(cls, s, seconds, slo[cls]));
-  }
+  for (const [cls, s] of [...rec.classes.entries()].sort(([a], [b]) => a.localeCompare(b))) classes.push(classSummary(cls, s, seconds, slo[cls]));
   let usdPerHour = 0;
   let joules = 0;
   let outputTokens = 0;
@@ -221,64 +205,36 @@ export function summarise(
     sessionMoves,
     uncalibrated: [...new Set(fleet.filter((f) => !f.hardware.validated).map((f) => f.hardware.id))].sort(),
   };
-  for (const c of classes) {
-    rows.push(scalarRow(rec.system, c.cls, 'completed', 'count', c.requests));
-    rows.push(scalarRow(rec.system, c.cls, 'rejected', 'count', c.rejected));
-    for (const reason of REJECT_REASONS) if (c.rejectedBy[reason] > 0) rows.push(scalarRow(rec.system, c.cls, `rejected_${reason}`, 'count', c.rejectedBy[reason]));
-    rows.push(scalarRow(rec.system, c.cls, 'unfinished', 'count', c.unfinished));
-    rows.push(scalarRow(rec.system, c.cls, 'gave_up', 'count', c.gaveUp));
-    if (c.jobs.completed + c.jobs.failed + c.jobs.unfinished > 0) {
-      rows.push(scalarRow(rec.system, c.cls, 'jobs_completed', 'count', c.jobs.completed));
-      rows.push(scalarRow(rec.system, c.cls, 'jobs_failed', 'count', c.jobs.failed));
-      rows.push(scalarRow(rec.system, c.cls, 'jobs_unfinished', 'count', c.jobs.unfinished));
-      rows.push(scalarRow(rec.system, c.cls, 'job_completion_p90_censored_s', 's', c.jobP90Seconds));
-    }
-    rows.push(scalarRow(rec.system, c.cls, 'tokens_per_s_per_user', 'tok/s', c.tokensPerSecondPerUser));
-    rows.push(scalarRow(rec.system, c.cls, 'slo_attainment', 'fraction', c.sloAttainment));
-    rows.push(scalarRow(rec.system, c.cls, 'goodput', 'req/s', c.goodputPerSecond));
-    rows.push(scalarRow(rec.system, c.cls, 'cache_hit_rate', 'fraction', c.cacheHitRate));
-    for (const [stage, v] of Object.entries(c.stages)) rows.push(scalarRow(rec.system, c.cls, `time_${stage}_s`, 's/request', v));
-  }
-  const all = 'all' as RequestClass;
-  rows.push(scalarRow(rec.system, all, 'window', 's', seconds));
-  rows.push(scalarRow(rec.system, all, 'output_throughput', 'tok/s', summary.outputTokensPerSecond));
-  rows.push(scalarRow(rec.system, all, 'total_token_throughput', 'tok/s', summary.totalTokensPerSecond));
-  rows.push(scalarRow(rec.system, all, 'cost', 'USD/h', summary.usdPerHour));
-  rows.push(scalarRow(rec.system, all, 'cost_per_million_output_tokens', 'USD/Mtok', summary.usdPerMillionOutputTokens));
-  rows.push(scalarRow(rec.system, all, 'cost_per_million_total_tokens', 'USD/Mtok', summary.usdPerMillionTotalTokens));
-  rows.push(scalarRow(rec.system, all, 'power', 'kW', summary.averagePowerKw));
-  rows.push(scalarRow(rec.system, all, 'energy_per_output_token', 'J/tok', summary.joulesPerOutputToken));
-  rows.push(scalarRow(rec.system, all, 'outside_window_completed', 'count', summary.outside.completed));
-  rows.push(scalarRow(rec.system, all, 'outside_window_rejected', 'count', summary.outside.rejected));
-  rows.push(scalarRow(rec.system, all, 'outside_window_unfinished', 'count', summary.outside.unfinished));
-  rows.push(scalarRow(rec.system, all, 'outside_window_gave_up', 'count', summary.outside.gave_up));
-  rows.push(scalarRow(rec.system, all, 'busy_imbalance', 'max/mean', summary.busyImbalance));
-  rows.push(scalarRow(rec.system, all, 'session_moves', 'count', summary.sessionMoves));
-  rows.push(scalarRow(rec.system, all, 'overloaded_pools', 'count', overload.filter((o) => o.overloaded).length));
-  return { rows, summary };
+  return summary;
+}
+
+/** An SLO figure in the unit people read it in (ms for latencies, s for jobs). */
+export function inDisplayUnit(c: Pick<SloCheck, 'display'>, seconds: number): number {
+  return c.display === 'ms' ? seconds * 1000 : seconds;
 }
 
 function classSummary(cls: RequestClass, s: ClassStats, seconds: number, slo?: SloTargets): ClassSummary {
-  const m = s.metrics;
-  const tpotP50 = m.tpot_ms.quantile(0.5);
+  const latency = Object.fromEntries(LATENCY_METRICS.map((k) => [k, distributionOf(s.metrics[k])])) as Record<LatencyMetric, Distribution>;
   const jobsStarted = s.jobs.completed + s.jobs.failed + s.jobs.unfinished;
   const jobP90 = jobsStarted > 0 ? censoredQuantile(s.jobSeconds, s.jobs.failed + s.jobs.unfinished, 0.9) : NaN;
   const checks: SloCheck[] = [];
-  const check = (name: string, unit: string, value: number, target?: number) => {
-    if (target !== undefined) checks.push({ name, unit, value, target, met: value <= target });
+  const check = (name: string, display: SloCheck['display'], value: number, target?: number) => {
+    if (target !== undefined) checks.push({ name, display, value, target, met: value <= target });
   };
   if (slo) {
-    check('TTFT p99', 'ms', m.ttft_ms.quantile(0.99), slo.ttftP99Seconds && slo.ttftP99Seconds * 1000);
-    check('TTFT p50', 'ms', m.ttft_ms.quantile(0.5), slo.ttftP50Seconds && slo.ttftP50Seconds * 1000);
-    check('TPOT p50', 'ms', tpotP50, slo.tpotP50Seconds && slo.tpotP50Seconds * 1000);
-    check('TPOT p99', 'ms', m.tpot_ms.quantile(0.99), slo.tpotP99Seconds && slo.tpotP99Seconds * 1000);
-    check('E2E p99', 'ms', m.e2el_ms.quantile(0.99), slo.e2eP99Seconds && slo.e2eP99Seconds * 1000);
+    check('TTFT p99', 'ms', latency.ttft.p99, slo.ttftP99Seconds);
+    check('TTFT p50', 'ms', latency.ttft.median, slo.ttftP50Seconds);
+    check('TPOT p50', 'ms', latency.tpot.median, slo.tpotP50Seconds);
+    check('TPOT p99', 'ms', latency.tpot.p99, slo.tpotP99Seconds);
+    check('E2E p99', 'ms', latency.e2el.p99, slo.e2eP99Seconds);
     check('job p90', 's', jobP90, slo.jobP90Seconds);
   }
-  const misses = checks.filter((c) => !c.met).map((c) =>
-    Number.isNaN(c.value) ? `${c.name} not measured (target ${c.target} ${c.unit})`
-      : c.value === Infinity ? `${c.name} not reached: too many jobs failed or were unfinished when the run ended (target ${c.target} ${c.unit})`
-        : `${c.name} ${c.value.toFixed(1)} ${c.unit} > ${c.target} ${c.unit}`);
+  const misses = checks.filter((c) => !c.met).map((c) => {
+    const target = `${Number(inDisplayUnit(c, c.target).toPrecision(6))} ${c.display}`;
+    return Number.isNaN(c.value) ? `${c.name} not measured (target ${target})`
+      : c.value === Infinity ? `${c.name} not reached: too many jobs failed or were unfinished when the run ended (target ${target})`
+        : `${c.name} ${inDisplayUnit(c, c.value).toFixed(1)} ${c.display} > ${target}`;
+  });
   if (slo && s.rejected > 0) misses.push(`${s.rejected} requests rejected (${rejectText(s.rejectedBy)})`);
   if (slo && s.unfinished > 0) misses.push(`${s.unfinished} requests unfinished when the drain ended`);
   if (slo && s.gaveUp > 0) misses.push(`${s.gaveUp} requests given up by the client (timeout)`);
@@ -292,15 +248,13 @@ function classSummary(cls: RequestClass, s: ClassStats, seconds: number, slo?: S
     unfinished: s.unfinished,
     gaveUp: s.gaveUp,
     jobs: { ...s.jobs },
-    ttftP50Ms: m.ttft_ms.quantile(0.5),
-    ttftP99Ms: m.ttft_ms.quantile(0.99),
-    ttfvtP50Ms: m.ttfvt_ms.quantile(0.5),
-    tpotP50Ms: tpotP50,
-    e2eP99Ms: m.e2el_ms.quantile(0.99),
-    tokensPerSecondPerUser: tpotP50 > 0 ? 1000 / tpotP50 : NaN,
+    inputTokens: s.inputTokens,
+    outputTokens: s.outputTokens,
+    latency,
+    tokensPerSecondPerUser: latency.tpot.median > 0 ? 1 / latency.tpot.median : NaN,
     jobP90Seconds: jobP90,
-    sloAttainment: sent > 0 ? s.good / sent : NaN,
-    goodputPerSecond: s.good / seconds,
+    sloAttainment: slo && sent > 0 ? s.good / sent : NaN,
+    goodputPerSecond: slo ? s.good / seconds : NaN,
     meetsSlo: slo ? misses.length === 0 : undefined,
     sloChecks: checks,
     sloMisses: misses,
@@ -321,5 +275,5 @@ export function rejectText(by: Record<RejectReason, number>): string {
   return REJECT_REASONS.filter((r) => by[r] > 0).map((r) => `${by[r]}: ${describeRejectReason(r)}`).join('; ');
 }
 
-export { combineRepeats } from './repeats.js';
-export { cdfsOf, timeseriesOf, type Cdf, type TimeseriesRow } from './series.js';
+export { meanAndInterval } from './repeats.js';
+export { cdfsOf, timeseriesOf, CDF_METRICS, type Cdf, type TimeseriesRow } from './series.js';

@@ -1,7 +1,8 @@
-/** Results as CSV rows (header + values); numbers at full precision so files re-derive exactly. */
+/** Results as CSV rows (header + values); numbers at full precision so files re-derive exactly; seconds become ms here. */
 import type { SessionRecord } from '../domain/request.js';
-import { latencies, type RequestRecord } from '../metrics/recorder.js';
-import type { SummaryRow, TimeseriesRow } from '../metrics/summary.js';
+import { LATENCY_METRICS, latencies, type RequestRecord } from '../metrics/recorder.js';
+import type { TimeseriesRow } from '../metrics/summary.js';
+import { cellsOf, SUMMARY_COLUMNS, type SummaryRow } from './summary-table.js';
 
 type Cell = string | number;
 const num = (x: number): Cell => (Number.isFinite(x) ? x : '');
@@ -10,7 +11,7 @@ export const REQUEST_HEADER = [
   'system', 'repeat', 'id', 'session', 'class', 'replica', 'send_s', 'arrive_s', 'admit_s', 'first_token_s', 'done_s',
   'client_first_token_s', 'client_first_visible_s', 'client_done_s', 'input_tokens', 'cached_tokens', 'output_tokens',
   'reasoning_tokens', 'preemptions', 'connect_ms', 'upload_ms', 'frontend_ms', 'rtt_ms', 'reload_ms',
-  'ttft_ms', 'ttfvt_ms', 'server_ttft_ms', 'tpot_ms', 'e2el_ms', 'queue_ms', 'outcome', 'reject_reason',
+  ...LATENCY_METRICS.map((m) => `${m}_ms`), 'outcome', 'reject_reason',
 ];
 
 export function requestRow(r: RequestRecord & { repeat: number }): Cell[] {
@@ -19,7 +20,7 @@ export function requestRow(r: RequestRecord & { repeat: number }): Cell[] {
     r.system, r.repeat, r.id, r.session, r.cls, r.replica, num(r.send), num(r.arrive), num(r.admit), num(r.serverFirst), num(r.serverDone),
     num(r.clientFirst), num(r.clientFirstVisible), num(r.clientDone), r.input, r.cached, r.output, r.reasoning, r.preemptions,
     num(r.connect * 1000), num(r.upload * 1000), num(r.frontend * 1000), num(r.rtt * 1000), num(r.reloadSeconds * 1000),
-    num(l.ttft_ms), num(l.ttfvt_ms), num(l.server_ttft_ms), num(l.tpot_ms), num(l.e2el_ms), num(l.queue_ms), r.outcome, r.rejectReason,
+    ...LATENCY_METRICS.map((m) => num(l[m] * 1000)), r.outcome, r.rejectReason,
   ];
 }
 
@@ -29,14 +30,14 @@ export function sessionRow(s: SessionRecord & { system: string; repeat: number }
   return [s.system, s.repeat, s.id, s.kind, s.cls, s.outcome, s.start, s.end, s.end - s.start, s.requests, s.inputTokens, s.outputTokens, s.startupSeconds, s.gapSeconds, s.subagents, s.compactions];
 }
 
-export const SUMMARY_HEADER = ['system', 'class', 'metric', 'unit', 'count', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99_9', 'ci95'];
+export const SUMMARY_HEADER = SUMMARY_COLUMNS;
 
 export function summaryRow(r: SummaryRow): Cell[] {
-  return [r.system, r.cls, r.metric, r.unit, r.count, num(r.mean), num(r.p50), num(r.p90), num(r.p95), num(r.p99), num(r.p999), num(r.ci95)];
+  return cellsOf(r);
 }
 
-export const TIMESERIES_HEADER = ['system', 'repeat', 'replica', 't_s', 'requests', 'utilisation', 'batch', 'queue', 'kv_occupancy', 'kv_peak'];
+export const TIMESERIES_HEADER = ['system', 'repeat', 'replica', 't_s', 'interval_s', 'requests', 'utilisation', 'batch', 'queue', 'kv_occupancy', 'kv_peak'];
 
-export function timeseriesRow(r: TimeseriesRow): Cell[] {
-  return [r.system, r.repeat, r.replica, r.t, r.requests, r.utilisation, r.batch, r.queue, r.kvOccupancy, r.kvPeak];
+export function timeseriesRow(r: TimeseriesRow, intervalSeconds: number): Cell[] {
+  return [r.system, r.repeat, r.replica, r.t, intervalSeconds, r.requests, r.utilisation, r.batch, r.queue, r.kvOccupancy, r.kvPeak];
 }

@@ -1,5 +1,6 @@
 /** report.html: one self-contained page (inline SVG and CSS, no network fetches). */
-import type { Cdf, SummaryRow, SystemSummary, TimeseriesRow } from '../metrics/summary.js';
+import type { Cdf, SystemSummary, TimeseriesRow } from '../metrics/summary.js';
+import type { SummaryRow } from './summary-table.js';
 import { RELATIVE_ERROR } from '../metrics/quantiles.js';
 import { barPanels, esc, lineChart, stackedBars, type Series } from './svg.js';
 import { int, sig, uncalibratedNote } from './format.js';
@@ -51,8 +52,8 @@ export function reportHtml(r: ReportInput): string {
     ],
   })));
   const charts = [
-    cdfChart('ttft-cdf', 'Time to first token (client), CDF', r.cdfs, 'ttft_ms', 'TTFT, ms (log scale)'),
-    cdfChart('e2e-cdf', 'End-to-end latency (client), CDF', r.cdfs, 'e2el_ms', 'E2E, s (log scale)', 1 / 1000),
+    cdfChart('ttft-cdf', 'Time to first token (client), CDF', r.cdfs, 'ttft', 'TTFT, ms (log scale)', 1000),
+    cdfChart('e2e-cdf', 'End-to-end latency (client), CDF', r.cdfs, 'e2el', 'E2E, s (log scale)'),
     stackedBars('time-breakdown', 'Where a request\'s time goes (mean per request, ms; session start-up spread over its requests; tool/think time between requests in the label)', stages, { xLabel: 'ms per request' }),
     overTime('kv-occupancy', 'KV cache occupancy over time (mean over replicas, while busy)', r.timeseries, (x) => x.kvOccupancy, 'fraction of KV blocks'),
     overTime('queue-length', 'Waiting queue over time (mean over replicas, while busy)', r.timeseries, (x) => x.queue, 'requests waiting'),
@@ -64,11 +65,12 @@ export function reportHtml(r: ReportInput): string {
       { name: 'kW', values: r.summaries.map((s) => ({ label: s.system, value: s.averagePowerKw })) },
     ]),
   ];
-  const classRows = r.summaries.flatMap((s) => s.classes.map((c) => `<tr><td>${esc(s.system)}</td><td>${c.cls}</td><td>${int(c.requests)}</td><td>${int(c.rejected)}</td><td>${int(c.unfinished)}</td><td>${cell(c.ttftP50Ms)}</td><td>${cell(c.ttftP99Ms)}</td><td>${cell(c.tpotP50Ms)}</td><td>${cell(c.e2eP99Ms / 1000)}</td><td>${cell(c.tokensPerSecondPerUser, 4)}</td><td>${c.jobP90Seconds === Infinity ? '> run' : cell(c.jobP90Seconds / 60)}</td><td>${c.meetsSlo === undefined ? '–' : `${(100 * c.sloAttainment).toFixed(1)}%${c.meetsSlo ? '' : ' ✗'}`}</td><td>${(100 * c.cacheHitRate).toFixed(1)}%</td></tr>`)).join('\n');
+  const classRows = r.summaries.flatMap((s) => s.classes.map((c) => `<tr><td>${esc(s.system)}</td><td>${c.cls}</td><td>${int(c.requests)}</td><td>${int(c.rejected)}</td><td>${int(c.unfinished)}</td><td>${cell(c.latency.ttft.median * 1000)}</td><td>${cell(c.latency.ttft.p99 * 1000)}</td><td>${cell(c.latency.tpot.median * 1000)}</td><td>${cell(c.latency.e2el.p99)}</td><td>${cell(c.tokensPerSecondPerUser, 4)}</td><td>${c.jobP90Seconds === Infinity ? '> run' : cell(c.jobP90Seconds / 60)}</td><td>${c.meetsSlo === undefined ? '–' : `${(100 * c.sloAttainment).toFixed(1)}%${c.meetsSlo ? '' : ' ✗'}`}</td><td>${(100 * c.cacheHitRate).toFixed(1)}%</td></tr>`)).join('\n');
   const fleetRows = r.summaries.map((s) => `<tr><td>${esc(s.system)}</td><td>${int(s.outputTokensPerSecond)}</td><td>${int(s.totalTokensPerSecond)}</td><td>${cell(s.usdPerHour, 4)}</td><td>${cell(s.usdPerMillionOutputTokens)}</td><td>${cell(s.usdPerMillionTotalTokens)}</td><td>${cell(s.averagePowerKw)}</td><td>${cell(s.joulesPerOutputToken)}</td><td>${cell(s.busyImbalance)}</td><td>${int(s.sessionMoves)}</td><td>${[...s.overload.map((o) => o.message), ...s.uncalibrated.map(uncalibratedNote)].map(esc).join('<br>')}</td></tr>`).join('\n');
   const warnings = r.summaries.flatMap((s) => s.classes.flatMap((c) => outcomeWarnings(s.system, c)));
   const replicaRows = r.summaries.flatMap((s) => s.replicas.map((x) => `<tr><td>${esc(x.replica)}</td><td>${int(x.requests)}</td><td>${(100 * x.busyShare).toFixed(1)}%</td><td>${(100 * x.kvPeak).toFixed(1)}%</td></tr>`)).join('\n');
-  const summaryRows = r.rows.map((x) => `<tr><td>${esc(x.system)}</td><td>${x.cls}</td><td>${x.metric}</td><td>${x.unit}</td><td>${cell(x.count, 6)}</td><td>${cell(x.mean, 4)}</td><td>${cell(x.p50, 4)}</td><td>${cell(x.p90, 4)}</td><td>${cell(x.p99, 4)}</td><td>${cell(x.ci95, 3)}</td></tr>`).join('\n');
+  const summaryRows = r.rows.map((x) => `<tr>${Object.values(x).map((v) => `<td>${typeof v === 'number' ? cell(v, 4) : esc(v)}</td>`).join('')}</tr>`).join('\n');
+  const summaryHead = Object.keys(r.rows[0] ?? {}).map((k) => `<th>${esc(k)}</th>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)} — wafersim</title>
 <style>
@@ -101,7 +103,7 @@ ${charts.join('\n')}
 </div>
 ${(r.extraSections ?? []).join('\n')}
 <h2>All summary numbers</h2>
-<table id="all-rows"><thead><tr><th>system</th><th>class</th><th>metric</th><th>unit</th><th>count</th><th>mean</th><th>p50</th><th>p90</th><th>p99</th><th>±95%</th></tr></thead><tbody>
+<table id="all-rows"><thead><tr>${summaryHead}</tr></thead><tbody>
 ${summaryRows}
 </tbody></table>
 </body></html>

@@ -1,5 +1,5 @@
 /** The capacity plan as text tables, CSV rows and an HTML page (strings only; the CLI writes them). */
-import type { SystemSummary } from '../metrics/summary.js';
+import { inDisplayUnit, type SystemSummary } from '../metrics/summary.js';
 import { int, sig, textTable } from './format.js';
 import { barPanels, esc, lineChart, type Series } from './svg.js';
 
@@ -55,7 +55,7 @@ export function trialRows(trials: Trial[]): TrialRow[] {
     rejected: c.rejected,
     unfinished: c.unfinished,
     // missBy: how far above its target, as a fraction of the target (≤ 0: met).
-    checks: c.sloChecks.map((k) => ({ name: k.name, unit: k.unit, value: k.value, target: k.target, missBy: k.value / k.target - 1 })),
+    checks: c.sloChecks.map((k) => ({ name: k.name, unit: k.display, value: inDisplayUnit(k, k.value), target: inDisplayUnit(k, k.target), missBy: k.value / k.target - 1 })),
   }))));
 }
 
@@ -97,13 +97,28 @@ export function trialTable(r: PlanRow): string {
   );
 }
 
-export const TRIALS_HEADER = ['system', 'pool', 'replicas', 'seed', 'class', 'passes', 'completed', 'rejected', 'unfinished', 'slo', 'value', 'target', 'miss_by'];
+/** plan.csv and `plan --json`: one row per option (snake_case, as every output). */
+export const PLAN_COLUMNS = ['system', 'pool', 'hardware', 'devices_per_replica', 'replicas', 'replicas_low', 'replicas_high', 'spares', 'devices', 'max_load', 'usd_per_hour', 'usd_per_m_output_tokens', 'usd_per_m_total_tokens', 'kw', 'j_per_output_token', 'trials'];
+
+export function planRows(results: PlanRow[]): Record<string, string | number>[] {
+  return results.map((r) => {
+    const s = r.summary;
+    const cells = [
+      r.system, r.pool, r.hardware, r.devicesPerReplica, r.replicas ?? '', r.range?.low ?? '', r.range?.high ?? '', r.spares, r.replicas ? r.replicas * r.devicesPerReplica : '', r.maxLoad ?? '',
+      s?.usdPerHour ?? '', s?.usdPerMillionOutputTokens ?? '', s?.usdPerMillionTotalTokens ?? '', s?.averagePowerKw ?? '', s?.joulesPerOutputToken ?? '',
+      r.trials.map((t) => `${t.replicas}:${t.meets ? 'ok' : 'no'}`).join(' '),
+    ].map((c) => (typeof c === 'number' && !Number.isFinite(c) ? '' : c));
+    return Object.fromEntries(PLAN_COLUMNS.map((k, i) => [k, cells[i]]));
+  });
+}
+
+export const TRIALS_HEADER = ['system', 'pool', 'replicas', 'seed', 'class', 'passes', 'completed', 'rejected', 'unfinished', 'slo', 'unit', 'value', 'target', 'miss_by'];
 
 export function trialCsvRows(r: PlanRow): (string | number)[][] {
   return trialRows(r.trials).flatMap((x) => {
     const base = [r.system, r.pool, x.replicas, x.seed, x.cls, x.meets ? 1 : 0, x.completed, x.rejected, x.unfinished];
     const checks = x.checks.length > 0 ? x.checks : [undefined];
-    return checks.map((c) => [...base, c?.name ?? '', c && Number.isFinite(c.value) ? c.value : c?.value === Infinity ? 'not reached' : '', c?.target ?? '', c && Number.isFinite(c.missBy) ? c.missBy : '']);
+    return checks.map((c) => [...base, c?.name ?? '', c?.unit ?? '', c && Number.isFinite(c.value) ? c.value : c?.value === Infinity ? 'not reached' : '', c?.target ?? '', c && Number.isFinite(c.missBy) ? c.missBy : '']);
   });
 }
 

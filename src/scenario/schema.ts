@@ -4,6 +4,7 @@
  * resolved by io/. The `sweep` section is for `wafersim sweep` (axes over field paths).
  */
 import { z } from 'zod';
+import { POLICY_NAMES } from '../domain/kinds.js';
 
 /** Names that become folder names (output/<name>): safe on every file system; never `.` or `..`. */
 export const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
@@ -84,7 +85,7 @@ const pool = z.strictObject({
   serving: z.strictObject({
     maxBatchTokens: fleet(10_000_000).optional(),
     maxSeqs: fleet(100_000).optional(),
-    policy: z.enum(['decode-first', 'prefill-first']).optional(),
+    policy: z.enum(POLICY_NAMES).optional(),
     prefixCaching: z.boolean().optional(),
     retention: retention.optional(),
     preemption: z.enum(['recompute', 'swap']).optional(),

@@ -9,18 +9,12 @@ import type { Replica } from './replica.js';
 import { makeRouter, type Router, type RouterKind } from './router.js';
 import { OverloadMonitor } from './overload.js';
 import { stream } from '../random/index.js';
+import { DisaggregatedEntry, type Disaggregation, type Entry } from './disaggregated.js';
 
 export interface Pool {
   name: string;
   replicas: Replica[];
   router: RouterKind;
-}
-
-export interface Disaggregation {
-  prefillPool: string;
-  decodePool: string;
-  linkBytesPerSecond: number;
-  linkLatencySeconds: number;
 }
 
 export interface ClusterSpec {
@@ -36,9 +30,11 @@ export class Cluster implements RequestSink {
   readonly monitors = new Map<string, OverloadMonitor>();
   private routers = new Map<string, Router>();
   private pools = new Map<string, Pool>();
+  /** Prefill on one pool, decode on another: every request enters here. */
+  private readonly disaggregated?: Entry;
 
   constructor(
-    private readonly sim: Simulation,
+    sim: Simulation,
     readonly spec: ClusterSpec,
   ) {
     for (const pool of spec.pools) {
@@ -46,6 +42,8 @@ export class Cluster implements RequestSink {
       this.routers.set(pool.name, makeRouter(pool.router, pool.replicas, stream(spec.seed ?? 0, 'router', pool.name)));
       this.monitors.set(pool.name, new OverloadMonitor(pool.name, () => pool.replicas.reduce((n, r) => n + r.waitingCount, 0)));
     }
+    const d = spec.disaggregation;
+    if (d) this.disaggregated = new DisaggregatedEntry(sim, this.routers.get(d.prefillPool)!, this.routers.get(d.decodePool)!, d);
   }
 
   /** Sessions moved off their home replica, over every pool. */
@@ -79,46 +77,6 @@ export class Cluster implements RequestSink {
         listener.onReject?.(reason);
       },
     };
-    const d = this.spec.disaggregation;
-    if (!d || req.outputTokens <= 1) {
-      // A one-token answer is all prefill: it never leaves the prefill pool.
-      if (d) return this.routers.get(d.prefillPool)!.route(req).submit(req, counted);
-      this.routers.get(poolName)!.route(req).submit(req, counted);
-      return;
-    }
-    this.submitDisaggregated(req, counted, d);
-  }
-
-  private submitDisaggregated(req: LlmRequest, listener: RequestListener, d: Disaggregation): void {
-    // The prefill half makes the first token only; it is the visible one when there is no reasoning.
-    const prefillSide: LlmRequest = { ...req, outputTokens: 1, outputKey: undefined, phase: 'prefill' };
-    const prefillReplica = this.routers.get(d.prefillPool)!.route(prefillSide);
-    prefillReplica.submit(prefillSide, {
-      onFirstToken: listener.onFirstToken,
-      onFirstVisibleToken: listener.onFirstVisibleToken,
-      onReject: listener.onReject,
-      onComplete: () => {
-        // Ship the prompt's KV (and the first token's) to a decode replica.
-        const tokens = req.inputTokens + 1;
-        const seconds = d.linkLatencySeconds + (tokens * prefillReplica.perf.fit.kvBytesPerToken) / d.linkBytesPerSecond;
-        this.sim.schedule(seconds, () => {
-          const decodeSide: LlmRequest = {
-            ...req,
-            inputTokens: tokens,
-            outputTokens: req.outputTokens - 1,
-            // Counted from the second token: −1 (no reasoning) means its visible token came from prefill.
-            reasoningTokens: req.reasoningTokens - 1,
-            segments: [],
-            kvReadyTokens: tokens,
-            phase: 'decode',
-          };
-          this.routers.get(d.decodePool)!.route(decodeSide).submit(decodeSide, {
-            onFirstVisibleToken: listener.onFirstVisibleToken,
-            onComplete: listener.onComplete,
-            onReject: listener.onReject,
-          });
-        });
-      },
-    });
+    (this.disaggregated ?? this.routers.get(poolName)!.route(req)).submit(req, counted);
   }
 }

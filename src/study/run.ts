@@ -5,7 +5,7 @@
 import type { RequestClass, SessionRecord, StepRecord } from '../domain/request.js';
 import type { RunSettings } from '../scenario/normalise.js';
 import { MetricsRecorder, type RequestRecord, type RequestSlo } from '../metrics/recorder.js';
-import { cdfsOf, combineRepeats, summarise, timeseriesOf, type Cdf, type FleetUsage, type ReplicaUsage, type SloTargets, type SummaryRow, type SystemSummary, type TimeseriesRow, type Window } from '../metrics/summary.js';
+import { cdfsOf, summarise, timeseriesOf, type Cdf, type FleetUsage, type ReplicaUsage, type SloTargets, type SystemSummary, type TimeseriesRow, type Window } from '../metrics/summary.js';
 import type { WorkloadSpec, AgenticSession, ArrivalRow } from '../workload/index.js';
 import { replayArrivals, replaySessions } from '../workload/index.js';
 import { buildWorld, startSources, type SystemSpec, type World } from './world.js';
@@ -46,17 +46,24 @@ export interface RunOptions {
   stopWhenOverloaded?: boolean;
   /** Awaited between slices of simulated time: lets writers drain (bounded memory). */
   betweenSlices?: () => Promise<void>;
+  /** The time series' interval, seconds (default TIMESERIES_SECONDS). */
+  intervalSeconds?: number;
 }
 
+/** The time series' default interval: fixed, whatever the run's length, so runs compare. */
+export const TIMESERIES_SECONDS = 10;
+
 export interface RunResult {
-  rows: SummaryRow[];
-  /** First repeat's summary of each system (the console and report show these with the CI rows). */
+  /** Every summary: runs[repeat][system]. */
+  runs: SystemSummary[][];
+  /** First repeat's summary of each system (runs[0]: what the console and report show). */
   summaries: SystemSummary[];
   timeseries: TimeseriesRow[];
   /** First repeat's latency distributions, per system and class. */
   cdfs: Cdf[];
   fingerprints: string[];
-  bucketSeconds: number;
+  /** The time series' interval, seconds. */
+  intervalSeconds: number;
 }
 
 const SLICES = 100;
@@ -74,20 +81,20 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
   const horizon = s.durationSeconds;
   const end = horizon + s.drainSeconds;
   const window: Window = { start: s.warmupSeconds ?? 0, end: horizon };
-  const bucketSeconds = Math.max(1, end / 120);
-  const perSystem: SummaryRow[][][] = s.systems.map(() => []);
-  const summaries: SystemSummary[] = [];
+  const intervalSeconds = o.intervalSeconds ?? TIMESERIES_SECONDS;
+  const runs: SystemSummary[][] = [];
   const timeseries: TimeseriesRow[] = [];
   const fingerprints: string[] = [];
   const cdfs: Cdf[] = [];
   const total = s.systems.length * s.repeat;
   let done = 0;
   for (let r = 0; r < s.repeat; r++) {
-    for (const [i, system] of s.systems.entries()) {
+    runs.push([]);
+    for (const system of s.systems) {
       const seed = s.seed + r;
       const rec = new MetricsRecorder(system.name, {
         exact: o.records === 'all',
-        bucketSeconds,
+        bucketSeconds: intervalSeconds,
         slo: { interactive: requestSlo(s.slo.interactive), background: requestSlo(s.slo.background) },
         window,
         onRecord: o.onRecord && ((x) => o.onRecord!({ ...x, repeat: r }, o.records === 'all' || (o.records === 'sample' && sampled(x.id)))),
@@ -124,18 +131,15 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
       rec.finishRun(world.sim.now);
       const fleet: FleetUsage[] = system.pools.map((p, j) => ({ hardware: p.hardware, devices: p.deployment.count, replicas: meter.usage(j) }));
       const overload = [...world.cluster.monitors.values()].map((m) => m.report(horizon));
-      const { rows, summary } = summarise(rec, window, fleet, s.slo, overload, world.cluster.sessionMoves);
-      perSystem[i].push(rows);
-      if (r === 0) {
-        summaries.push(summary);
-        cdfs.push(...cdfsOf(rec));
-      }
+      runs[r].push(summarise(rec, window, fleet, s.slo, overload, world.cluster.sessionMoves));
+      if (r === 0) cdfs.push(...cdfsOf(rec));
       fingerprints.push(rec.fingerprint);
-      timeseries.push(...timeseriesOf(rec, r, bucketSeconds));
+      const replicas = world.cluster.spec.pools.flatMap((p) => p.replicas.map((x) => x.name));
+      timeseries.push(...timeseriesOf(rec, r, intervalSeconds, replicas, world.sim.now));
       done++;
     }
   }
-  return { rows: perSystem.flatMap((runs) => combineRepeats(runs)), summaries, timeseries, cdfs, fingerprints, bucketSeconds };
+  return { runs, summaries: runs[0] ?? [], timeseries, cdfs, fingerprints, intervalSeconds };
 }
 
 export type { TimeseriesRow };

@@ -4,6 +4,7 @@
  * split and any resume produce the same rows, because a point's result depends only on its number.
  */
 import type { SystemSummary } from '../metrics/summary.js';
+import { cellsOf, SUMMARY_COLUMNS, summaryRows } from '../report/summary-table.js';
 
 export type Axis = { path: string; values: unknown[] } | { path: string; range: { from: number; to: number; step: number } };
 
@@ -48,20 +49,19 @@ export interface PointResult {
   key?: string;
 }
 
-export const SWEEP_METRICS = ['completed', 'rejected', 'unfinished', 'ttft_p50_ms', 'ttft_p99_ms', 'tpot_p50_ms', 'e2e_p99_ms', 'tokens_per_s_per_user', 'job_p90_s', 'slo_attainment', 'meets_slo', 'output_tok_s', 'usd_per_hour', 'usd_per_m_output_tokens', 'usd_per_m_total_tokens', 'kw', 'j_per_output_token', 'overloaded'] as const;
-
-/** sweep.csv rows: one per point × system × class. */
+/** sweep.csv rows: one per point × system × class (the classes, then `all`), with summary.csv's columns. */
 export function sweepHeader(axes: string[]): string[] {
-  return ['point', 'repeat', ...axes, 'system', 'class', ...SWEEP_METRICS];
+  return ['point', ...axes, ...SUMMARY_COLUMNS];
 }
 
 const cellOf = (v: unknown): string | number => (typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v));
 
 export function sweepRows(p: PointResult): (string | number)[][] {
-  return p.summaries.flatMap((s) => s.classes.map((c) => [
-    p.index, p.repeat, ...p.values.map((v) => cellOf(v.value)), s.system, c.cls,
-    c.requests, c.rejected, c.unfinished, c.ttftP50Ms, c.ttftP99Ms, c.tpotP50Ms, c.e2eP99Ms, c.tokensPerSecondPerUser, c.jobP90Seconds === Infinity ? 'censored' : c.jobP90Seconds,
-    c.sloAttainment, c.meetsSlo === undefined ? '' : c.meetsSlo ? 1 : 0,
-    s.outputTokensPerSecond, s.usdPerHour, s.usdPerMillionOutputTokens, s.usdPerMillionTotalTokens, s.averagePowerKw, s.joulesPerOutputToken, s.overload.some((o) => o.overloaded) ? 1 : 0,
-  ].map((x) => (typeof x === 'number' && !Number.isFinite(x) ? '' : x))));
+  return summaryRows([p.summaries]).map((r) => [p.index, ...p.values.map((v) => cellOf(v.value)), ...cellsOf({ ...r, repeat: p.repeat })]);
+}
+
+/** The same rows as objects keyed by the header (for --json). */
+export function sweepObjects(axes: string[], p: PointResult): Record<string, string | number>[] {
+  const header = sweepHeader(axes);
+  return sweepRows(p).map((cells) => Object.fromEntries(header.map((k, i) => [k, cells[i]])));
 }

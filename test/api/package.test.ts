@@ -3,7 +3,7 @@
  * offline) and imports it by name; its study gives the same summaries as `wafersim run --json`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ afterAll(() => rmSync(project, { recursive: true, force: true }));
 const SETS = ['durationMinutes=2', 'drainMinutes=1', 'workload.interactive.developers=20', 'workload.agents.concurrency=2'];
 
 describe('library API', () => {
-  it("a fresh project installs the package from a local path and runs a study with import('wafersim')", () => {
+  it("a fresh project installs the package from a local path and runs a study with import('wafersim'): the rows `wafersim run --json` prints", () => {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh', version: '1.0.0', type: 'module', private: true }));
     const started = performance.now();
     execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--install-links=false', ROOT], { cwd: project, stdio: 'pipe' });
@@ -23,17 +23,29 @@ describe('library API', () => {
     const script = `import('wafersim').then(async (w) => {
       const s = w.loadScenario(${JSON.stringify(join(ROOT, 'scenarios/codex-spark.yaml'))}, { set: ${JSON.stringify(SETS)} });
       const r = await w.runStudy(s);
-      process.stdout.write(JSON.stringify({ models: w.listModels().length, summaries: r.summaries }));
+      process.stdout.write(JSON.stringify({ models: w.listModels().length, columns: w.SUMMARY_COLUMNS, rows: r.rows }));
     })`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: project, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const api = JSON.parse(r.stdout);
     expect(api.models).toBeGreaterThanOrEqual(25);
-    // The CLI on the same scenario: the same summaries, number for number.
+    // The CLI on the same scenario: the same summary rows, number for number.
     const cli = wafersim(['run', 'scenarios/codex-spark.yaml', ...SETS.flatMap((s) => ['--set', s]), '--records', 'none', '--json', '--out', join(project, 'out')]);
     expect(cli.code).toBe(0);
-    expect(api.summaries).toEqual(JSON.parse(cli.stdout).summaries);
-    expect(api.summaries.length).toBe(2);
+    const printed = JSON.parse(cli.stdout);
+    expect(api.columns).toEqual(printed.columns);
+    expect(api.rows).toEqual(printed.rows);
+    expect(new Set(api.rows.map((r: { system: string }) => r.system))).toEqual(new Set(['cs3-fleet', 'h100-fleet']));
+  });
+  it("docs/api.md's script runs in the fresh project and prints each system's TTFT p99 and cost", () => {
+    const doc = readFileSync(join(ROOT, 'docs/api.md'), 'utf8');
+    const script = /```js\n([\s\S]*?)```/.exec(doc)![1];
+    writeFileSync(join(project, 'study.mjs'), script);
+    const r = spawnSync(process.execPath, ['study.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['cs3-fleet', 'h100-fleet']);
+    for (const line of lines) expect(line).toMatch(/^\S+ TTFT p99 \d+ ms; \d+\.\d\d \$\/M tokens\s*$/);
   });
   it('by name, the package exposes only its API (exports), with types', () => {
     const r = spawnSync(process.execPath, ['-e', "import('wafersim/dist/src/io/models.js').then(() => console.log('deep import allowed'), (e) => console.log(e.code))"], { cwd: project, encoding: 'utf8' });

@@ -25,7 +25,7 @@ async function runAll(s: ResolvedScenario) {
   const records: unknown[] = [];
   let steps = 0;
   const result = await runScenario(s, { records: 'all', onRecord: (r) => records.push(r), onStep: () => steps++ });
-  return { records, rows: result.rows, timeseries: result.timeseries, fingerprints: result.fingerprints, steps };
+  return { records, runs: result.runs, timeseries: result.timeseries, fingerprints: result.fingerprints, steps };
 }
 
 describe('step coalescing gives the results of single-stepping', () => {
@@ -36,7 +36,7 @@ describe('step coalescing gives the results of single-stepping', () => {
     const coalesced = await runAll(withCoalescing(resolved, true));
     expect(single.records.length).toBeGreaterThan(0);
     expect(coalesced.records).toEqual(single.records);
-    expect(coalesced.rows).toEqual(single.rows);
+    expect(coalesced.runs).toEqual(single.runs);
     expect(coalesced.timeseries).toEqual(single.timeseries);
     expect(coalesced.fingerprints).toEqual(single.fingerprints);
     expect(coalesced.steps).toBe(single.steps);

@@ -3,21 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, wafersim } from '../support/cli.js';
+import { readCsv } from '../support/csv.js';
 import { quantileOfSorted } from '../../src/metrics/quantiles.js';
 import { RELATIVE_ERROR } from '../../src/metrics/quantiles.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wafersim-run-'));
 const SMALL = ['--set', 'durationMinutes=4', '--set', 'drainMinutes=2', '--set', 'workload.interactive.developers=25', '--set', 'workload.agents.concurrency=3', '--progress=false'];
-
-function readCsv(path: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  const cols = header.split(',');
-  return lines.map((l) => {
-    // No field the project writes contains a comma.
-    const cells = l.split(',');
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i]]));
-  });
-}
 
 /** Completed requests sent inside the measured window (the 4-minute horizon; no warm-up). */
 const measured = (rows: Record<string, string>[]) => rows.filter((r) => r.outcome === 'completed' && Number(r.send_s) < 240);
@@ -40,52 +31,78 @@ describe('wafersim run', () => {
     for (const f of readdirSync(outA)) expect(readFileSync(join(outB, f), 'utf8'), f).toBe(readFileSync(join(outA, f), 'utf8'));
   });
 
+  /** A class's rows of the first repeat. */
+  const classRows = (rows: Record<string, string>[]) => rows.filter((r) => r.class !== 'all' && r.repeat === '0');
+  // vLLM's per-request latencies; ITL is weighted by each request's token gaps (output − 1).
+  const METRICS = ['ttft', 'tpot', 'itl', 'e2el', 'ttfvt', 'server_ttft', 'queue'];
+  /** The sample a summary column describes: values of `${m}_ms`, each repeated by its weight. */
+  function sample(requests: Record<string, string>[], system: string, cls: string, m: string): { values: Float64Array; weights: number[] } {
+    const mine = requests.filter((r) => r.system === system && r.class === cls && r[`${m}_ms`] !== '').sort((x, y) => Number(x[`${m}_ms`]) - Number(y[`${m}_ms`]));
+    return { values: Float64Array.from(mine, (r) => Number(r[`${m}_ms`])), weights: mine.map((r) => (m === 'itl' ? Number(r.output_tokens) - 1 : 1)) };
+  }
+  /** Order statistics of the weighted sample expanded (a second implementation, not the code's). */
+  const expanded = ({ values, weights }: ReturnType<typeof sample>) => Float64Array.from(weights.flatMap((w, i) => Array<number>(w).fill(values[i])));
+  // Values are kept in seconds and written in ms: a last-bit difference from ms arithmetic is not a difference.
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
   it('summary.csv equals the summaries recomputed from requests.csv (all records kept: exactly)', () => {
     const requests = measured(readCsv(join(outA, 'requests.csv')));
-    const summary = readCsv(join(outA, 'summary.csv'));
+    const summary = classRows(readCsv(join(outA, 'summary.csv')));
     let checked = 0;
-    for (const row of summary.filter((s) => s.metric.endsWith('_ms'))) {
-      const values = Float64Array.from(requests.filter((r) => r.system === row.system && r.class === row.class && r[row.metric] !== '').map((r) => Number(r[row.metric]))).sort();
-      expect(values.length, `${row.system} ${row.class} ${row.metric}`).toBe(Number(row.count));
-      const mean = values.reduce((s, x) => s + x, 0) / values.length;
-      expect(Number(row.mean)).toBeCloseTo(mean, 9);
-      for (const [q, col] of [[0.5, 'p50'], [0.9, 'p90'], [0.99, 'p99']] as const) expect(Number(row[col])).toBe(quantileOfSorted(values, q));
-      checked++;
-    }
-    expect(checked).toBeGreaterThanOrEqual(12);
-  });
-
-  it('with --records none, streamed percentiles are within the stated relative error of the order statistics at their rank', () => {
-    const outC = join(tmp, 'c');
-    expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', outC, '--records', 'none', ...SMALL]).code).toBe(0);
-    expect(readFileSync(join(outC, 'requests.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
-    const requests = measured(readCsv(join(outA, 'requests.csv')));
-    const exact = readCsv(join(outA, 'summary.csv'));
-    const streamed = readCsv(join(outC, 'summary.csv'));
-    expect(streamed.map((r) => r.metric)).toEqual(exact.map((r) => r.metric));
-    let checked = 0;
-    for (const [i, e] of exact.entries()) {
-      if (!e.metric.endsWith('_ms') || Number(e.count) === 0) continue;
-      const values = Float64Array.from(requests.filter((r) => r.system === e.system && r.class === e.class && r[e.metric] !== '').map((r) => Number(r[e.metric]))).sort();
-      for (const [q, col] of [[0.5, 'p50'], [0.9, 'p90'], [0.99, 'p99']] as const) {
-        // Within ±α of a sample between the two order statistics around rank q(n − 1).
-        const rank = q * (values.length - 1);
-        const lo = values[Math.floor(rank)] * (1 - RELATIVE_ERROR);
-        const hi = values[Math.ceil(rank)] * (1 + RELATIVE_ERROR);
-        const v = Number(streamed[i][col]);
-        expect(v >= lo - 1e-9 && v <= hi + 1e-9, `${e.system} ${e.class} ${e.metric} ${col}: ${v} not in [${lo}, ${hi}]`).toBe(true);
+    for (const row of summary) {
+      for (const m of METRICS) {
+        const all = expanded(sample(requests, row.system, row.class, m));
+        const mean = all.reduce((s, x) => s + x, 0) / all.length;
+        const std = Math.sqrt(all.reduce((s, x) => s + (x - mean) ** 2, 0) / all.length);
+        const where = `${row.system} ${row.class} ${m}`;
+        expect(close(Number(row[`mean_${m}_ms`]), mean), `${where} mean`).toBe(true);
+        expect(close(Number(row[`std_${m}_ms`]), std), `${where} std`).toBe(true);
+        for (const [q, col] of [[0.5, 'median'], [0.9, 'p90'], [0.95, 'p95'], [0.99, 'p99']] as const) {
+          expect(close(Number(row[`${col}_${m}_ms`]), quantileOfSorted(all, q)), `${where} ${col}`).toBe(true);
+        }
         checked++;
       }
-      expect(Number(streamed[i].mean)).toBeCloseTo(Number(e.mean), 6);
+      const done = requests.filter((r) => r.system === row.system && r.class === row.class);
+      expect(Number(row.completed)).toBe(done.length);
+      expect(close(Number(row.request_throughput), done.length / 240)).toBe(true);
+      expect(close(Number(row.output_throughput), done.reduce((n, r) => n + Number(r.output_tokens), 0) / 240)).toBe(true);
+      expect(close(Number(row.total_token_throughput), done.reduce((n, r) => n + Number(r.output_tokens) + Number(r.input_tokens), 0) / 240)).toBe(true);
     }
-    expect(checked).toBeGreaterThanOrEqual(36);
+    expect(checked).toBe(4 * METRICS.length);
+  });
+
+  it('with --records none, writes no requests.csv, and streamed percentiles are within the stated relative error of the order statistics at their rank', () => {
+    const outC = join(tmp, 'c');
+    expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', outC, '--records', 'none', ...SMALL]).code).toBe(0);
+    expect(existsSync(join(outC, 'requests.csv'))).toBe(false);
+    const requests = measured(readCsv(join(outA, 'requests.csv')));
+    const exact = classRows(readCsv(join(outA, 'summary.csv')));
+    const streamed = classRows(readCsv(join(outC, 'summary.csv')));
+    expect(streamed.map((r) => `${r.system} ${r.class}`)).toEqual(exact.map((r) => `${r.system} ${r.class}`));
+    let checked = 0;
+    for (const [i, e] of exact.entries()) {
+      for (const m of METRICS) {
+        const values = expanded(sample(requests, e.system, e.class, m));
+        for (const [q, col] of [[0.5, 'median'], [0.9, 'p90'], [0.99, 'p99']] as const) {
+          // Within ±α of a sample between the two order statistics around rank q(n − 1).
+          const rank = q * (values.length - 1);
+          const lo = values[Math.floor(rank)] * (1 - RELATIVE_ERROR);
+          const hi = values[Math.ceil(rank)] * (1 + RELATIVE_ERROR);
+          const v = Number(streamed[i][`${col}_${m}_ms`]);
+          expect(v >= lo - 1e-9 && v <= hi + 1e-9, `${e.system} ${e.class} ${m} ${col}: ${v} not in [${lo}, ${hi}]`).toBe(true);
+          checked++;
+        }
+        expect(Number(streamed[i][`mean_${m}_ms`])).toBeCloseTo(Number(e[`mean_${m}_ms`]), 6);
+      }
+    }
+    expect(checked).toBe(4 * METRICS.length * 3);
   });
 
   it('accounts for every request: completed, rejected or unfinished, inside or outside the window', () => {
     const requests = readCsv(join(outA, 'requests.csv'));
     const summary = readCsv(join(outA, 'summary.csv'));
     for (const system of new Set(requests.map((r) => r.system))) {
-      const value = (cls: string, metric: string) => Number(summary.find((s) => s.system === system && s.class === cls && s.metric === metric)?.mean ?? NaN);
+      const value = (cls: string, column: string) => Number(summary.find((s) => s.system === system && s.class === cls && s.repeat === '0')?.[column] ?? NaN);
       const mine = requests.filter((r) => r.system === system);
       for (const outcome of ['completed', 'rejected', 'unfinished', 'gave_up']) {
         const inWindow = ['interactive', 'background'].reduce((n, cls) => n + (value(cls, outcome) || 0), 0);
@@ -124,22 +141,44 @@ describe('wafersim run', () => {
     }
     expect(retried).toBeGreaterThan(0);
     for (const system of new Set(requests.map((q) => q.system))) {
-      const value = (cls: string, metric: string) => Number(summary.find((x) => x.system === system && x.class === cls && x.metric === metric)?.mean ?? 0);
+      const value = (cls: string, column: string) => Number(summary.find((x) => x.system === system && x.class === cls && x.repeat === '0')?.[column] || 0);
       const inWindow = ['interactive', 'background'].reduce((n, cls) => n + value(cls, 'gave_up'), 0);
       expect(inWindow + value('all', 'outside_window_gave_up')).toBe(requests.filter((q) => q.system === system && q.outcome === 'gave_up').length);
     }
   });
 
-  it('gives 95% confidence intervals across repeats', () => {
+  it('gives per-repeat rows, then the mean and the 95% confidence interval of each figure', () => {
     const out = join(tmp, 'repeat');
-    expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, '--records', 'none', ...SMALL, '--set', 'repeat=3']).code).toBe(0);
-    const rows = readCsv(join(out, 'summary.csv'));
-    const ttft = rows.filter((r) => r.metric === 'ttft_ms');
-    expect(ttft.length).toBe(4);
-    for (const r of ttft) {
-      expect(Number(r.ci95)).toBeGreaterThan(0);
-      expect(Number(r.ci95)).toBeLessThan(Number(r.mean));
+    const r = wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, '--records', 'none', ...SMALL, '--set', 'repeat=3']);
+    expect(r.code).toBe(0);
+    const rows = readCsv(join(out, 'summary.csv')).filter((x) => x.class === 'interactive');
+    expect(rows.map((x) => `${x.system} ${x.repeat}`)).toEqual(['cs3-fleet', 'h100-fleet'].flatMap((s) => ['0', '1', '2', 'mean', 'ci95'].map((k) => `${s} ${k}`)));
+    for (const system of ['cs3-fleet', 'h100-fleet']) {
+      const mine = rows.filter((x) => x.system === system);
+      const per = mine.slice(0, 3).map((x) => Number(x.p99_ttft_ms));
+      // Counts of a repeat are whole; their mean need not be.
+      for (const x of mine.slice(0, 3)) expect(Number.isInteger(Number(x.completed))).toBe(true);
+      const mean = per.reduce((a, x) => a + x, 0) / 3;
+      const sd = Math.sqrt(per.reduce((a, x) => a + (x - mean) ** 2, 0) / 2);
+      expect(Number(mine[3].p99_ttft_ms)).toBeCloseTo(mean, 9);
+      // Student t with 2 degrees of freedom: 4.303.
+      expect(Number(mine[4].p99_ttft_ms)).toBeCloseTo(4.303 * sd / Math.sqrt(3), 9);
+      expect(Number(mine[4].p99_ttft_ms)).toBeGreaterThan(0);
     }
+    expect(r.stdout).toMatch(/ ± /);
+    expect(r.stdout).toMatch(/over 3 repeats/);
+  });
+
+  it('writes every replica to timeseries.csv at the stated interval, idle ones too', () => {
+    const ts = readCsv(join(outA, 'timeseries.csv'));
+    const run = JSON.parse(readFileSync(join(outA, 'run.json'), 'utf8'));
+    expect(run.timeseriesIntervalSeconds).toBe(10);
+    expect(new Set(ts.map((x) => x.interval_s))).toEqual(new Set(['10']));
+    const replicas = run.resolved.systems.flatMap((s: { name: string; pools: { name: string; replicas: number }[] }) => s.pools.flatMap((p) => Array.from({ length: p.replicas }, (_, i) => `${s.name}/${p.name}/${i}`)));
+    expect(new Set(ts.map((x) => x.replica))).toEqual(new Set(replicas));
+    // 4 minutes plus the drain, in 10-second rows: every replica has every row.
+    for (const replica of replicas) expect(ts.filter((x) => x.replica === replica).map((x) => Number(x.t_s))).toEqual(ts.filter((x) => x.replica === replicas[0]).map((x) => Number(x.t_s)));
+    expect(ts.filter((x) => x.replica === replicas[0]).length).toBeGreaterThanOrEqual(24);
   });
 
   it('writes a Chrome/Perfetto timeline of the chosen window', () => {
@@ -156,9 +195,14 @@ describe('wafersim run', () => {
     expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', join(tmp, 't2'), '--trace-window', '5:1']).code).toBe(2);
   });
 
-  it('records the resolved scenario, seed and version in run.json', () => {
+  it('records the resolved scenario (hardware, model, calibration), seed and version in run.json', () => {
     const run = JSON.parse(readFileSync(join(outA, 'run.json'), 'utf8'));
     expect(run).toMatchObject({ seed: 2026, records: 'all' });
+    // The resolved hardware, model and calibration values of every pool.
+    const pool = run.resolved.systems[0].pools[0];
+    expect(pool.hardware.id).toBe('cs-3');
+    expect(pool.hardware.calibration).toBeTypeOf('object');
+    expect(pool.llm.id).toBeTypeOf('string');
     expect(run.scenarioAsRun.durationMinutes).toBe(4);
     expect(run.fingerprints).toHaveLength(2);
   });

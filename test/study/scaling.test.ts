@@ -19,7 +19,7 @@ async function ttftP99(replicas: number): Promise<{ p99: number; used: number }>
   const r = await runScenario(resolved, { records: 'none' });
   const interactive = r.summaries[0].classes.find((c) => c.cls === 'interactive')!;
   const used = new Set(r.timeseries.filter((t) => t.requests > 0).map((t) => t.replica)).size;
-  return { p99: interactive.ttftP99Ms, used };
+  return { p99: interactive.latency.ttft.p99 * 1000, used };
 }
 
 describe('capacity-2000-developers, CS-3, default router', () => {

@@ -32,7 +32,7 @@ describe('wafersim sweep', () => {
     expect(wafersim(['sweep', SCENARIO, '--out', two, '--workers', '2', ...SMALL]).code).toBe(0);
     const csv = readFileSync(join(one, 'sweep.csv'), 'utf8');
     expect(readFileSync(join(two, 'sweep.csv'), 'utf8')).toBe(csv);
-    expect(csv.trim().split('\n')).toHaveLength(1 + 5 * 2); // 5 points × 2 systems (one class each)
+    expect(csv.trim().split('\n')).toHaveLength(1 + 5 * 2 * 2); // 5 points × 2 systems × (one class + all)
     expect(readFileSync(join(one, 'report.html'), 'utf8')).toMatch(/data-chart="sweep-ttft_p99"/);
   }, 60_000);
 
@@ -127,7 +127,9 @@ describe('capacity planner', () => {
     const r = wafersim(['plan', 'scenarios/capacity-2000-developers.yaml', '--out', out, '--json', '--progress=false', '--workers', '2', ...sets]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const [cs3] = JSON.parse(r.stdout);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.columns[0]).toBe('system');
+    const [cs3] = plan.rows;
     expect(cs3.spares).toBe(1);
     const n = cs3.replicas - 1;
     expect(n).toBeGreaterThan(1);
@@ -136,8 +138,9 @@ describe('capacity planner', () => {
       const run = wafersim(['run', 'scenarios/capacity-2000-developers.yaml', '--out', o, '--records', 'none', '--json', '--progress=false', ...sets, '--set', `systems=[{name: cs3, transport: websocket, pools: [{name: wafers, hardware: cs-3, model: llama-3.1-8b, count: 1, replicas: ${replicas}}]}]`]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const s = JSON.parse(run.stdout).summaries[0];
-      return !s.overload.some((x: { overloaded: boolean }) => x.overloaded) && s.classes.every((c: { meetsSlo?: boolean }) => c.meetsSlo !== false);
+      const rows: Record<string, string | number>[] = JSON.parse(run.stdout).rows;
+      const all = rows.find((x) => x.class === 'all')!;
+      return all.overloaded_pools === 0 && rows.every((x) => x.meets_slo !== 0);
     };
     expect(check(n)).toBe(true);
     expect(check(n - 1)).toBe(false);
@@ -145,8 +148,8 @@ describe('capacity planner', () => {
     expect(readFileSync(join(out, 'plan.csv'), 'utf8')).toMatch(/^system,pool,hardware/);
     // Every trial is explained: which SLO it missed and by how much.
     const trials = readFileSync(join(out, 'trials.csv'), 'utf8').trim().split('\n');
-    expect(trials.length - 1).toBe(cs3.trials.length * 2); // per trial: interactive (TTFT p99) and background (no SLO)
-    expect(trials.some((l) => /,cs3,wafers,\d+,3,interactive,0,.*TTFT p99,[\d.]+,300,0\.\d+/.test(`,${l}`))).toBe(true);
+    expect(trials.length - 1).toBe(cs3.trials.split(' ').length * 2); // per trial: interactive (TTFT p99) and background (no SLO)
+    expect(trials.some((l) => /,cs3,wafers,\d+,3,interactive,0,.*TTFT p99,ms,[\d.]+,300,0\.\d+/.test(`,${l}`))).toBe(true);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/data-chart="plan-slo-0"/);
     // A rerun with the same inputs reuses every stored trial and gives the same answer.
     const again = wafersim(['plan', 'scenarios/capacity-2000-developers.yaml', '--out', out, '--json', '--progress=false', ...sets]);

@@ -8,7 +8,7 @@ import { OutputDir } from '../../io/output.js';
 import { checkOutputTarget } from '../../io/output-target.js';
 import { resultKey } from '../../io/result-key.js';
 import { readScenario, resolveScenario } from '../../io/scenario.js';
-import { planHtml, planTable, TRIALS_HEADER, trialCsvRows, trialTable } from '../../report/plan.js';
+import { PLAN_COLUMNS, planHtml, planRows, planTable, TRIALS_HEADER, trialCsvRows, trialTable } from '../../report/plan.js';
 import { estimateWork } from '../../study/estimate.js';
 import { largest, meetsAll, optionScenario, seedRange, smallest, type PlanResult, type Trial } from '../../study/plan.js';
 import { checkWork, withLimits, type LimitArgs } from '../limits.js';
@@ -124,16 +124,9 @@ export const planCommand: CommandModule<object, Args> = {
       bar?.stop();
     }
     try {
-      const header = ['system', 'pool', 'hardware', 'devices_per_replica', 'replicas', 'replicas_low', 'replicas_high', 'spares', 'devices', 'max_load', 'usd_per_hour', 'usd_per_m_output_tokens', 'usd_per_m_total_tokens', 'kw', 'j_per_output_token', 'trials'];
-      const csv = out.csv('plan.csv', header);
-      for (const r of results) {
-        const s = r.summary;
-        csv.write([
-          r.system, r.pool, r.hardware, r.devicesPerReplica, r.replicas ?? '', r.range?.low ?? '', r.range?.high ?? '', r.spares, r.replicas ? r.replicas * r.devicesPerReplica : '', r.maxLoad ?? '',
-          s?.usdPerHour ?? '', s?.usdPerMillionOutputTokens ?? '', s?.usdPerMillionTotalTokens ?? '', s?.averagePowerKw ?? '', s?.joulesPerOutputToken ?? '',
-          r.trials.map((t) => `${t.replicas}:${t.meets ? 'ok' : 'no'}`).join(' '),
-        ].map((c) => (typeof c === 'number' && !Number.isFinite(c) ? '' : c)));
-      }
+      const rows = planRows(results);
+      const csv = out.csv('plan.csv', PLAN_COLUMNS);
+      for (const row of rows) csv.write(PLAN_COLUMNS.map((k) => row[k]));
       await csv.close();
       const trials = out.csv('trials.csv', TRIALS_HEADER);
       for (const r of results) for (const row of trialCsvRows(r)) trials.write(row);
@@ -143,7 +136,7 @@ export const planCommand: CommandModule<object, Args> = {
       out.write('report.html', planHtml(name, results, args['max-load']));
       out.commit();
       const table = planTable(results, args['max-load']);
-      if (args.json) process.stdout.write(`${JSON.stringify(results.map(({ trials, ...r }) => ({ ...r, trials: trials.map((t) => ({ replicas: t.replicas, meets: t.meets, seeds: t.runs.map((x) => ({ seed: x.seed, meets: x.meets })) })) })), null, 2)}\n`);
+      if (args.json) process.stdout.write(`${JSON.stringify({ output: out.target, columns: PLAN_COLUMNS, rows }, null, 2)}\n`);
       else process.stdout.write(`${results.map((r) => `${r.system}/${r.pool}: every trial\n${trialTable(r)}\n`).join('\n')}\n${table}\n\nWrote ${out.target}/ (plan.csv, trials.csv, report.html; trials/ reused by a rerun with the same inputs)\n`);
     } catch (error) {
       out.discard();

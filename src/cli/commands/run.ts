@@ -9,7 +9,8 @@ import { newTraceStats } from '../../io/traces.js';
 import { consoleTable } from '../../report/console.js';
 import { REQUEST_HEADER, SESSION_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER, requestRow, sessionRow, summaryRow, timeseriesRow } from '../../report/csv.js';
 import { reportHtml } from '../../report/html.js';
-import { runScenario, type RecordsMode } from '../../study/run.js';
+import { runScenario, TIMESERIES_SECONDS, type RecordsMode } from '../../study/run.js';
+import { SUMMARY_COLUMNS, summaryRows } from '../../report/summary-table.js';
 import { progressBar } from '../progress.js';
 import { Timeline } from '../../report/trace.js';
 import { applySets } from '../sets.js';
@@ -26,6 +27,7 @@ interface Args extends LimitArgs {
   seed?: number;
   json: boolean;
   progress: boolean;
+  interval: number;
   'trace-window'?: string;
 }
 
@@ -34,14 +36,15 @@ export const runCommand: CommandModule<object, Args> = {
     withLimits(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
       .option('out', { type: 'string', requiresArg: true, describe: 'output folder (default: output/<scenario name>)' })
-      .option('records', { type: 'string', requiresArg: true, choices: RECORDS, default: 'all', describe: 'which requests go to requests.csv (sample: 1 in 20; none: summaries from streaming histograms)' })
+      .option('records', { type: 'string', requiresArg: true, choices: RECORDS, default: 'all', describe: 'which requests go to requests.csv (sample: 1 in 20; none: no requests.csv, summaries from streaming histograms)' })
+      .option('interval', { type: 'number', requiresArg: true, default: TIMESERIES_SECONDS, describe: 'seconds per row of timeseries.csv (every replica, idle ones too)' })
       .option('seed', { type: 'number', requiresArg: true, describe: 'override the scenario seed' })
       .option('set', { type: 'string', requiresArg: true, array: true, describe: 'override a field: path=value (YAML value), e.g. durationMinutes=5' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary rows as JSON (the columns of summary.csv)' })
       .option('trace-window', { type: 'string', requiresArg: true, describe: 'also write trace.json, a Chrome/Perfetto timeline of minutes START:END, e.g. 10:12' })
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr (only on a terminal)' })
       .example('wafersim run scenarios/codex-spark.yaml', 'the default study')
-      .example('wafersim run scenarios/codex-spark.yaml --records none --json', ''),
+      .example('wafersim run scenarios/codex-spark.yaml --records none --json', 'no requests.csv; summary rows as JSON'),
   handler: async (args) => {
     if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw inputError('--seed', `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, args.seed);
     const loaded = readScenario(resolve(args.scenario));
@@ -51,6 +54,7 @@ export const runCommand: CommandModule<object, Args> = {
     const { resolved, inputs, checkTrace } = resolveScenario(loaded, raw, traceStats);
     if (!RECORDS.includes(args.records as RecordsMode)) throw inputError('--records', `one of ${RECORDS.join(', ')}`, args.records);
     const records = args.records as RecordsMode;
+    if (!(Number.isFinite(args.interval) && args.interval >= 0.001 && args.interval <= 86400)) throw inputError('--interval', 'seconds from 0.001 to 86400', args.interval);
     const window = args['trace-window'] === undefined ? undefined : parseWindow(args['trace-window']);
     const timeline = window && new Timeline(window[0] * 60, window[1] * 60);
     const target = checkOutputTarget(args.out ?? join('output', resolved.name), inputs);
@@ -58,41 +62,44 @@ export const runCommand: CommandModule<object, Args> = {
     const out = OutputDir.open(target, 'run', inputs);
     const bar = args.progress ? progressBar(`${resolved.name}`) : undefined;
     try {
-      const requests = out.csv('requests.csv', REQUEST_HEADER);
+      const requests = records === 'none' ? undefined : out.csv('requests.csv', REQUEST_HEADER);
       const sessions = out.csv('sessions.csv', SESSION_HEADER);
       const result = await runScenario(resolved, {
         records,
-        onRecord: records === 'none' && !timeline ? undefined : (r, kept) => {
-          if (kept) requests.write(requestRow(r));
+        intervalSeconds: args.interval,
+        onRecord: !requests && !timeline ? undefined : (r, kept) => {
+          if (kept) requests?.write(requestRow(r));
           if (timeline && r.repeat === 0) timeline.request(r);
         },
         onStep: timeline && ((system, s) => timeline.step(system, s)),
         onSession: (s) => sessions.write(sessionRow(s)),
         onProgress: bar?.update,
         betweenSlices: async () => {
-          await requests.drain();
+          await requests?.drain();
           await sessions.drain();
         },
       });
       bar?.stop();
-      await requests.close();
+      await requests?.close();
       await sessions.close();
+      const rows = summaryRows(result.runs);
       const summary = out.csv('summary.csv', SUMMARY_HEADER);
-      for (const row of result.rows) summary.write(summaryRow(row));
+      for (const row of rows) summary.write(summaryRow(row));
       await summary.close();
       const ts = out.csv('timeseries.csv', TIMESERIES_HEADER);
-      for (const row of result.timeseries) ts.write(timeseriesRow(row));
+      for (const row of result.timeseries) ts.write(timeseriesRow(row, result.intervalSeconds));
       await ts.close();
       const version = packageVersion();
-      out.write('run.json', `${JSON.stringify({ wafersim: version, scenario: loaded.file, seed: resolved.seed, records, set: args.set ?? [], scenarioAsRun: raw, fingerprints: result.fingerprints }, null, 2)}\n`);
+      // The resolved systems (hardware, model, deployment and calibration values, SI units) say exactly what ran.
+      out.write('run.json', `${JSON.stringify({ wafersim: version, scenario: loaded.file, seed: resolved.seed, records, set: args.set ?? [], timeseriesIntervalSeconds: result.intervalSeconds, scenarioAsRun: raw, resolved: { systems: resolved.systems, slo: resolved.slo }, fingerprints: result.fingerprints }, null, 2)}\n`);
       if (timeline) out.write('trace.json', timeline.json());
-      out.write('report.html', reportHtml({ title: resolved.name, description: resolved.description, summaries: result.summaries, rows: result.rows, cdfs: result.cdfs, timeseries: result.timeseries, exact: records === 'all', version, seed: resolved.seed }));
+      out.write('report.html', reportHtml({ title: resolved.name, description: resolved.description, summaries: result.summaries, rows, cdfs: result.cdfs, timeseries: result.timeseries, exact: records === 'all', version, seed: resolved.seed }));
       out.commit();
       if (traceStats.skipped > 0) {
         process.stderr.write(`skipped ${traceStats.skipped} bad trace rows, e.g. ${traceStats.examples.map((p) => `${p.where}: expected ${p.expected}, found ${p.found}`).join('; ')}\n`);
       }
-      if (args.json) process.stdout.write(`${JSON.stringify({ output: target, summaries: result.summaries }, null, 2)}\n`);
-      else process.stdout.write(`${consoleTable(result.summaries)}\n\nWrote ${target}/ (report.html, summary.csv, requests.csv, sessions.csv, timeseries.csv, run.json${timeline ? ', trace.json' : ''})\n`);
+      if (args.json) process.stdout.write(`${JSON.stringify({ output: target, columns: SUMMARY_COLUMNS, rows }, null, 2)}\n`);
+      else process.stdout.write(`${consoleTable(result.summaries, rows)}\n\nWrote ${target}/ (report.html, summary.csv, ${requests ? 'requests.csv, ' : ''}sessions.csv, timeseries.csv, run.json${timeline ? ', trace.json' : ''})\n`);
     } catch (error) {
       bar?.stop();
       out.discard();

@@ -12,7 +12,7 @@ import { checkOutputTarget, claimFolder } from '../../io/output-target.js';
 import { packageVersion } from '../../io/package.js';
 import { lineChart, type Series } from '../../report/svg.js';
 import { esc } from '../../report/svg.js';
-import { shardOf, sweepHeader, sweepRows, type PointResult, type SweepPoint } from '../../study/sweep.js';
+import { shardOf, sweepHeader, sweepObjects, sweepRows, type PointResult, type SweepPoint } from '../../study/sweep.js';
 import { progressBar } from '../progress.js';
 import { applySets } from '../sets.js';
 import { checkWork, withLimits, type LimitArgs } from '../limits.js';
@@ -91,7 +91,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     const complete = all.length === plan.points.length;
     await writeResults(out, info, all, complete);
     const summary = { out, points: plan.points.length, shard: args.shard ?? null, ran: total, skipped: mine - total, finished: all.length };
-    if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, rows: all.flatMap(sweepRows) }, null, 2)}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, columns: sweepHeader(info.axes), rows: all.flatMap((p) => sweepObjects(info.axes, p)) }, null, 2)}\n`);
     else process.stdout.write(`Sweep ${name}: ${plan.points.length} points; this run ${total} (skipped ${mine - total} already done with the same inputs), ${workers} worker${workers === 1 ? '' : 's'}.\n${complete ? `Wrote ${out}/sweep.csv and report.html.` : `${all.length} of ${plan.points.length} points are in ${out}; run the other shards, then: wafersim merge <dirs> --out DIR`}\n`);
   },
 };
@@ -188,7 +188,7 @@ function sweepReport(info: SweepInfo, points: PointResult[]): string {
       const rest = p.values.slice(1).map((v) => `${v.path}=${JSON.stringify(v.value)}`).join(' ');
       for (const s of p.summaries) {
         for (const c of s.classes) {
-          const y = m === 'served' ? c.requests / Math.max(1, c.requests + c.rejected + c.unfinished) : m === 'ttft_p99' ? c.ttftP99Ms : m === 'tokens_per_user' ? c.tokensPerSecondPerUser : m === 'usd_per_m' ? s.usdPerMillionOutputTokens : s.joulesPerOutputToken;
+          const y = m === 'served' ? c.requests / Math.max(1, c.requests + c.rejected + c.unfinished) : m === 'ttft_p99' ? c.latency.ttft.p99 * 1000 : m === 'tokens_per_user' ? c.tokensPerSecondPerUser : m === 'usd_per_m' ? s.usdPerMillionOutputTokens : s.joulesPerOutputToken;
           const key = `${s.system} ${c.cls}${rest ? ` ${rest}` : ''}`;
           (bySeries.get(key) ?? bySeries.set(key, []).get(key)!).push([x, y]);
         }

@@ -1,0 +1,92 @@
+/**
+ * The batch of the next step being built: its members, its shape (what the perf model prices)
+ * and what is left of its token budget. Implements the StepBuilder a batching policy drives;
+ * the KV side of every addition goes through the SequenceTable.
+ */
+import type { BatchShape } from '../domain/batch.js';
+import type { StepBuilder } from './policies/index.js';
+import type { Sequence } from './sequence.js';
+import type { SequenceTable } from './sequence-table.js';
+
+export class StepBatch implements StepBuilder {
+  readonly members: Sequence[] = [];
+  readonly shape: BatchShape = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
+  private budget = 0;
+  private readonly snapshot: Sequence[] = [];
+
+  constructor(
+    private readonly table: SequenceTable,
+    private readonly maxBatchTokens: number,
+    private readonly maxSeqs: number,
+    /** KV tokens a decode step may add per sequence (speculative decoding: more than one). */
+    private readonly decodeTokensCeil: number,
+  ) {}
+
+  reset(): void {
+    const shape = this.shape;
+    this.members.length = 0;
+    shape.decodeSeqs = shape.decodeContextSum = shape.prefillSeqs = shape.prefillTokens = shape.prefillContextSum = shape.prefillAttentionPairs = 0;
+    this.budget = this.maxBatchTokens;
+  }
+
+  hasRoom(): boolean {
+    return this.budget > 0 && this.members.length < this.maxSeqs;
+  }
+
+  addDecodes(now: number): void {
+    // A snapshot: making room may preempt sequences out of `running`.
+    const snapshot = this.snapshot;
+    snapshot.length = 0;
+    for (const s of this.table.running) snapshot.push(s);
+    for (const s of snapshot) {
+      if (!this.hasRoom()) break;
+      if (s.running && !s.inBatch && s.done >= s.prompt && s.readyAt <= now) this.addDecode(s, now);
+    }
+    snapshot.length = 0;
+  }
+
+  continuePrefills(now: number): void {
+    for (const s of this.table.running) {
+      if (!this.hasRoom()) return;
+      if (s.done < s.prompt && s.readyAt <= now && !s.inBatch) this.addPrefill(s);
+    }
+  }
+
+  admitWaiting(now: number): void {
+    for (let p = 0; p < 2; p++) {
+      while (this.table.hasWaiting(p) && this.hasRoom()) {
+        const s = this.table.admitHead(p, now);
+        if (!s) return; // head-of-line: wait for running sequences to free blocks
+        // Into this step at once: a prefill chunk, or (KV arrived with it, disaggregated) a decode.
+        if (s.readyAt <= now) {
+          if (s.done < s.prompt) this.addPrefill(s);
+          else this.addDecode(s, now);
+        }
+      }
+    }
+  }
+
+  private addDecode(s: Sequence, now: number): void {
+    if (!this.table.ensureBlocks(s, s.ownTokens + this.decodeTokensCeil, now)) return;
+    s.chunk = 0;
+    s.inBatch = true;
+    this.members.push(s);
+    this.budget--;
+    this.shape.decodeSeqs++;
+    this.shape.decodeContextSum += s.context;
+  }
+
+  private addPrefill(s: Sequence): void {
+    const chunk = Math.min(s.prompt - s.done, this.budget);
+    if (chunk <= 0) return;
+    s.chunk = chunk;
+    s.inBatch = true;
+    this.members.push(s);
+    this.budget -= chunk;
+    const shape = this.shape;
+    shape.prefillSeqs++;
+    shape.prefillTokens += chunk;
+    shape.prefillContextSum += s.done;
+    shape.prefillAttentionPairs += chunk * s.done + (chunk * (chunk + 1)) / 2;
+  }
+}

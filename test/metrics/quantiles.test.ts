@@ -1,0 +1,58 @@
+/**
+ * Weighted quantiles and standard deviation, against a second implementation: the sample expanded
+ * (each value repeated by its weight) and numpy's type-7 quantile and population std written out.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Exact, LogHistogram, RELATIVE_ERROR } from '../../src/metrics/quantiles.js';
+
+function type7(sorted: number[], q: number): number {
+  const pos = q * (sorted.length - 1);
+  const lo = sorted[Math.floor(pos)];
+  const hi = sorted[Math.ceil(pos)];
+  return lo + (pos - Math.floor(pos)) * (hi - lo);
+}
+
+const sample = fc.array(fc.tuple(fc.double({ min: 1e-4, max: 10, noNaN: true }), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 60 });
+
+describe('weighted quantile accumulators', () => {
+  it('Exact with weights equals the expanded sample: quantiles, mean and std', () => {
+    fc.assert(fc.property(sample, (pairs) => {
+      const e = new Exact();
+      for (const [x, w] of pairs) e.add(x, w);
+      const all = pairs.flatMap(([x, w]) => Array<number>(w).fill(x)).sort((a, b) => a - b);
+      const mean = all.reduce((s, x) => s + x, 0) / all.length;
+      const std = Math.sqrt(all.reduce((s, x) => s + (x - mean) ** 2, 0) / all.length);
+      expect(e.count).toBe(all.length);
+      expect(e.mean()).toBeCloseTo(mean, 9);
+      expect(e.std()).toBeCloseTo(std, 7);
+      for (const q of [0, 0.1, 0.5, 0.9, 0.95, 0.99, 1]) expect(e.quantile(q)).toBeCloseTo(type7(all, q), 12);
+    }), { seed: 15, numRuns: 200 });
+  });
+
+  it('LogHistogram with weights is within its relative error of a value at that rank', () => {
+    fc.assert(fc.property(sample, (pairs) => {
+      const h = new LogHistogram();
+      for (const [x, w] of pairs) h.add(x, w);
+      const all = pairs.flatMap(([x, w]) => Array<number>(w).fill(x)).sort((a, b) => a - b);
+      for (const q of [0.5, 0.9, 0.99]) {
+        const rank = q * (all.length - 1);
+        const v = h.quantile(q);
+        expect(v).toBeGreaterThanOrEqual(all[Math.floor(rank)] * (1 - RELATIVE_ERROR) - 1e-12);
+        expect(v).toBeLessThanOrEqual(all[Math.ceil(rank)] * (1 + RELATIVE_ERROR) + 1e-12);
+      }
+    }), { seed: 15, numRuns: 200 });
+  });
+
+  it('std of a hand-worked sample: 2, 4, 4, 4, 5, 5, 7, 9 has mean 5 and population std 2', () => {
+    const e = new Exact();
+    e.add(2);
+    e.add(4, 3);
+    e.add(5, 2);
+    e.add(7);
+    e.add(9);
+    expect(e.mean()).toBe(5);
+    expect(e.std()).toBe(2);
+    expect(e.quantile(0.5)).toBe(4.5);
+  });
+});
