@@ -23,8 +23,13 @@ type Json = Record<string, unknown>;
 class Reader {
   readonly problems: InputProblem[] = [];
   constructor(readonly file: string) {}
+  /** A problem with a value (described as the messages describe values). */
   problem(where: string, expected: string, found: unknown): undefined {
-    this.problems.push({ file: this.file, where, expected, found: typeof found === 'string' && found.startsWith('(') ? found : describe(found) });
+    return this.said(where, expected, describe(found));
+  }
+  /** A problem whose finding is said in words, e.g. "(no such row)". */
+  said(where: string, expected: string, found: string): undefined {
+    this.problems.push({ file: this.file, where, expected, found });
     return undefined;
   }
   /** A finite number > 0 (or ≥ 0 with `zeroOk`), reported at `where` otherwise. */
@@ -130,7 +135,7 @@ export function fromGenaiPerfCsv(rows: string[][], file: string, d: MeasurementD
   const r = new Reader(file);
   const value = (metric: string): number | undefined => {
     const i = rows.findIndex((cells) => cells[0] === metric);
-    if (i < 0) return r.problem('(file)', `a row "${metric}" (genai-perf's profile_export_genai_perf.csv)`, '(no such row)');
+    if (i < 0) return r.said('(file)', `a row "${metric}" (genai-perf's profile_export_genai_perf.csv)`, 'no such row');
     // Both tables put the figure wanted (avg, or the single Value) in the second column.
     return r.positive(rows[i][1], `line ${i + 1}`, `${metric}: a value in its second column (avg or Value)`);
   };

@@ -66,7 +66,7 @@ function fromPlainCsv(rows: string[][], file: string): MeasurementRow[] {
   const r = new Reader(file);
   const header = rows[0] ?? [];
   if (header.join(',') !== PLAIN_COLUMNS.join(',')) {
-    r.problem('line 1', `the header ${PLAIN_COLUMNS.join(',')} (or a vLLM / genai-perf result)`, header.join(','));
+    r.said('line 1', `the header ${PLAIN_COLUMNS.join(',')} (or a vLLM / genai-perf result)`, header.join(','));
     return r.done([]);
   }
   const out: MeasurementRow[] = [];
@@ -75,7 +75,7 @@ function fromPlainCsv(rows: string[][], file: string): MeasurementRow[] {
     if (cells.length === 1 && cells[0] === '') return;
     const at = (column: string) => `line ${line}, column ${column}`;
     if (cells.length !== PLAIN_COLUMNS.length) {
-      r.problem(`line ${line}`, `${PLAIN_COLUMNS.length} cells`, `(${cells.length} cells)`);
+      r.said(`line ${line}`, `${PLAIN_COLUMNS.length} cells`, `${cells.length} cells`);
       return;
     }
     const cell = Object.fromEntries(PLAIN_COLUMNS.map((c, k) => [c, cells[k]])) as Record<(typeof PLAIN_COLUMNS)[number], string>;
@@ -94,11 +94,11 @@ function fromPlainCsv(rows: string[][], file: string): MeasurementRow[] {
       outputTokensPerSecond: optional('output_throughput', 'output tokens per second'),
     };
     if (row.ttftMs === undefined && row.itlMs === undefined && row.outputTokensPerSecond === undefined && ['ttft_ms', 'itl_ms', 'output_throughput'].every((c) => cell[c as 'ttft_ms'] === '')) {
-      r.problem(`line ${line}`, 'at least one of ttft_ms, itl_ms, output_throughput', '(all three empty)');
+      r.said(`line ${line}`, 'at least one of ttft_ms, itl_ms, output_throughput', 'all three empty');
     }
     out.push(row);
   });
-  if (out.length === 0 && r.problems.length === 0) r.problem('(file)', 'at least one row after the header', '(none)');
+  if (out.length === 0 && r.problems.length === 0) r.said('(file)', 'at least one row after the header', 'none');
   return r.done(out);
 }
 
