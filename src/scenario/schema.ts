@@ -68,7 +68,7 @@ const pool = z.strictObject({
   /** An id (the user's folders, then models/) or a path to a YAML file, relative to the scenario. */
   hardware: z.string(),
   model: z.string(),
-  /** A calibration id or path, instead of the hardware file's own. */
+  /** A serving stack: an id (models/calibration/<stack>.yaml) or a path to a stack file, instead of the hardware file's default. */
   calibration: z.string().optional(),
   /** Per device (GPU or wafer): the user's own contract price and measured power. */
   priceUsdPerHour: z.number().nonnegative().optional(),
