@@ -1,4 +1,5 @@
 /** What a model is, what hardware is, and how one is deployed on the other. All SI units. */
+import type { Assert, HardwareKind, SameKinds } from './kinds.js';
 
 /** Bytes per element of a tensor group. MXFP4: 4-bit values plus one 8-bit scale per 32. */
 export type Precision = 'bf16' | 'fp16' | 'fp8' | 'mxfp4';
@@ -171,7 +172,10 @@ export interface WaferCalibration {
   reserveFraction: number;
 }
 
+/** One member per kind in HARDWARE_KINDS (domain/kinds.ts); the check below fails if they differ. */
 export type HardwareSpec = GpuSpec | WaferSpec;
+export type HardwareSpecOf<K extends HardwareKind> = Extract<HardwareSpec, { kind: K }>;
+export type HardwareKindsAgree = Assert<SameKinds<HardwareSpec['kind'], HardwareKind>>;
 
 /** How a model is placed on hardware. */
 export interface Deployment {

@@ -9,7 +9,7 @@ import { InputError, type InputProblem } from '../domain/errors.js';
 import type { HardwareSpec, PrecisionGroups } from '../domain/specs.js';
 import { GB, MS, US } from '../domain/units.js';
 import { DEFAULT_NETWORK, TRANSPORTS, type NetworkSpec, type TransportSpec } from '../client/index.js';
-import { perfModel } from '../perf/index.js';
+import { hardwareModel, perfModel } from '../perf/index.js';
 import { scenarioSchema, type DistributionFile, type ScenarioFile, type SystemFile } from '../scenario/schema.js';
 import type { DistributionSpec } from '../random/index.js';
 import { distributionOf, normalise, type NormalisedScenario } from '../scenario/normalise.js';
@@ -21,7 +21,7 @@ import type { PoolSpec, SystemSpec } from '../study/world.js';
 import { AGENT_DEFAULTS, INTERACTIVE_DEFAULTS, OPEN_LOOP_DEFAULTS, sessionsOf, type WorkloadSpec } from '../workload/index.js';
 import { loadHardware, loadLlm } from './models.js';
 import { packageRoot } from './package.js';
-import { newTraceStats, readAgentic, readAzure, readMooncake, type TraceStats } from './traces.js';
+import { MOONCAKE_BLOCK_TOKENS, newTraceStats, readAgentic, readAzure, readMooncake, type TraceStats } from './traces.js';
 import { readYamlFile, withLines, type ParsedFile } from './yaml.js';
 
 export interface LoadedScenario {
@@ -154,7 +154,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
       timeScale: t.timeScale,
       rateScale: t.rateScale,
       concurrency: t.concurrency,
-      blockTokens: 512,
+      blockTokens: MOONCAKE_BLOCK_TOKENS,
       arrivals: t.format === 'azure' ? () => readAzure(path!, shown, o, traceStats) : t.format === 'mooncake' ? () => readMooncake(path!, shown, o, traceStats) : undefined,
       sessions: t.format === 'kv-cache-tester' ? () => sessionsOf(readAgentic(path!, shown, o, traceStats)) : undefined,
     };
@@ -196,7 +196,7 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
       }
       const serving = p.serving ?? {};
       const r = serving.retention;
-      const hostLink = hardware.kind === 'wafer' ? hardware.ioBytesPerSecond : 50 * GB;
+      const hostLink = hardwareModel(hardware).hostLinkBytesPerSecond(hardware);
       const engine: EngineConfig = {
         ...DEFAULT_ENGINE,
         maxBatchTokens: serving.maxBatchTokens ?? DEFAULT_ENGINE.maxBatchTokens,

@@ -234,6 +234,12 @@ export function readAzure(path: string, file: string, o: TraceReadOptions, stats
   }, o, stats);
 }
 
+/**
+ * Tokens each Mooncake `hash_ids` entry stands for: the published traces hash the prompt in blocks
+ * of 512 tokens (Mooncake, FAST '25, trace README: "block size 512"). Part of the format, not a setting.
+ */
+export const MOONCAKE_BLOCK_TOKENS = 512;
+
 export function readMooncake(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<ArrivalRow> {
   let last = -Infinity;
   return checked(file, jsonLines(path, file), (value) => {

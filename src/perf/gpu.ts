@@ -13,7 +13,8 @@ import {
   activationBytesPerToken, attentionGroups, cappedKvReads, cappedPairs, expertsTouched, isMoeLayer, kvBytesPerSequence,
   kvBytesPerToken, kvReserveTokensPerSequence, layerParams, resolvePrecision, tableBytes, weightBytes,
 } from './llm.js';
-import { boundOf, type Fit, type PerfModel } from './model.js';
+import { inputError, InputError } from '../domain/errors.js';
+import { boundOf, type DeploymentAsked, type DeploymentFieldNames, type Fit, type HardwareModel, type PerfModel } from './model.js';
 
 export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment): PerfModel {
   const precision = resolvePrecision(llm, deployment.precision);
@@ -145,3 +146,42 @@ export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: Pre
   };
 }
 
+
+/**
+ * GPU ↔ host memory for swapped or offloaded KV: PCIe Gen5 x16 carries 64 GB/s per direction;
+ * ~50 GB/s is what bulk copies reach (assumed, L). Belongs in the hardware file once its loader reads it.
+ */
+const GPU_HOST_LINK_BYTES_PER_SECOND = 50e9;
+
+/** TP × PP GPUs: TP up to a node, heads and KV heads divisible, PP at most the layers. */
+export function gpuDeployment(llm: LlmSpec, hw: GpuSpec, o: DeploymentAsked, names: DeploymentFieldNames): Deployment {
+  const precision = o.precision;
+  if (o.cores !== undefined) throw inputError(names.cores ?? '--cores', 'no region on GPUs (a region of cores is a wafer deployment)', o.cores);
+  let count = o.count;
+  if (count === undefined) {
+    if (o.tp !== undefined) count = o.tp * (o.pp ?? 1);
+    else count = gpuPerfModel(llm, hw, { count: 1, tp: 1, pp: 1, precision, contextTokens: o.context }).fit.minCount || hw.gpusPerNode;
+  }
+  const tp = o.tp ?? Math.min(count, hw.gpusPerNode);
+  const pp = o.pp ?? Math.max(1, Math.floor(count / tp));
+  const problems = [];
+  if (tp * pp !== count) problems.push({ where: names.count, expected: `TP × PP GPUs (${tp} × ${pp} = ${tp * pp})`, found: String(count) });
+  if (llm.heads % tp !== 0) problems.push({ where: names.tp, expected: `a divisor of the ${llm.heads} attention heads of ${llm.id}`, found: String(tp) });
+  if (tp > llm.kvHeads && tp % llm.kvHeads !== 0) problems.push({ where: names.tp, expected: `a multiple of the ${llm.kvHeads} KV heads when larger than them`, found: String(tp) });
+  if (pp > llm.layers) problems.push({ where: names.pp, expected: `at most the ${llm.layers} layers of ${llm.id}`, found: String(pp) });
+  if (problems.length > 0) throw new InputError(problems);
+  return { count, tp, pp, precision, contextTokens: o.context };
+}
+
+export const gpuHardware: HardwareModel<GpuSpec> = {
+  deviceLabel: 'GPU',
+  memoryLabel: 'HBM',
+  perfModel: gpuPerfModel,
+  resolveDeployment: gpuDeployment,
+  // Co-located on the target's GPUs with the same tensor parallelism: its weights take HBM from the KV cache.
+  placeDraft: (draft, hardware, target) => ({ hardware, deployment: { count: target.tp, tp: target.tp, pp: 1 }, bytes: weightBytes(draft, resolvePrecision(draft)) }),
+  kvTokensBesideDraft: (target, draftBytes) => Math.max(0, target.kvCapacityTokens - Math.ceil(draftBytes / target.kvBytesPerToken)),
+  draftWhere: (placed) => `the target's ${placed.deployment.count} GPU${placed.deployment.count > 1 ? 's' : ''}`,
+  defaultTp: (count) => count,
+  hostLinkBytesPerSecond: () => GPU_HOST_LINK_BYTES_PER_SECOND,
+};

@@ -1,24 +1,19 @@
 import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
 import { fitWithDraft, placeDraft } from './draft.js';
-import { gpuPerfModel } from './gpu.js';
+import { hardwareModel } from './hardware.js';
 import type { PerfModel } from './model.js';
 import { speculativePerfModel, type SpeculativeConfig } from './speculative.js';
-import { waferPerfModel } from './wafer.js';
 
 export * from './llm.js';
 export * from './model.js';
 export * from './speculative.js';
-export { splitLayers } from './wafer.js';
-export { placeDraft, waferRegion } from './draft.js';
+export { splitLayers, waferRegion } from './wafer.js';
+export { placeDraft } from './draft.js';
+export { HARDWARE_MODELS, hardwareModel } from './hardware.js';
 
 /** The performance model for a model deployed on one kind of hardware. */
 export function perfModel(llm: LlmSpec, hardware: HardwareSpec, deployment: Deployment): PerfModel {
-  switch (hardware.kind) {
-    case 'gpu':
-      return gpuPerfModel(llm, hardware, deployment);
-    case 'wafer':
-      return waferPerfModel(llm, hardware, deployment);
-  }
+  return hardwareModel(hardware).perfModel(llm, hardware, deployment);
 }
 
 /** The draft of a speculative deployment, placed beside its target (perf/draft.ts). */
@@ -36,6 +31,6 @@ export function speculativeDeployment(llm: LlmSpec, hardware: HardwareSpec, depl
   const plain = perfModel(llm, hardware, deployment);
   const target: PerfModel = { ...plain, fit: fitWithDraft(plain.fit, hardware, placed.bytes), step: plain.step };
   const draftModel = perfModel(draft, placed.hardware, placed.deployment);
-  const where = hardware.kind === 'wafer' ? `a ${placed.hardware.name}` : `the target's ${placed.deployment.count} GPU${placed.deployment.count > 1 ? 's' : ''}`;
+  const where = hardwareModel(hardware).draftWhere(placed);
   return { target, draft: draftModel, model: speculativePerfModel(target, draftModel, { draftId: draft.id, ...cfg }), where };
 }

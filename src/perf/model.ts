@@ -1,6 +1,7 @@
 /** The one interface every kind of hardware implements (DESIGN.md §5). */
 import type { BatchShape, StepCost } from '../domain/batch.js';
 import type { Fit, Placement } from '../domain/explanation.js';
+import type { Deployment, HardwareSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
 
 export type { Fit, Placement };
 
@@ -20,4 +21,57 @@ export function boundOf(compute: number, memory: number, communication: number, 
   if (communication > max) [bound, max] = ['communication', communication];
   if (overhead > max) bound = 'overhead';
   return bound;
+}
+
+/** Where a speculative draft model runs, and what it takes from its target (perf/draft.ts). */
+export interface DraftPlacement {
+  /** The hardware the draft runs on: a GPU, or a region of a wafer described as a small wafer. */
+  hardware: HardwareSpec;
+  deployment: Deployment;
+  /** Bytes of device memory the draft takes from the target. */
+  bytes: number;
+}
+
+/**
+ * Everything that differs by kind of hardware, in one object per kind (perf/hardware.ts keeps
+ * them keyed by HardwareKind). Callers ask this instead of testing `hardware.kind`.
+ */
+/** A deployment as a user asked for it (flags or scenario keys); unset fields get the kind's defaults. */
+export interface DeploymentAsked {
+  count?: number;
+  tp?: number;
+  pp?: number;
+  /** Wafer only: the cores of the region the layers run on, one after another (unset: whole wafers). */
+  cores?: number;
+  precision?: Partial<PrecisionGroups>;
+  /** Longest context to reserve room for. */
+  context: number;
+}
+
+/** How the fields are named where the user wrote them (flags, or scenario keys), for messages. */
+export interface DeploymentFieldNames {
+  count: string;
+  tp: string;
+  pp: string;
+  cores?: string;
+}
+
+export interface HardwareModel<H extends HardwareSpec> {
+  /** What a deployment counts ('GPU', 'wafer'), for explanations. */
+  readonly deviceLabel: string;
+  /** The memory that holds weights and KV ('HBM', 'SRAM'). */
+  readonly memoryLabel: string;
+  perfModel(llm: LlmSpec, hardware: H, deployment: Deployment): PerfModel;
+  /** The deployment asked for, checked, with defaults (the fewest devices that hold the model); InputError if impossible. */
+  resolveDeployment(llm: LlmSpec, hardware: H, asked: DeploymentAsked, names: DeploymentFieldNames): Deployment;
+  /** Place a draft model beside a target deployed on `target` (one context of `contextTokens`). */
+  placeDraft(draft: LlmSpec, hardware: H, target: Deployment, contextTokens: number): DraftPlacement;
+  /** The target's KV capacity (tokens) once a draft has taken `draftBytes`. */
+  kvTokensBesideDraft(target: Fit, draftBytes: number): number;
+  /** Where the draft runs, in words ("a 58,000-core region of a CS-3"). */
+  draftWhere(placed: DraftPlacement): string;
+  /** Tensor parallelism a device count means when none is given (validation rows). */
+  defaultTp(count: number): number;
+  /** Link that swaps or offloads KV to host memory, bytes/s. */
+  hostLinkBytesPerSecond(hardware: H): number;
 }

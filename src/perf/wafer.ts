@@ -21,8 +21,10 @@ import type { Deployment, LlmSpec, WaferSpec } from '../domain/specs.js';
 import { BYTES_PER_ELEMENT } from '../domain/specs.js';
 import {
   activationBytesPerToken, attentionGroups, cappedKvReads, cappedPairs, expertsTouched, isMoeLayer, layerBytes, layerParams, resolvePrecision, tableBytes,
+  kvBytesAt, weightBytes,
 } from './llm.js';
-import { boundOf, type PerfModel } from './model.js';
+import { inputError } from '../domain/errors.js';
+import { boundOf, type DeploymentAsked, type DeploymentFieldNames, type HardwareModel, type PerfModel } from './model.js';
 import { PiecewiseMaxSum } from './piecewise.js';
 import { splitLayers, waferFit } from './wafer-fit.js';
 
@@ -157,3 +159,55 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
   };
   return { fit, step };
 }
+
+/** A square-ish region of `cores` cores of a wafer, as a wafer of its own (per-core figures kept). */
+export function waferRegion(wafer: WaferSpec, cores: number): WaferSpec {
+  const share = cores / wafer.cores;
+  const side = Math.sqrt(cores);
+  return {
+    ...wafer,
+    name: `${cores.toLocaleString('en-US')}-core region of a ${wafer.name}`,
+    cores,
+    fabricWidth: Math.round(side),
+    fabricHeight: Math.round(side),
+    sramBytes: wafer.sramBytes * share,
+    sramBytesPerSecond: wafer.sramBytesPerSecond * share,
+    peakFlops: wafer.peakFlops * share,
+  };
+}
+
+/** Layers split over `count` wafers (no TP or PP), or all on one region of `cores`. */
+export function waferDeployment(llm: LlmSpec, hw: WaferSpec, o: DeploymentAsked, names: DeploymentFieldNames): Deployment {
+  const precision = o.precision;
+  const given = o.tp !== undefined ? 'tp' : o.pp !== undefined ? 'pp' : undefined;
+  if (given) throw inputError(names[given], `no ${given} on a wafer (layers are split over wafers by ${names.count})`, o[given]);
+  const region = o.cores !== undefined ? { cores: o.cores } : {};
+  const count = o.count ?? Math.max(1, waferPerfModel(llm, hw, { count: 1, tp: 1, pp: 1, precision, contextTokens: o.context, ...region }).fit.minCount);
+  return { count, tp: 1, pp: 1, precision, contextTokens: o.context, ...region };
+}
+
+export const waferHardware: HardwareModel<WaferSpec> = {
+  deviceLabel: 'wafer',
+  memoryLabel: 'SRAM',
+  perfModel: waferPerfModel,
+  resolveDeployment: waferDeployment,
+  // Its own region of the target's wafer: just large enough for its weights and one context's KV.
+  placeDraft(draft, hardware, _target, contextTokens) {
+    const precision = resolvePrecision(draft);
+    const usablePerCore = (hardware.sramBytes / hardware.cores) * (1 - hardware.calibration.reserveFraction);
+    const bytes = weightBytes(draft, precision) + kvBytesAt(draft, precision, contextTokens);
+    const cores = Math.min(hardware.cores, Math.ceil(bytes / usablePerCore));
+    return { hardware: waferRegion(hardware, cores), deployment: { count: 1, tp: 1, pp: 1, contextTokens }, bytes: cores * (hardware.sramBytes / hardware.cores) };
+  },
+  // The draft's region sits on the wafer with the most free SRAM; the replica holds what its tightest wafer holds.
+  kvTokensBesideDraft(target, draftBytes) {
+    const perDeviceKv = target.kvBytesPerToken / target.count;
+    const free = target.placement.map((p) => p.freeBytes);
+    const host = free.indexOf(Math.max(...free));
+    free[host] -= draftBytes;
+    return Math.max(0, Math.min(target.kvCapacityTokens, Math.floor(Math.min(...free) / perDeviceKv)));
+  },
+  draftWhere: (placed) => `a ${placed.hardware.name}`,
+  defaultTp: () => 1,
+  hostLinkBytesPerSecond: (wafer) => wafer.ioBytesPerSecond,
+};

@@ -155,6 +155,11 @@ export function sampler(spec: DistributionSpec): Sampler {
       return empirical(spec.samples);
     case 'categorical':
       return categorical(spec.values, spec.weights);
+    default: {
+      // random/ imports nothing (a leaf layer): the same exhaustiveness check as domain/never.ts, inline.
+      const unknown: never = spec;
+      throw new Error(`unknown distribution: ${JSON.stringify(unknown)}`);
+    }
   }
 }
 
@@ -188,6 +193,11 @@ export function meanOf(spec: DistributionSpec): number {
     case 'categorical': {
       const total = spec.weights.reduce((s, w) => s + w, 0);
       return spec.values.reduce((s, v, i) => s + v * spec.weights[i], 0) / total;
+    }
+    default: {
+      // random/ imports nothing (a leaf layer): the same exhaustiveness check as domain/never.ts, inline.
+      const unknown: never = spec;
+      throw new Error(`unknown distribution: ${JSON.stringify(unknown)}`);
     }
   }
 }

@@ -3,6 +3,8 @@
  * (routes and disaggregation name pools that exist, a workload is given). Pure: problems come
  * back as data; model and hardware ids are resolved by io/.
  */
+import type { TraceFormat } from '../domain/kinds.js';
+import { assertNever } from '../domain/never.js';
 import type { InputProblem } from '../domain/errors.js';
 import type { RequestClass, ClientPolicy } from '../domain/request.js';
 import type { SloTargets } from '../domain/slo.js';
@@ -28,7 +30,7 @@ export interface RunSettings {
 }
 
 export interface TraceSource {
-  format: 'azure' | 'mooncake' | 'kv-cache-tester';
+  format: TraceFormat;
   file: string;
   cls: RequestClass;
   timeScale: number;
@@ -68,6 +70,8 @@ export function distributionOf(d: DistributionFile, scale = 1): DistributionSpec
       return { kind: 'empirical', samples: d.samples.map((x) => x * scale) };
     case 'categorical':
       return { kind: 'categorical', values: d.values.map((x) => x * scale), weights: d.weights };
+    default:
+      return assertNever(d);
   }
 }
 

@@ -4,7 +4,7 @@
  * resolved by io/. The `sweep` section is for `wafersim sweep` (axes over field paths).
  */
 import { z } from 'zod';
-import { POLICY_NAMES } from '../domain/kinds.js';
+import { POLICY_NAMES, ROUTER_NAMES, TRACE_FORMATS } from '../domain/kinds.js';
 
 /** Names that become folder names (output/<name>): safe on every file system; never `.` or `..`. */
 export const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
@@ -80,7 +80,7 @@ const pool = z.strictObject({
   pp: fleet(1024).optional(),
   replicas: fleet(10_000).default(1),
   precision: z.strictObject({ weights: precision.optional(), kvCache: precision.optional() }).optional(),
-  router: z.enum(['round-robin', 'least-outstanding', 'session-affinity', 'prefix-aware']).default('session-affinity'),
+  router: z.enum(ROUTER_NAMES).default('session-affinity'),
   speculative: z.strictObject({ draft: z.string(), k: fleet(64), acceptance: fraction }).optional(),
   serving: z.strictObject({
     maxBatchTokens: fleet(10_000_000).optional(),
@@ -145,7 +145,7 @@ const openLoop = z.strictObject({
 });
 
 const trace = z.strictObject({
-  format: z.enum(['azure', 'mooncake', 'kv-cache-tester']),
+  format: z.enum(TRACE_FORMATS),
   file: z.string(),
   class: cls.optional(),
   timeScale: z.number().min(1e-6).max(1e6).default(1),

@@ -8,13 +8,16 @@
  * - prefix-aware: the replica holding the longest cached prefix of the prompt, ties to the least loaded.
  * Least-loaded selection uses a bucketed load index: O(1) per decision at any pool size.
  */
+import { assertNever } from '../domain/never.js';
+import { ROUTER_NAMES, type RouterName } from '../domain/kinds.js';
 import type { LlmRequest } from '../domain/request.js';
 import type { Rng } from '../random/index.js';
 import { LoadIndex } from './load-index.js';
 import type { Replica } from './replica.js';
 
-export type RouterKind = 'round-robin' | 'least-outstanding' | 'session-affinity' | 'prefix-aware';
-export const ROUTER_KINDS: readonly RouterKind[] = ['round-robin', 'least-outstanding', 'session-affinity', 'prefix-aware'];
+/** The router names are defined once, in domain/kinds.ts. */
+export type RouterKind = RouterName;
+export const ROUTER_KINDS = ROUTER_NAMES;
 
 export interface Router {
   route(req: LlmRequest): Replica;
@@ -87,5 +90,7 @@ export function makeRouter(kind: RouterKind, replicas: readonly Replica[], rng: 
       };
       return { moves: 0, route };
     }
+    default:
+      return assertNever(kind);
   }
 }

@@ -5,6 +5,7 @@
  * running for hours or exhausting memory; the command line compares it with --max-events and
  * --max-memory.
  */
+import { assertNever } from '../domain/never.js';
 import { meanOf } from '../random/index.js';
 import type { RateSpec, WorkloadSpec } from '../workload/index.js';
 import type { ResolvedScenario } from './run.js';
@@ -42,6 +43,8 @@ function peakRate(rate: RateSpec): number {
       return Math.max(...rate.hours.map((h) => h.perSecond));
     case 'sinusoidal':
       return rate.meanPerSecond * (1 + rate.amplitude);
+    default:
+      return assertNever(rate);
   }
 }
 
@@ -61,6 +64,8 @@ function sourceLoad(source: WorkloadSpec): { perSecond: number; sessions: number
     }
     case 'open-loop':
       return { perSecond: peakRate(source.rate), sessions: 0 };
+    default:
+      return assertNever(source);
   }
 }
 

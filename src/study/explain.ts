@@ -3,10 +3,9 @@
  * breakdown, the binding regime, per-user versus total throughput. Pure: specs in, numbers out.
  */
 import { decodeBatch, prefillBatch, type StepCost } from '../domain/batch.js';
-import { inputError, InputError } from '../domain/errors.js';
 import type { DecodePoint, Explanation, Fit } from '../domain/explanation.js';
 import type { Deployment, HardwareSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
-import { perfModel, speculativeDeployment, speculativeStep, type PerfModel, type SpeculativeConfig } from '../perf/index.js';
+import { hardwareModel, perfModel, speculativeDeployment, speculativeStep, type DeploymentFieldNames, type PerfModel, type SpeculativeConfig } from '../perf/index.js';
 
 export interface ExplainOptions {
   count?: number;
@@ -25,30 +24,8 @@ export interface ExplainOptions {
 const FLAGS = { count: '--count', tp: '--tp', pp: '--pp', cores: '--cores' };
 
 /** The deployment asked for, with defaults: the fewest devices that hold the model at `context`. */
-export function resolveDeployment(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions, names: Omit<typeof FLAGS, 'cores'> & { cores?: string } = FLAGS): Deployment {
-  const precision = o.precision;
-  if (hw.kind === 'wafer') {
-    const given = o.tp !== undefined ? 'tp' : o.pp !== undefined ? 'pp' : undefined;
-    if (given) throw inputError(names[given], `no ${given} on a wafer (layers are split over wafers by ${names.count})`, o[given]);
-    const region = o.cores !== undefined ? { cores: o.cores } : {};
-    const count = o.count ?? Math.max(1, perfModel(llm, hw, { count: 1, tp: 1, pp: 1, precision, contextTokens: o.context, ...region }).fit.minCount);
-    return { count, tp: 1, pp: 1, precision, contextTokens: o.context, ...region };
-  }
-  if (o.cores !== undefined) throw inputError(names.cores ?? '--cores', 'no region on GPUs (a region of cores is a wafer deployment)', o.cores);
-  let count = o.count;
-  if (count === undefined) {
-    if (o.tp !== undefined) count = o.tp * (o.pp ?? 1);
-    else count = perfModel(llm, hw, { count: 1, tp: 1, pp: 1, precision, contextTokens: o.context }).fit.minCount || hw.gpusPerNode;
-  }
-  const tp = o.tp ?? Math.min(count, hw.gpusPerNode);
-  const pp = o.pp ?? Math.max(1, Math.floor(count / tp));
-  const problems = [];
-  if (tp * pp !== count) problems.push({ where: names.count, expected: `TP × PP GPUs (${tp} × ${pp} = ${tp * pp})`, found: String(count) });
-  if (llm.heads % tp !== 0) problems.push({ where: names.tp, expected: `a divisor of the ${llm.heads} attention heads of ${llm.id}`, found: String(tp) });
-  if (tp > llm.kvHeads && tp % llm.kvHeads !== 0) problems.push({ where: names.tp, expected: `a multiple of the ${llm.kvHeads} KV heads when larger than them`, found: String(tp) });
-  if (pp > llm.layers) problems.push({ where: names.pp, expected: `at most the ${llm.layers} layers of ${llm.id}`, found: String(pp) });
-  if (problems.length > 0) throw new InputError(problems);
-  return { count, tp, pp, precision, contextTokens: o.context };
+export function resolveDeployment(llm: LlmSpec, hw: HardwareSpec, o: ExplainOptions, names: DeploymentFieldNames = FLAGS): Deployment {
+  return hardwareModel(hw).resolveDeployment(llm, hw, o, names);
 }
 
 function decodePoint(model: PerfModel, batch: number, context: number, spec?: ExplainOptions['speculative'], draft?: PerfModel): DecodePoint & { cost: StepCost } {

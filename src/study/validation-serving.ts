@@ -6,6 +6,7 @@
  * A system of R identical replicas behind a random router sees, per replica, a Poisson stream at
  * 1/R of the rate, so one replica is simulated.
  */
+import { assertNever } from '../domain/never.js';
 import { decodeBatch, type BatchShape } from '../domain/batch.js';
 import type { LlmRequest } from '../domain/request.js';
 import type { LlmSpec } from '../domain/specs.js';
@@ -138,6 +139,8 @@ function runReplica(llm: LlmSpec, model: PerfModel, setup: RowSetup, load: Extra
       sim.run({ until: 3 * end });
       return summarise(lives, output, tokensAtEnd - tokensAtWarm, end - warm, setup.replicas ?? 1);
     }
+    default:
+      return assertNever(load);
   }
 }
 

@@ -4,9 +4,10 @@
  * the inputs its source does not publish (`assumed`). `simulate` computes the same figure from the
  * performance models, or, for serving-level rows, from the serving engine.
  */
+import { assertNever } from '../domain/never.js';
 import { decodeBatch, prefillBatch } from '../domain/batch.js';
 import type { Deployment, HardwareSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
-import { perfModel, speculativeDeployment, speculativeStep, type PerfModel } from '../perf/index.js';
+import { hardwareModel, perfModel, speculativeDeployment, speculativeStep, type PerfModel } from '../perf/index.js';
 import { DEFAULT_ENGINE } from '../serving/index.js';
 import { runServing, serverLimitRate, type ServingSummary } from './validation-serving.js';
 
@@ -95,7 +96,7 @@ export interface ValidationCase {
 export const TOLERANCE: Record<Role, number> = { fit: 0.15, holdout: 0.25 };
 
 export function deploymentOf(setup: RowSetup, hardware: HardwareSpec): Deployment {
-  const tp = setup.tp ?? (hardware.kind === 'gpu' ? setup.count : 1);
+  const tp = setup.tp ?? hardwareModel(hardware).defaultTp(setup.count);
   return { count: setup.count, tp, pp: setup.pp ?? 1, precision: setup.precision, cores: setup.cores };
 }
 
@@ -180,6 +181,8 @@ export function simulate(c: ValidationCase, setup: RowSetup = c.setup): number {
       return fromServing(row.metric, memo(c, setup, () => runServing(c.llm, model, setup, load)));
     case 'serverLimits':
       return serverLimitRate(c.llm, model, setup, load) * need(setup, 'output');
+    default:
+      return assertNever(load);
   }
 }
 

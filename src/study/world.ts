@@ -3,6 +3,8 @@
  * the client path in front of it, and the workload sources that drive it (DESIGN.md §1:
  * workload → client/network → router → replicas → perf model).
  */
+import { assertNever } from '../domain/never.js';
+import type { Assert, SameKinds, WorkloadKind } from '../domain/kinds.js';
 import { Simulation } from '../kernel/index.js';
 import { NO_TIMEOUT, type ClientPolicy, type SimObserver } from '../domain/request.js';
 import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
@@ -41,6 +43,8 @@ export interface SystemSpec {
 
 /** A workload source the world starts; trace replays are driven from outside (study/run). */
 export type SourceSpec = WorkloadSpec;
+/** The workload spec union and WORKLOAD_KINDS (domain/kinds.ts) name the same kinds. */
+export type WorkloadKindsAgree = Assert<SameKinds<SourceSpec['kind'], WorkloadKind>>;
 
 export interface World {
   sim: Simulation;
@@ -91,6 +95,8 @@ export function startSources(world: World, sources: readonly SourceSpec[]): void
         return startAgents(spec, ctx);
       case 'open-loop':
         return startOpenLoop(spec, ctx);
+      default:
+        return assertNever(spec);
     }
   });
 }

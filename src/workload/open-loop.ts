@@ -3,6 +3,7 @@
  * with the given coefficient of variation (cv 1 = Poisson), scaled by a rate that may vary over
  * the day. Arrivals are chained: each schedules the next.
  */
+import { assertNever } from '../domain/never.js';
 import type { LlmRequest } from '../domain/request.js';
 import { gamma, sampler, stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
@@ -25,6 +26,8 @@ export function rateAt(rate: RateSpec, seconds: number): number {
       const hour = (seconds / 3600) % 24;
       return Math.max(0, rate.meanPerSecond * (1 + rate.amplitude * Math.cos((2 * Math.PI * (hour - rate.peakHour)) / 24)));
     }
+    default:
+      return assertNever(rate);
   }
 }
 

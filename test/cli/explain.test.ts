@@ -46,7 +46,8 @@ describe('wafersim explain', () => {
   it('applies speculative decoding', () => {
     const plain = JSON.parse(wafersim(['explain', '--model', 'llama-3.3-70b', '--hardware', 'cs-3', '--json']).stdout);
     const spec = JSON.parse(wafersim(['explain', '--model', 'llama-3.3-70b', '--hardware', 'cs-3', '--speculative', 'draft=llama-3.2-1b,k=8,accept=0.9', '--json']).stdout);
-    expect(spec.speculative.tokensPerStep).toBeCloseTo((1 - 0.9 ** 9) / 0.1, 10);
+    // k = 8, a = 0.9: 1 + 0.9 + … + 0.9⁸ = (1 − 0.9⁹)/0.1, with 0.9⁹ = 0.387420489: 6.12579511.
+    expect(spec.speculative.tokensPerStep).toBeCloseTo(6.12579511, 8);
     // A step = k draft steps on the draft's own region + one verify (≈ one plain decode step on the wafer).
     expect(spec.speculative.verifySeconds).toBeCloseTo(plain.decode.stepSeconds, 5);
     expect(spec.speculative.placement).toMatch(/region/);

@@ -6,19 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runQueue } from '../../bench/queueing.js';
 import { constant, exponential, stream } from '../../src/random/index.js';
-import { batchMeans, T_999_19 } from '../support/stats.js';
-
-/** Erlang C: probability that an arrival waits in M/M/c with offered load a = λ/μ. */
-function erlangC(c: number, a: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < c; k++) {
-    term *= a / k;
-    sum += term;
-  }
-  const last = (term * a) / c / (1 - a / c);
-  return last / (sum + last);
-}
+import { batchMeans, erlangC, T_999_19 } from '../support/stats.js';
 
 const theory = {
   'M/M/1': (rho: number) => rho / (1 - rho), // μ = 1: Wq = ρ/(μ − λ)

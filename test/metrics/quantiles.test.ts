@@ -1,10 +1,11 @@
 /**
  * Weighted quantiles and standard deviation, against a second implementation: the sample expanded
- * (each value repeated by its weight) and numpy's type-7 quantile and population std written out.
+ * (each value repeated by its weight) and numpy's type-7 quantile and population std written out;
+ * and the unweighted quantile against hand-worked values.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Exact, LogHistogram, RELATIVE_ERROR } from '../../src/metrics/quantiles.js';
+import { Exact, LogHistogram, quantileOfSorted, RELATIVE_ERROR } from '../../src/metrics/quantiles.js';
 
 function type7(sorted: number[], q: number): number {
   const pos = q * (sorted.length - 1);
@@ -54,5 +55,32 @@ describe('weighted quantile accumulators', () => {
     expect(e.mean()).toBe(5);
     expect(e.std()).toBe(2);
     expect(e.quantile(0.5)).toBe(4.5);
+  });
+});
+
+describe('quantileOfSorted (type 7)', () => {
+  it.each([
+    // [values], q, expected — position h = q·(n − 1), value x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
+    [[1, 2, 3, 4], 0.5, 2.5], // h = 1.5 → 2 + 0.5·1
+    [[10, 20, 30, 40, 50], 0.9, 46], // h = 3.6 → 40 + 0.6·10
+    [[10, 20, 30, 40, 50], 0.5, 30], // h = 2 → x[2]
+    [[10, 20, 30, 40, 50], 0, 10],
+    [[10, 20, 30, 40, 50], 1, 50],
+    [[7], 0.99, 7],
+    [Array.from({ length: 101 }, (_, i) => i + 1), 0.99, 100], // h = 99 → x[99] = 100
+    [[0, 100], 0.25, 25], // h = 0.25 → 0 + 0.25·100
+  ])('%j at q = %d is %d', (values, q, expected) => {
+    expect(quantileOfSorted(Float64Array.from(values), q)).toBeCloseTo(expected, 12);
+  });
+
+  it('an empty list has no quantile', () => {
+    expect(quantileOfSorted([], 0.5)).toBeNaN();
+  });
+
+  it('Exact sorts what it was given, in any order, and keeps count, sum and mean', () => {
+    const e = new Exact();
+    for (const x of [50, 10, 40, 20, 30]) e.add(x);
+    expect(e.quantile(0.9)).toBeCloseTo(46, 12);
+    expect([e.count, e.sum, e.mean()]).toEqual([5, 150, 30]);
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, prefillBatch } from '../../src/domain/batch.js';
 import { perfModel, speculativeStep, tokensPerStep } from '../../src/perf/index.js';
+import { stream } from '../../src/random/index.js';
 import { gpu, llm, wafer } from '../support/models.js';
 
 const dep = (count: number, extra: object = {}) => ({ count, tp: 1, pp: 1, ...extra });
@@ -88,10 +89,29 @@ describe('GPU model', () => {
 });
 
 describe('speculative decoding', () => {
-  it('yields (1 − a^(k+1)) / (1 − a) tokens per step', () => {
-    expect(tokensPerStep(4, 0.8)).toBeCloseTo((1 - 0.8 ** 5) / 0.2, 12);
+  it('yields the expected accepted run plus one: k = 4, a = 0.8 by hand', () => {
+    // Token i + 1 of a step exists only if the first i drafts were accepted: 1 + a + a² + a³ + a⁴
+    // = 1 + 0.8 + 0.64 + 0.512 + 0.4096 = 3.3616.
+    expect(tokensPerStep(4, 0.8)).toBeCloseTo(3.3616, 12);
     expect(tokensPerStep(4, 0)).toBe(1);
     expect(tokensPerStep(4, 1)).toBe(5);
+  });
+  it('agrees with drawing acceptances one by one (second implementation; 200,000 seeded steps, ±4 standard errors)', () => {
+    const rng = stream(7, 'test', 'speculative');
+    const k = 3;
+    const a = 0.6;
+    const steps = 200_000;
+    let tokens = 0;
+    let squares = 0;
+    for (let s = 0; s < steps; s++) {
+      let accepted = 0;
+      while (accepted < k && rng.next() < a) accepted++;
+      tokens += accepted + 1; // the verify step always yields one token of its own
+      squares += (accepted + 1) ** 2;
+    }
+    const mean = tokens / steps;
+    const se = Math.sqrt((squares / steps - mean ** 2) / steps);
+    expect(Math.abs(tokensPerStep(k, a) - mean)).toBeLessThan(4 * se);
   });
   it('costs k draft steps plus one verify step, and pays more on a wafer than on a GPU', () => {
     const cfg = { draftId: 'llama-3.2-1b', k: 4, acceptance: 0.8 };

@@ -33,3 +33,15 @@ export function quantile(xs: ArrayLike<number>, q: number): number {
   const i = Math.floor(pos);
   return i + 1 < sorted.length ? sorted[i] + (pos - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
 }
+
+/** Erlang C: probability that an arrival waits in M/M/c with offered load a = λ/μ (a < c). */
+export function erlangC(c: number, a: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const last = (term * a) / c / (1 - a / c);
+  return last / (sum + last);
+}

@@ -1,0 +1,21 @@
+/**
+ * The hardware models by kind. Keyed by HardwareKind (domain/kinds.ts): a kind without a model
+ * here, or a model whose spec type does not match its kind, is a compile error. A new kind of
+ * accelerator is one file exporting a HardwareModel plus its entry here (docs/extending.md).
+ */
+import type { HardwareKind } from '../domain/kinds.js';
+import type { HardwareSpec, HardwareSpecOf } from '../domain/specs.js';
+import type { HardwareModel } from './model.js';
+import { gpuHardware } from './gpu.js';
+import { waferHardware } from './wafer.js';
+
+export const HARDWARE_MODELS: { readonly [K in HardwareKind]: HardwareModel<HardwareSpecOf<K>> } = {
+  gpu: gpuHardware,
+  wafer: waferHardware,
+};
+
+/** The model of this hardware's kind. */
+export function hardwareModel<H extends HardwareSpec>(hardware: H): HardwareModel<H> {
+  // The map is keyed so that kind K holds HardwareModel<spec of K>; TypeScript cannot follow that through an index.
+  return HARDWARE_MODELS[hardware.kind] as unknown as HardwareModel<H>;
+}
