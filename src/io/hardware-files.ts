@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../domain/errors.js';
+import { assertNever } from '../domain/never.js';
 import type { GpuSpec, HardwareSpec, WaferSpec } from '../domain/specs.js';
 import { GB, GHZ, KW, PB, PFLOPS, TB, TFLOPS } from '../domain/units.js';
 import { displayPath, idsOf, isBuiltIn, modelsDir, resolveReference } from './model-folders.js';
@@ -165,5 +166,7 @@ function readHardware(path: string, where: string, options: HardwareOptions): Ha
       };
       return wafer;
     }
+    default:
+      return assertNever(f);
   }
 }

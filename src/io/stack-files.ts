@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { InputError, type InputProblem } from '../domain/errors.js';
+import { assertNever } from '../domain/never.js';
 import type { GpuCalibration, HardwareSpec, WaferCalibration } from '../domain/specs.js';
 import { GB, MS, US } from '../domain/units.js';
 import { zodProblems } from '../scenario/problems.js';
@@ -128,6 +129,8 @@ export function withCalibration(hardware: HardwareSpec, stack: StackFile, overri
       return { ...hardware, calibration: gpuCalibrationOf(stack, overrides) };
     case 'wafer':
       return { ...hardware, calibration: waferCalibrationOf(stack, overrides) };
+    default:
+      return assertNever(hardware);
   }
 }
 
