@@ -209,7 +209,7 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
         swapBytesPerSecond: hostLink,
       };
       const speculative = p.speculative && { draft: loadLlm(p.speculative.draft, where('pools', j, 'speculative', 'draft'), baseDir), k: p.speculative.k, acceptance: p.speculative.acceptance };
-      pools.push({ name: p.name, llm, hardware, deployment, replicas: p.replicas, router: p.router, engine, speculative });
+      pools.push({ name: p.name, llm, hardware, deployment, replicas: p.replicas, router: p.router, engine, speculative, ...(p.stepTimeScale === undefined ? {} : { stepTimeScale: p.stepTimeScale }) });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       for (const prob of error.problems) {

@@ -10,6 +10,7 @@ export * from './speculative.js';
 export { splitLayers, waferRegion } from './wafer.js';
 export { placeDraft } from './draft.js';
 export { HARDWARE_MODELS, hardwareModel } from './hardware.js';
+export { scaledPerfModel } from './scaled.js';
 
 /** The performance model for a model deployed on one kind of hardware. */
 export function perfModel(llm: LlmSpec, hardware: HardwareSpec, deployment: Deployment): PerfModel {

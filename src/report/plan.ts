@@ -13,10 +13,16 @@ export interface SeedRun {
 
 export interface Trial {
   replicas: number;
+  /** Every step took this many times the model's time (the calibration range; 1: as modelled). */
+  stepTimeScale: number;
   /** Every seed met the SLOs (what the search uses: a fleet must pass whatever the luck). */
   meets: boolean;
   runs: SeedRun[];
 }
+
+export type CalibrationRange =
+  | { kind: 'range'; stack: string; rows: number; error: number; low: number | null; high: number | null; trials: Trial[] }
+  | { kind: 'no holdout rows'; stack: string };
 
 export interface PlanResult {
   system: string;
@@ -27,6 +33,14 @@ export interface PlanResult {
   range: { low: number; high: number } | null;
   spares: number;
   trials: Trial[];
+  /**
+   * The answer with every step slower and faster by the stack's holdout error (`error`, the median
+   * absolute error of `rows` holdout rows): `low` replicas if the model is that much too slow,
+   * `high` (null: none ≤ max) if it is that much too fast. Absent when the stack has no holdout rows.
+   */
+  calibration?: CalibrationRange;
+  /** Why no count passed, when more replicas stopped helping. */
+  whyNone?: string;
   /** The chosen fleet's summary (first seed); at replicas without spares when spares were not run. */
   summary?: SystemSummary;
   devicesPerReplica: number;
@@ -36,6 +50,7 @@ export interface PlanResult {
 /** How a trial's SLOs came out, one row per seed and class: each target, what was achieved, by how much it missed. */
 export interface TrialRow {
   replicas: number;
+  stepTimeScale: number;
   seed: number;
   cls: string;
   meets: boolean;
@@ -48,6 +63,7 @@ export interface TrialRow {
 export function trialRows(trials: Trial[]): TrialRow[] {
   return trials.flatMap((t) => t.runs.flatMap((r) => r.summary.classes.map((c) => ({
     replicas: t.replicas,
+    stepTimeScale: t.stepTimeScale,
     seed: r.seed,
     cls: c.cls,
     meets: r.meets,
@@ -70,12 +86,22 @@ function replicasCell(r: PlanRow): string {
   return `${int(r.replicas)}${r.spares > 0 ? ` incl. ${r.spares} spare` : ''}${range}`;
 }
 
+/** "12–31 (cerebras holdout error ±60%, 5 rows)", or why there is no range. */
+function calibrationCell(r: PlanRow): string {
+  const c = r.calibration;
+  if (!c) return '–';
+  if (c.kind === 'no holdout rows') return `unknown: ${c.stack} has no holdout rows`;
+  const show = (n: number | null) => (n === null ? 'none ≤ max' : int(n + r.spares));
+  return `${show(c.low)}–${show(c.high)} (${c.stack} holdout error ±${Math.round(100 * c.error)}%, ${c.rows} rows)`;
+}
+
 export function planTable(results: PlanRow[], maxLoad: boolean): string {
   return textTable(
-    ['option', 'hardware', maxLoad ? 'max load ×' : 'replicas', 'devices', '$/hour', '$/M output tok', 'kW', 'J/output tok'],
+    ['option', 'hardware', maxLoad ? 'max load ×' : 'replicas', ...(maxLoad ? [] : ['with model error']), 'devices', '$/hour', '$/M output tok', 'kW', 'J/output tok'],
     results.map((r) => [
       label(r), r.hardware,
       maxLoad ? (r.maxLoad === null || r.maxLoad === undefined ? 'none' : sig(r.maxLoad, 3)) : replicasCell(r),
+      ...(maxLoad ? [] : [calibrationCell(r)]),
       r.replicas ? int(r.replicas * r.devicesPerReplica) : '–',
       num(r.summary?.usdPerHour, 4), num(r.summary?.usdPerMillionOutputTokens), num(r.summary?.averagePowerKw), num(r.summary?.joulesPerOutputToken),
     ]),
@@ -98,7 +124,16 @@ export function trialTable(r: PlanRow): string {
 }
 
 /** plan.csv and `plan --json`: one row per option (snake_case, as every output). */
-export const PLAN_COLUMNS = ['system', 'pool', 'hardware', 'devices_per_replica', 'replicas', 'replicas_low', 'replicas_high', 'spares', 'devices', 'max_load', 'usd_per_hour', 'usd_per_m_output_tokens', 'usd_per_m_total_tokens', 'kw', 'j_per_output_token', 'trials'];
+export const PLAN_COLUMNS = ['system', 'pool', 'hardware', 'devices_per_replica', 'replicas', 'replicas_low', 'replicas_high', 'spares', 'devices', 'max_load', 'usd_per_hour', 'usd_per_m_output_tokens', 'usd_per_m_total_tokens', 'kw', 'j_per_output_token', 'model_error_stack', 'model_error', 'model_error_rows', 'replicas_model_error_low', 'replicas_model_error_high', 'trials'];
+
+/** The fleet re-sized at the model's error: stack, error, rows, replicas low and high ('none' above the maximum; spares included). */
+function modelErrorCells(r: PlanRow): (string | number)[] {
+  const c = r.calibration;
+  if (!c) return ['', '', '', '', ''];
+  if (c.kind === 'no holdout rows') return [c.stack, '', 0, '', ''];
+  const n = (x: number | null) => (x === null ? 'none' : x + r.spares);
+  return [c.stack, c.error, c.rows, n(c.low), n(c.high)];
+}
 
 export function planRows(results: PlanRow[]): Record<string, string | number>[] {
   return results.map((r) => {
@@ -106,17 +141,19 @@ export function planRows(results: PlanRow[]): Record<string, string | number>[] 
     const cells = [
       r.system, r.pool, r.hardware, r.devicesPerReplica, r.replicas ?? '', r.range?.low ?? '', r.range?.high ?? '', r.spares, r.replicas ? r.replicas * r.devicesPerReplica : '', r.maxLoad ?? '',
       s?.usdPerHour ?? '', s?.usdPerMillionOutputTokens ?? '', s?.usdPerMillionTotalTokens ?? '', s?.averagePowerKw ?? '', s?.joulesPerOutputToken ?? '',
+      ...modelErrorCells(r),
       r.trials.map((t) => `${t.replicas}:${t.meets ? 'ok' : 'no'}`).join(' '),
     ].map((c) => (typeof c === 'number' && !Number.isFinite(c) ? '' : c));
     return Object.fromEntries(PLAN_COLUMNS.map((k, i) => [k, cells[i]]));
   });
 }
 
-export const TRIALS_HEADER = ['system', 'pool', 'replicas', 'seed', 'class', 'passes', 'completed', 'rejected', 'unfinished', 'slo', 'unit', 'value', 'target', 'miss_by'];
+export const TRIALS_HEADER = ['system', 'pool', 'replicas', 'step_time_scale', 'seed', 'class', 'passes', 'completed', 'rejected', 'unfinished', 'slo', 'unit', 'value', 'target', 'miss_by'];
 
 export function trialCsvRows(r: PlanRow): (string | number)[][] {
-  return trialRows(r.trials).flatMap((x) => {
-    const base = [r.system, r.pool, x.replicas, x.seed, x.cls, x.meets ? 1 : 0, x.completed, x.rejected, x.unfinished];
+  const calibration = r.calibration?.kind === 'range' ? r.calibration.trials : [];
+  return trialRows([...r.trials, ...calibration]).flatMap((x) => {
+    const base = [r.system, r.pool, x.replicas, x.stepTimeScale, x.seed, x.cls, x.meets ? 1 : 0, x.completed, x.rejected, x.unfinished];
     const checks = x.checks.length > 0 ? x.checks : [undefined];
     return checks.map((c) => [...base, c?.name ?? '', c?.unit ?? '', c && Number.isFinite(c.value) ? c.value : c?.value === Infinity ? 'not reached' : '', c?.target ?? '', c && Number.isFinite(c.missBy) ? c.missBy : '']);
   });

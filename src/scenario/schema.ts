@@ -82,6 +82,8 @@ const pool = z.strictObject({
   precision: z.strictObject({ weights: precision.optional(), kvCache: precision.optional() }).optional(),
   router: z.enum(ROUTER_NAMES).default('session-affinity'),
   speculative: z.strictObject({ draft: z.string(), k: fleet(64), acceptance: fraction }).optional(),
+  /** Every step takes this many times the model's time: a sensitivity knob (the planner's calibration range). */
+  stepTimeScale: z.number().min(0.1).max(10).optional(),
   serving: z.strictObject({
     maxBatchTokens: fleet(10_000_000).optional(),
     maxSeqs: fleet(100_000).optional(),
@@ -214,6 +216,8 @@ export const scenarioSchema = z.strictObject({
     })).min(1).max(100),
     /** Each trial is repeated with this many seeds (seed, seed + 1, …): the answer becomes a range. */
     seeds: fleet(100).default(1),
+    /** Size each option again with steps slower and faster by its stack's holdout error: a second range. */
+    calibrationRange: z.boolean().default(true),
   }).optional(),
 });
 

@@ -4,7 +4,7 @@
  * the KV side of every addition goes through the SequenceTable.
  */
 import type { BatchShape } from '../domain/batch.js';
-import type { StepBuilder } from './policies/index.js';
+import type { Priority, StepBuilder } from './policies/index.js';
 import type { Sequence } from './sequence.js';
 import type { SequenceTable } from './sequence-table.js';
 
@@ -12,6 +12,8 @@ export class StepBatch implements StepBuilder {
   readonly members: Sequence[] = [];
   readonly shape: BatchShape = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
   private budget = 0;
+  /** A waiting head could not get its blocks this step: nothing behind it is admitted. */
+  private headBlocked = false;
   private readonly snapshot: Sequence[] = [];
 
   constructor(
@@ -27,6 +29,7 @@ export class StepBatch implements StepBuilder {
     this.members.length = 0;
     shape.decodeSeqs = shape.decodeContextSum = shape.prefillSeqs = shape.prefillTokens = shape.prefillContextSum = shape.prefillAttentionPairs = 0;
     this.budget = this.maxBatchTokens;
+    this.headBlocked = false;
   }
 
   hasRoom(): boolean {
@@ -45,23 +48,25 @@ export class StepBatch implements StepBuilder {
     snapshot.length = 0;
   }
 
-  continuePrefills(now: number): void {
+  continuePrefills(now: number, priority: Priority): void {
     for (const s of this.table.running) {
       if (!this.hasRoom()) return;
-      if (s.done < s.prompt && s.readyAt <= now && !s.inBatch) this.addPrefill(s);
+      if (s.priority === priority && s.done < s.prompt && s.readyAt <= now && !s.inBatch) this.addPrefill(s);
     }
   }
 
-  admitWaiting(now: number): void {
-    for (let p = 0; p < 2; p++) {
-      while (this.table.hasWaiting(p) && this.hasRoom()) {
-        const s = this.table.admitHead(p, now);
-        if (!s) return; // head-of-line: wait for running sequences to free blocks
-        // Into this step at once: a prefill chunk, or (KV arrived with it, disaggregated) a decode.
-        if (s.readyAt <= now) {
-          if (s.done < s.prompt) this.addPrefill(s);
-          else this.addDecode(s, now);
-        }
+  admitWaiting(now: number, priority: Priority): void {
+    while (!this.headBlocked && this.table.hasWaiting(priority) && this.hasRoom()) {
+      const s = this.table.admitHead(priority, now);
+      // Head-of-line: wait for running sequences to free blocks; no lower class takes them first.
+      if (!s) {
+        this.headBlocked = true;
+        return;
+      }
+      // Into this step at once: a prefill chunk, or (KV arrived with it, disaggregated) a decode.
+      if (s.readyAt <= now) {
+        if (s.done < s.prompt) this.addPrefill(s);
+        else this.addDecode(s, now);
       }
     }
   }

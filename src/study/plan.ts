@@ -5,7 +5,9 @@
  * inverse: the largest load scale a given fleet serves within its SLOs.
  */
 import type { SystemSummary } from '../metrics/summary.js';
-import type { PlanResult, SeedRun, Trial } from '../report/plan.js';
+import { trialRows, type PlanResult, type SeedRun, type Trial } from '../report/plan.js';
+import { sig } from '../report/format.js';
+import type { ValidationResult } from './validation.js';
 
 export type { PlanResult, SeedRun, Trial };
 
@@ -13,20 +15,26 @@ export function meetsAll(s: SystemSummary): boolean {
   return !s.overload.some((o) => o.overloaded) && s.classes.every((c) => c.meetsSlo !== false) && s.classes.some((c) => c.meetsSlo === true);
 }
 
-/** Smallest n in [1, max] with meets(n), assuming monotonic; null when even max fails. */
-export async function smallest(max: number, trial: (n: number) => Promise<Trial>): Promise<{ n: number | null; trials: Trial[] }> {
+/**
+ * Smallest n in [1, max] with meets(n), assuming monotonic; null when even max fails. `known`
+ * starts the search from counts already established: one known to fail, one known to pass.
+ */
+export async function smallest(max: number, trial: (n: number) => Promise<Trial>, known: { fails?: number; passes?: number } = {}): Promise<{ n: number | null; trials: Trial[] }> {
   const trials: Trial[] = [];
   const run = async (n: number) => {
     const t = await trial(n);
     trials.push(t);
     return t.meets;
   };
-  let lo = 0; // largest known failing
-  let hi = 1;
-  while (!(await run(hi))) {
-    lo = hi;
-    if (hi >= max) return { n: null, trials };
-    hi = Math.min(max, hi * 2);
+  let lo = known.fails ?? 0; // largest known failing
+  let hi = known.passes ?? Math.min(max, lo + 1);
+  if (known.passes === undefined) {
+    if (lo >= max) return { n: null, trials };
+    while (!(await run(hi))) {
+      lo = hi;
+      if (hi >= max) return { n: null, trials };
+      hi = Math.min(max, hi * 2);
+    }
   }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
@@ -35,6 +43,42 @@ export async function smallest(max: number, trial: (n: number) => Promise<Trial>
   }
   return { n: hi, trials };
 }
+
+/** The largest count that failed below `n` (0 when none did): where a search at a slower model starts. */
+export function largestFailing(trials: readonly Trial[], n: number): number {
+  return Math.max(0, ...trials.filter((t) => !t.meets && t.replicas < n).map((t) => t.replicas));
+}
+
+/**
+ * How far a serving stack's model is from published figures it was not fitted to: the median
+ * absolute error of its holdout rows (null without any). The planner re-sizes the fleet with every
+ * step that much slower and faster, so the answer carries the model's error as a range.
+ */
+export function holdoutError(results: readonly ValidationResult[], stack: string): { rows: number; error: number } | null {
+  const errors = results.filter((r) => r.stack === stack && r.role === 'holdout' && Number.isFinite(r.error)).map((r) => Math.abs(r.error)).sort((a, b) => a - b);
+  const n = errors.length;
+  if (n === 0) return null;
+  return { rows: n, error: n % 2 === 1 ? errors[(n - 1) / 2] : (errors[n / 2 - 1] + errors[n / 2]) / 2 };
+}
+
+/**
+ * Why no count up to the maximum passed, when more replicas stopped helping: a failing SLO that
+ * improved by less than 10% from half the maximum to the maximum is bound by each request's own
+ * service time (or the workload), not by queueing, and no fleet of this shape will meet it.
+ */
+export function whyNone(trials: readonly Trial[]): string | undefined {
+  const sorted = [...trials].sort((a, b) => a.replicas - b.replicas);
+  const top = sorted[sorted.length - 1];
+  const half = top && sorted.filter((t) => t.replicas <= top.replicas / 2).pop();
+  if (!top || !half) return undefined;
+  // First seed's rows, in display units (ms or s).
+  const checks = (t: Trial) => trialRows([t]).filter((x) => x.seed === t.runs[0].seed).flatMap((x) => x.checks.map((k) => ({ key: `${x.cls} ${k.name}`, ...k })));
+  const before = new Map(checks(half).map((k) => [k.key, k.value]));
+  const stuck = checks(top).filter((k) => k.value > k.target && Number.isFinite(k.value) && (before.get(k.key) ?? Infinity) < k.value * 1.1);
+  if (stuck.length === 0) return undefined;
+  return stuck.map((k) => `${k.key} ${sig(before.get(k.key)!)} → ${sig(k.value)} ${k.unit} from ${half.replicas} to ${top.replicas} replicas (target ${sig(k.target)}): more replicas barely help, so the limit is each request's own service time, not queueing`).join('; ');
+}
+
 
 /** The fleet-size range the seeds give: the fewest replicas tried that some seed passed, up to `n` (all seeds). */
 export function seedRange(trials: Trial[], n: number | null): { low: number; high: number } | null {
@@ -75,10 +119,10 @@ type Raw = Record<string, any>;
  * when developers follow a daily cycle, the run placed at its busiest hours (a fleet is sized
  * for the peak): the day's clock starts so that the peak falls in the middle of the run.
  */
-export function optionScenario(raw: Raw, system: string, pool: number, replicas: number, load = 1, seed?: number): Raw {
+export function optionScenario(raw: Raw, system: string, pool: number, replicas: number, load = 1, seed?: number, stepTimeScale = 1): Raw {
   const { plan: _p, sweep: _s, ...rest } = raw;
   const sys = (raw.systems as Raw[]).find((s) => s.name === system)!;
-  const pools = (sys.pools as Raw[]).map((p, i) => (i === pool ? { ...p, replicas } : p));
+  const pools = (sys.pools as Raw[]).map((p, i) => (i === pool ? { ...p, replicas, ...(stepTimeScale === 1 ? {} : { stepTimeScale }) } : p));
   const w = { ...(raw.workload as Raw) };
   if (w.interactive?.dailyCycle) {
     const hours = (raw.durationMinutes as number) / 60;

@@ -9,7 +9,7 @@ import { Simulation } from '../kernel/index.js';
 import { NO_TIMEOUT, type ClientPolicy, type SimObserver } from '../domain/request.js';
 import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
 import { Client, type NetworkSpec, type TransportSpec } from '../client/index.js';
-import { perfModel, speculativeDeployment, type PerfModel } from '../perf/index.js';
+import { perfModel, scaledPerfModel, speculativeDeployment, type PerfModel } from '../perf/index.js';
 import { Cluster, Replica, type Disaggregation, type EngineConfig, type RouterKind } from '../serving/index.js';
 import type { RequestClass } from '../domain/request.js';
 import { startAgents, startInteractive, startOpenLoop, type WorkloadContext, type WorkloadSpec } from '../workload/index.js';
@@ -24,12 +24,14 @@ export interface PoolSpec {
   engine: EngineConfig;
   /** Speculative decoding with a draft model placed beside the target (perf/draft.ts). */
   speculative?: { draft: LlmSpec; k: number; acceptance: number };
+  /** Every step takes this many times the model's time (1: as modelled). */
+  stepTimeScale?: number;
 }
 
 /** The perf model a pool's replicas use (with its draft, when it decodes speculatively). */
 export function poolPerfModel(p: PoolSpec): PerfModel {
-  if (!p.speculative) return perfModel(p.llm, p.hardware, p.deployment);
-  return speculativeDeployment(p.llm, p.hardware, p.deployment, p.speculative.draft, p.speculative).model;
+  const model = p.speculative ? speculativeDeployment(p.llm, p.hardware, p.deployment, p.speculative.draft, p.speculative).model : perfModel(p.llm, p.hardware, p.deployment);
+  return scaledPerfModel(model, p.stepTimeScale ?? 1);
 }
 
 export interface SystemSpec {

@@ -5,7 +5,7 @@ import { POLICY_NAMES } from '../../src/domain/kinds.js';
 import { POLICIES } from '../../src/serving/index.js';
 import { systemSchema } from '../../src/scenario/schema.js';
 import { gpu, llm } from '../support/models.js';
-import { replicaOf, request } from '../support/serving.js';
+import { recorder, replicaOf, request } from '../support/serving.js';
 
 /** The (decode sequences, prefill tokens) of every step a replica runs for two requests. */
 function steps(policy: 'decode-first' | 'prefill-first'): [number, number][] {
@@ -31,6 +31,22 @@ describe('batching policies', () => {
     expect(steps('decode-first')).toEqual([[0, 4], [1, 3], [1, 3]]);
     // prefill-first: [A prefill 4] → [B chunk 4] (no budget left for A) → [B chunk 2, A decode] → [A decode].
     expect(steps('prefill-first')).toEqual([[0, 4], [0, 4], [1, 2], [1, 0]]);
+  });
+
+  it.each(['decode-first', 'prefill-first'] as const)('%s: an interactive prompt goes before a background prompt already being chunked', (policy) => {
+    // Budget 4. Background A: prompt 12, 1 token. Interactive B: prompt 2, 1 token, arrives during A's first chunk.
+    // Step 1: [A 4]. Step 2: B's 2 tokens first (its first token), then A 2 more. Steps 3–4: A 4, A 2 → A's token.
+    // First come, first served would give A the whole budget until step 3 and B its token at step 4.
+    const sim = new Simulation();
+    const rec = recorder();
+    const replica = replicaOf(sim, llm('llama-3.1-8b'), gpu('h100-sxm'), { count: 1, tp: 1, pp: 1 }, rec, { policy, maxBatchTokens: 4, coalesceSteps: false });
+    const a = request(12, 1, { cls: 'background' });
+    const b = request(2, 1);
+    replica.submit(a, { onComplete: () => {} });
+    sim.schedule(1e-9, () => replica.submit(b, { onComplete: () => {} }));
+    sim.run();
+    expect(rec.lives.get(b.id)!.first).toBeLessThan(rec.lives.get(a.id)!.first!);
+    expect(rec.steps.length).toBe(4);
   });
 
   it('an unknown policy name is a schema error', () => {

@@ -102,18 +102,27 @@ describe('capacity planner', () => {
     const tried: number[] = [];
     const r = await smallest(100, async (n) => {
       tried.push(n);
-      return { replicas: n, meets: n >= 13, runs: [] };
+      return { replicas: n, stepTimeScale: 1, meets: n >= 13, runs: [] };
     });
     expect(r.n).toBe(13);
     expect(tried).toEqual([1, 2, 4, 8, 16, 12, 14, 13]);
-    expect((await smallest(8, async (n) => ({ replicas: n, meets: false, runs: [] }))).n).toBeNull();
+    expect((await smallest(8, async (n) => ({ replicas: n, stepTimeScale: 1, meets: false, runs: [] }))).n).toBeNull();
+    // From known counts: 12 failed (a slower model fails there too) → doubling from 13; 13 passed → bisection below it.
+    const from = async (known: { fails?: number; passes?: number }, need: number) => {
+      const seen: number[] = [];
+      const n = (await smallest(100, async (k) => (seen.push(k), { replicas: k, stepTimeScale: 1, meets: k >= need, runs: [] }), known)).n;
+      return { n, seen };
+    };
+    expect(await from({ fails: 12 }, 20)).toEqual({ n: 20, seen: [13, 26, 19, 22, 20] });
+    expect(await from({ passes: 13 }, 9)).toEqual({ n: 9, seen: [6, 9, 7, 8] });
+    expect(await from({ fails: 100 }, 200)).toEqual({ n: null, seen: [] });
     const f = await largest(async (x) => x <= 3.3);
     expect(f!).toBeGreaterThan(3.3 / 1.05);
     expect(f!).toBeLessThanOrEqual(3.3);
   });
 
   it('gives the fleet-size range the seeds allow', () => {
-    const t = (replicas: number, meets: boolean[]) => ({ replicas, meets: meets.every(Boolean), runs: meets.map((m, i) => ({ seed: i, meets: m, summary: {} as never })) });
+    const t = (replicas: number, meets: boolean[]) => ({ replicas, stepTimeScale: 1, meets: meets.every(Boolean), runs: meets.map((m, i) => ({ seed: i, meets: m, summary: {} as never })) });
     // Doubling 1, 2, 4, 8 then bisection 6, 5: seed 1 passed at 5 already, both only at 6.
     const trials = [t(1, [false, false]), t(2, [false, false]), t(4, [false, false]), t(8, [true, true]), t(6, [true, true]), t(5, [false, true])];
     expect(seedRange(trials, 6)).toEqual({ low: 5, high: 6 });
@@ -148,8 +157,17 @@ describe('capacity planner', () => {
     expect(readFileSync(join(out, 'plan.csv'), 'utf8')).toMatch(/^system,pool,hardware/);
     // Every trial is explained: which SLO it missed and by how much.
     const trials = readFileSync(join(out, 'trials.csv'), 'utf8').trim().split('\n');
-    expect(trials.length - 1).toBe(cs3.trials.split(' ').length * 2); // per trial: interactive (TTFT p99) and background (no SLO)
-    expect(trials.some((l) => /,cs3,wafers,\d+,3,interactive,0,.*TTFT p99,ms,[\d.]+,300,0\.\d+/.test(`,${l}`))).toBe(true);
+    // The model's error as a second range: the search again with steps ×(1 + e) and ÷(1 + e), e the
+    // median |error| of the cerebras stack's holdout rows; a slower model never needs fewer replicas.
+    expect(cs3.model_error_stack).toBe('cerebras');
+    expect(cs3.model_error).toBeGreaterThan(0);
+    expect(cs3.replicas_model_error_low).toBeLessThanOrEqual(cs3.replicas);
+    expect(cs3.replicas_model_error_high === 'none' || cs3.replicas_model_error_high >= cs3.replicas).toBe(true);
+    const scales = new Set(trials.slice(1).map((l) => l.split(',')[3]));
+    expect(scales.size).toBe(3); // as modelled, slower, faster
+    // per trial: interactive (TTFT p99) and background (no SLO); the model-error trials are listed too
+    expect(trials.filter((l) => l.split(',')[3] === '1').length).toBe(cs3.trials.split(' ').length * 2);
+    expect(trials.some((l) => /,cs3,wafers,\d+,1,3,interactive,0,.*TTFT p99,ms,[\d.]+,300,0\.\d+/.test(`,${l}`))).toBe(true);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/data-chart="plan-slo-0"/);
     // A rerun with the same inputs reuses every stored trial and gives the same answer.
     const again = wafersim(['plan', 'scenarios/capacity-2000-developers.yaml', '--out', out, '--json', '--progress=false', ...sets]);

@@ -10,7 +10,11 @@ import { resultKey } from '../../io/result-key.js';
 import { readScenario, resolveScenario } from '../../io/scenario.js';
 import { PLAN_COLUMNS, planHtml, planRows, planTable, TRIALS_HEADER, trialCsvRows, trialTable } from '../../report/plan.js';
 import { estimateWork } from '../../study/estimate.js';
-import { largest, meetsAll, optionScenario, seedRange, smallest, type PlanResult, type Trial } from '../../study/plan.js';
+import { holdoutError, largest, largestFailing, meetsAll, optionScenario, seedRange, smallest, whyNone, type PlanResult, type Trial } from '../../study/plan.js';
+import { evaluate } from '../../study/validation.js';
+import { loadValidationCases } from '../../io/validation.js';
+import { defaultStack } from '../../io/models.js';
+import type { CalibrationRange } from '../../report/plan.js';
 import { checkWork, withLimits, type LimitArgs } from '../limits.js';
 import { progressBar } from '../progress.js';
 import { applySets } from '../sets.js';
@@ -64,7 +68,8 @@ export const planCommand: CommandModule<object, Args> = {
       if (pool < 0) throw new InputError([{ file: loaded.file, where: `plan.options[${i}].pool`, expected: `one of ${sys.pools.map((p) => p.name).join(', ')}`, found: JSON.stringify(o.pool) }]);
       return { ...o, pool, sys };
     });
-    const seeds = Array.from({ length: file.plan.seeds }, (_, k) => file.seed + k);
+    const { seeds: seedCount, calibrationRange: withCalibration } = file.plan;
+    const seeds = Array.from({ length: seedCount }, (_, k) => file.seed + k);
     const name = whole.name;
     const target = checkOutputTarget(args.out ?? join('output', `${name}-plan`), inputs);
     const traceRows = await checkTrace();
@@ -91,12 +96,23 @@ export const planCommand: CommandModule<object, Args> = {
       bar?.update(Math.min(0.99, ++finished / estimate));
       return summary;
     };
-    const trialAt = async (o: (typeof options)[number], n: number, load = 1): Promise<Trial> => {
+    const trialAt = async (o: (typeof options)[number], n: number, load = 1, stepTimeScale = 1): Promise<Trial> => {
       const runs = await Promise.all(seeds.map(async (seed) => {
-        const summary = await summaryOf(optionScenario(raw, o.system, o.pool, n, load, seed));
+        const summary = await summaryOf(optionScenario(raw, o.system, o.pool, n, load, seed, stepTimeScale));
         return { seed, meets: meetsAll(summary), summary };
       }));
-      return { replicas: n, meets: runs.every((r) => r.meets), runs };
+      return { replicas: n, stepTimeScale, meets: runs.every((r) => r.meets), runs };
+    };
+    // The model's error as a range: the search again with every step slower, then faster, by the
+    // median error of the stack's holdout rows (log-symmetric: ×(1 + e) and ÷(1 + e)).
+    const validation = withCalibration ? loadValidationCases() : [];
+    const calibrationRange = async (o: (typeof options)[number], stack: string, n: number, trials: Trial[]): Promise<CalibrationRange> => {
+      const cases = validation.filter((c) => c.row.stack === stack && c.row.role === 'holdout');
+      const e = holdoutError(cases.map(evaluate), stack);
+      if (!e) return { kind: 'no holdout rows', stack };
+      const slow = await smallest(o.maxReplicas, (k) => trialAt(o, k, 1, 1 + e.error), { fails: largestFailing(trials, n) });
+      const fast = await smallest(o.maxReplicas, (k) => trialAt(o, k, 1, 1 / (1 + e.error)), { passes: n });
+      return { kind: 'range', stack, rows: e.rows, error: e.error, low: fast.n, high: slow.n, trials: [...fast.trials, ...slow.trials] };
     };
     let results: (PlanResult & { maxLoad?: number | null })[];
     try {
@@ -111,10 +127,12 @@ export const planCommand: CommandModule<object, Args> = {
           return { ...base, replicas, range: null, trials: last ? [last] : [], summary: last?.runs[0].summary, maxLoad };
         }
         const found = await smallest(o.maxReplicas, (n) => trialAt(o, n));
-        const replicas = found.n === null ? null : found.n + o.spares;
+        if (found.n === null) return { ...base, replicas: null, range: null, trials: found.trials, whyNone: whyNone(found.trials) };
+        const calibration = withCalibration ? await calibrationRange(o, defaultStack(p.hardware.id), found.n, found.trials) : undefined;
+        const replicas = found.n + o.spares;
         // With spares, the fleet's cost and power are those of the larger fleet: one more run.
-        const chosen = replicas === null ? undefined : o.spares > 0 ? await trialAt(o, replicas) : found.trials.find((t) => t.replicas === found.n);
-        return { ...base, replicas, range: seedRange(found.trials, found.n), trials: found.trials, summary: chosen?.runs[0].summary };
+        const chosen = o.spares > 0 ? await trialAt(o, replicas) : found.trials.find((t) => t.replicas === found.n);
+        return { ...base, replicas, range: seedRange(found.trials, found.n), trials: found.trials, summary: chosen?.runs[0].summary, calibration };
       }));
     } catch (error) {
       out.discard();
@@ -137,7 +155,7 @@ export const planCommand: CommandModule<object, Args> = {
       out.commit();
       const table = planTable(results, args['max-load']);
       if (args.json) process.stdout.write(`${JSON.stringify({ output: out.target, columns: PLAN_COLUMNS, rows }, null, 2)}\n`);
-      else process.stdout.write(`${results.map((r) => `${r.system}/${r.pool}: every trial\n${trialTable(r)}\n`).join('\n')}\n${table}\n\nWrote ${out.target}/ (plan.csv, trials.csv, report.html; trials/ reused by a rerun with the same inputs)\n`);
+      else process.stdout.write(`${results.map((r) => `${r.system}/${r.pool}: every trial\n${trialTable(r)}\n`).join('\n')}\n${table}\n${results.filter((r) => r.whyNone).map((r) => `\n! ${r.system}/${r.pool}: none ≤ max: ${r.whyNone}`).join('')}\n\nWrote ${out.target}/ (plan.csv, trials.csv, report.html; trials/ reused by a rerun with the same inputs)\n`);
     } catch (error) {
       out.discard();
       throw error;

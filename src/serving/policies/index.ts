@@ -7,7 +7,7 @@ import type { BatchPolicy } from './policy.js';
 import { decodeFirst } from './decode-first.js';
 import { prefillFirst } from './prefill-first.js';
 
-export type { BatchPolicy, StepBuilder } from './policy.js';
+export type { BatchPolicy, Priority, StepBuilder } from './policy.js';
 
 export const POLICIES: Readonly<Record<PolicyName, BatchPolicy>> = {
   'decode-first': decodeFirst,

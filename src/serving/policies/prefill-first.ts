@@ -1,11 +1,10 @@
 /** Prefill-first: prompts first (lower time to first token under load), decodes with the budget left. */
-import type { BatchPolicy } from './policy.js';
+import { addPrompts, type BatchPolicy } from './policy.js';
 
 export const prefillFirst: BatchPolicy = {
-  description: 'prefill chunks and admissions first, then decoding sequences with the budget left',
+  description: 'prompts first (interactive before background: running prefill chunks, then admissions), then decoding sequences with the budget left',
   fill(step, now) {
-    step.continuePrefills(now);
-    step.admitWaiting(now);
+    addPrompts(step, now);
     step.addDecodes(now);
   },
 };
