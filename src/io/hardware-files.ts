@@ -98,10 +98,10 @@ export function loadHardware(ref: string, where = 'hardware', options: HardwareO
   return spec;
 }
 
-/** The serving stack a hardware file names as its default. */
-export function defaultStack(ref: string, where = 'hardware', baseDir = process.cwd()): StackFile {
+/** The id of the serving stack a hardware file names as its default (the rows of models/validation.yaml name stacks by id). */
+export function defaultStack(ref: string, where = 'hardware', baseDir = process.cwd()): string {
   const { path } = resolveReference('hardware', ref, where, baseDir);
-  return stackOfFile(readChecked(path, hardwareFileSchema), path);
+  return stackOfFile(readChecked(path, hardwareFileSchema), path).stack;
 }
 
 /** The hardware file's own stack; its problems name the hardware file when they name no file of their own. */
