@@ -14,6 +14,7 @@ import { scenarioSchema, type DistributionFile, type ScenarioFile, type SystemFi
 import type { DistributionSpec } from '../random/index.js';
 import { distributionOf, normalise, type NormalisedScenario } from '../scenario/normalise.js';
 import { zodProblems } from '../scenario/problems.js';
+import { RENAMED_SCENARIO_KEYS } from '../scenario/versions.js';
 import { DEFAULT_ENGINE, type EngineConfig } from '../serving/index.js';
 import { resolveDeployment } from '../study/explain.js';
 import type { ResolvedScenario } from '../study/run.js';
@@ -53,7 +54,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     throw new InputError(withLines(problems.map((p) => ({ ...p, file: p.file ?? file })), parsed));
   };
   const checked = scenarioSchema.safeParse(raw);
-  if (!checked.success) fail(zodProblems(checked.error, raw, file));
+  if (!checked.success) fail(zodProblems(checked.error, raw, file, { schema: scenarioSchema, renamed: RENAMED_SCENARIO_KEYS, format: 'scenario' }));
   const f = checked.data!;
   const base = (file.split('/').pop() ?? 'scenario').replace(/\.(ya?ml|json)$/i, '');
   const { scenario, problems } = normalise(f, base);

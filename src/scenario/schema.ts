@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { POLICY_NAMES, ROUTER_NAMES, TRACE_FORMATS } from '../domain/kinds.js';
+import { SCENARIO_FORMAT } from './versions.js';
 
 /** Names that become folder names (output/<name>): safe on every file system; never `.` or `..`. */
 export const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
@@ -155,7 +156,7 @@ const slo = z.strictObject({
   ttftP50Ms: positive.optional(),
   tpotP50Ms: positive.optional(),
   tpotP99Ms: positive.optional(),
-  e2eP99Seconds: positive.optional(),
+  e2elP99Seconds: positive.optional(),
   jobP90Minutes: positive.optional(),
 });
 
@@ -165,6 +166,8 @@ export const MAX_SWEEP_POINTS = 100_000;
 
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
+  /** The file's format version (scenario/versions.ts); absent means the current one. */
+  version: z.number().int().min(1).max(SCENARIO_FORMAT).optional(),
   name: safeName.optional(),
   description: z.string().optional(),
   seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),

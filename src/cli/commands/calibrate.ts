@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { writeStackValues } from '../../io/calibration.js';
 import { readStack, stackIds } from '../../io/models.js';
 import { loadValidationCases, observationsOf } from '../../io/validation.js';
@@ -28,8 +29,7 @@ export const calibrateCommand: CommandModule<object, Args> = {
     y
       .option('stack', { type: 'string', describe: `serving stack to fit (default: every one): ${stackIds().join(', ')}` })
       .option('write', { type: 'boolean', default: false, describe: 'write the fitted values into models/calibration/<stack>.yaml (comments kept)' })
-      .example('wafersim calibrate --stack trtllm', 'fit TensorRT-LLM\'s constants to its fit rows; print values and errors')
-      .example('wafersim calibrate --write', 'fit every stack and update the files'),
+      .epilogue(examplesText([['fit TensorRT-LLM\'s constants to its fit rows; print values and errors', 'wafersim calibrate --stack trtllm'], ['fit every stack and update the files', 'wafersim calibrate --write']])),
   handler: (args) => {
     const names = args.stack === undefined ? stackIds() : [readStack(args.stack, '--stack').stack];
     const cases = loadValidationCases();

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { join, resolve } from 'node:path';
 import { inputError } from '../../domain/errors.js';
 import { OutputDir } from '../../io/output.js';
@@ -43,8 +44,7 @@ export const runCommand: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the summary rows as JSON (the columns of summary.csv)' })
       .option('trace-window', { type: 'string', requiresArg: true, describe: 'also write trace.json, a Chrome/Perfetto timeline of minutes START:END, e.g. 10:12' })
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr (only on a terminal)' })
-      .example('wafersim run scenarios/codex-spark.yaml', 'the default study')
-      .example('wafersim run scenarios/codex-spark.yaml --records none --json', 'no requests.csv; summary rows as JSON'),
+      .epilogue(examplesText([['the default study', 'wafersim run scenarios/codex-spark.yaml'], ['no requests.csv; summary rows as JSON', 'wafersim run scenarios/codex-spark.yaml --records none --json']])),
   handler: async (args) => {
     if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw inputError('--seed', `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, args.seed);
     const loaded = readScenario(resolve(args.scenario));

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -54,8 +55,7 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('progress', { type: 'boolean', default: true })
       .option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' })
       .option('fresh', { type: 'boolean', default: false, describe: 'run every point again, ignoring stored results (stored ones are reused only when their content key matches anyway)' })
-      .example('wafersim sweep scenarios/long-context-cliff.yaml', '')
-      .example('wafersim sweep scenarios/speculative-decoding.yaml --shard 0/2 --out part0', 'half the points, for merge'),
+      .epilogue(examplesText([['', 'wafersim sweep scenarios/long-context-cliff.yaml'], ['half the points, for merge', 'wafersim sweep scenarios/speculative-decoding.yaml --shard 0/2 --out part0']])),
   handler: async (args) => {
     const shard = parseShard(args.shard);
     if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw inputError('--workers', 'a whole number >= 1', args.workers);
@@ -203,7 +203,7 @@ function sweepReport(info: SweepInfo, points: PointResult[]): string {
 
 export const mergeCommand: CommandModule<object, { dirs: string[]; out: string }> = {
   builder: (y) =>
-    y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', requiresArg: true, demandOption: true, describe: 'the merged sweep folder' }).example('wafersim merge part0 part1 --out full', ''),
+    y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', requiresArg: true, demandOption: true, describe: 'the merged sweep folder' }).epilogue(examplesText([['', 'wafersim merge part0 part1 --out full']])),
   handler: async (args) => {
     checkOutputTarget(args.out, args.dirs);
     const infos = args.dirs.map((d) => {
