@@ -160,6 +160,9 @@ const slo = z.strictObject({
   jobP90Minutes: positive.optional(),
 });
 
+/** An axis title for the sweep report (the field path otherwise). */
+const axisLabel = z.string().min(1).max(80).optional();
+
 /** A sweep's size is checked before its cross product is built. */
 export const MAX_SWEEP_AXES = 8;
 export const MAX_SWEEP_POINTS = 100_000;
@@ -198,8 +201,8 @@ export const scenarioSchema = z.strictObject({
   slo: z.strictObject({ interactive: slo.optional(), background: slo.optional() }).optional(),
   sweep: z.strictObject({
     axes: z.array(z.union([
-      z.strictObject({ path: z.string(), values: z.array(z.unknown()).min(1).max(MAX_SWEEP_POINTS) }),
-      z.strictObject({ path: z.string(), range: z.strictObject({ from: z.number().min(-LARGEST).max(LARGEST), to: z.number().min(-LARGEST).max(LARGEST), step: positive }) }),
+      z.strictObject({ path: z.string(), label: axisLabel, values: z.array(z.unknown()).min(1).max(MAX_SWEEP_POINTS) }),
+      z.strictObject({ path: z.string(), label: axisLabel, range: z.strictObject({ from: z.number().min(-LARGEST).max(LARGEST), to: z.number().min(-LARGEST).max(LARGEST), step: positive }) }),
     ])).min(1).max(MAX_SWEEP_AXES),
   }).optional(),
   plan: z.strictObject({
