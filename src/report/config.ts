@@ -1,4 +1,5 @@
 /** The configuration table: per pool, what ran (hardware, model, precision, parallelism, replicas, calibration, price, power). */
+import { assertNever } from '../domain/never.js';
 import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
 import { esc } from './svg.js';
 import { int, sig } from './format.js';
@@ -6,18 +7,17 @@ import { int, sig } from './format.js';
 /** What the report needs of a resolved system (study/world.ts's SystemSpec has these fields). */
 export interface ConfiguredSystem {
   name: string;
-  pools: { name: string; llm: LlmSpec; hardware: HardwareSpec; deployment: Deployment; replicas: number; speculative?: { draft: LlmSpec; k: number; acceptance: number } }[];
+  pools: {
+    name: string;
+    llm: LlmSpec;
+    hardware: HardwareSpec;
+    deployment: Deployment;
+    replicas: number;
+    speculative?: { draft: LlmSpec; k: number; acceptance: number };
+    /** The memory that holds its weights and KV (perf/'s label for the hardware's kind: SRAM, HBM). */
+    memory: string;
+  }[];
 }
-
-/** Where a pool keeps its KV cache: never averaged with another kind. */
-export const kvMemory = (h: HardwareSpec): string => {
-  switch (h.kind) {
-    case 'wafer':
-      return 'SRAM';
-    case 'gpu':
-      return 'HBM';
-  }
-};
 
 function parallelism(h: HardwareSpec, d: Deployment): string {
   switch (h.kind) {
@@ -25,6 +25,8 @@ function parallelism(h: HardwareSpec, d: Deployment): string {
       return `${d.count} wafer${d.count === 1 ? '' : 's'}${d.cores ? `, region of ${int(d.cores)} cores` : ', layers pipelined over the wafer'}`;
     case 'gpu':
       return `TP ${d.tp} × PP ${d.pp} (${d.count} GPU${d.count === 1 ? '' : 's'})`;
+    default:
+      return assertNever(h);
   }
 }
 

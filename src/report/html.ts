@@ -7,7 +7,7 @@ import type { RequestClass } from '../domain/request.js';
 import type { SloTargets } from '../domain/slo.js';
 import { RELATIVE_ERROR } from '../metrics/quantiles.js';
 import type { Cdf, SystemSummary, TimeseriesRow } from '../metrics/summary.js';
-import { configTable, kvMemory, type ConfiguredSystem } from './config.js';
+import { configTable, type ConfiguredSystem } from './config.js';
 import { outcomeWarnings } from './console.js';
 import { int, sig } from './format.js';
 import { PAGE_STYLE } from './page.js';
@@ -89,7 +89,7 @@ function charts(r: ReportInput, color: (s: string) => string): string[] {
   })));
   const perClass = (f: (s: SystemSummary, c: SystemSummary['classes'][number]) => [number, number]): Series[] =>
     r.summaries.flatMap((s) => s.classes.map((c) => ({ name: `${s.system} ${c.cls}`, color: color(s.system), dashed: dashed(c.cls), scatter: true, points: [f(s, c)] })));
-  const poolKinds = new Map(r.systems.flatMap((s) => s.pools.map((p) => [`${s.name}/${p.name}`, kvMemory(p.hardware)])));
+  const poolKinds = new Map(r.systems.flatMap((s) => s.pools.map((p) => [`${s.name}/${p.name}`, p.memory])));
   const poolIndex = new Map(r.systems.flatMap((s) => s.pools.map((p, i) => [`${s.name}/${p.name}`, i])));
   const kv = [...overTime(r.timeseries, (x) => poolOf(x.replica), (x) => x.kvOccupancy)].map(([pool, points]) => ({
     name: `${pool} (${poolKinds.get(pool) ?? 'KV'})`, color: color(pool.slice(0, pool.indexOf('/'))), dashed: (poolIndex.get(pool) ?? 0) > 0, points,
@@ -108,7 +108,7 @@ function charts(r: ReportInput, color: (s: string) => string): string[] {
     lineChart('throughput-latency', 'Throughput against latency: each point a system and class', perClass((s, c) => [c.outputTokens / s.seconds, c.latency.ttft.p99 * 1000]), { xLabel: 'output tokens per second (class)', yLabel: 'TTFT p99, ms', logX: 'auto', logY: 'auto' }),
     lineChart('speed-cost', multi ? 'Per-user speed against cost per million output tokens, per system' : 'Per-user speed against cost per million output tokens', perClass((s, c) => [c.tokensPerSecondPerUser, s.usdPerMillionOutputTokens]), { xLabel: 'tokens per second per user (1 / TPOT median)', yLabel: '$ per million output tokens', logX: 'auto', logY: 'auto' }),
     lineChart('replica-load', 'Load per replica over the measured window (busiest first)', load, { xLabel: 'replica, busiest first', yLabel: 'busy share of the window' }),
-    lineChart('kv-occupancy', `KV cache occupancy per pool (mean over its replicas while busy, per ${sig(r.intervalSeconds)} s)`, kv, { xLabel: 'minutes', yLabel: "fraction of the pool's KV" }, 'Each pool against its own memory: SRAM on wafers, HBM on GPUs; never averaged together.'),
+    lineChart('kv-occupancy', `KV cache occupancy per pool (mean over its replicas while busy, per ${sig(r.intervalSeconds)} s)`, kv, { xLabel: 'minutes', yLabel: "fraction of the pool's KV" }, 'Each pool against its own memory (named in the legend); pools are never averaged together.'),
     lineChart('queue-length', `Waiting queue over time (mean over replicas while busy, per ${sig(r.intervalSeconds)} s)`, bySystem((x) => x.queue), { xLabel: 'minutes', yLabel: 'requests waiting' }),
     lineChart('utilisation', `Utilisation over time (mean over replicas, per ${sig(r.intervalSeconds)} s)`, bySystem((x) => x.utilisation), { xLabel: 'minutes', yLabel: 'busy fraction' }),
     barPanels('cost-energy', 'Cost and energy', [

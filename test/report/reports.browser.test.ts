@@ -23,6 +23,8 @@ const SHOTS = join(ROOT, 'output', 'report-screenshots');
 const scenarios = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
 const has = (name: string, section: string) => new RegExp(`^${section}:`, 'm').test(readFileSync(join(ROOT, 'scenarios', `${name}.yaml`), 'utf8'));
 const sets = (name: string) => GOLDEN_SETS[name].flatMap((s) => ['--set', s]);
+// Sweeps and plans run many points: each at two minutes (the charts need points, not precision).
+const SHORT = ['--set', 'durationMinutes=2', '--set', 'drainMinutes=1'];
 // Plans search replica counts: at the golden size a handful of replicas is enough, and the job SLO
 // cannot be judged in minutes (jobs run for hours), so the plan is for interactive TTFT only.
 const PLAN_SETS = ['--set', 'plan.options=[{system: cs3, maxReplicas: 4}, {system: h100, maxReplicas: 16}]', '--set', 'slo={interactive: {ttftP99Ms: 300}}'];
@@ -36,8 +38,8 @@ interface Report {
 
 const reports: Report[] = scenarios.flatMap((name) => [
   { name, kind: 'run' as const, dir: join(tmp, `${name}-run`), args: ['run', `scenarios/${name}.yaml`, '--records', 'none', ...sets(name)] },
-  ...(has(name, 'sweep') ? [{ name, kind: 'sweep' as const, dir: join(tmp, `${name}-sweep`), args: ['sweep', `scenarios/${name}.yaml`, '--workers', '1', ...sets(name)] }] : []),
-  ...(has(name, 'plan') ? [{ name, kind: 'plan' as const, dir: join(tmp, `${name}-plan`), args: ['plan', `scenarios/${name}.yaml`, '--workers', '1', ...sets(name), ...PLAN_SETS] }] : []),
+  ...(has(name, 'sweep') ? [{ name, kind: 'sweep' as const, dir: join(tmp, `${name}-sweep`), args: ['sweep', `scenarios/${name}.yaml`, '--workers', '1', ...sets(name), ...SHORT] }] : []),
+  ...(has(name, 'plan') ? [{ name, kind: 'plan' as const, dir: join(tmp, `${name}-plan`), args: ['plan', `scenarios/${name}.yaml`, '--workers', '1', ...sets(name), ...SHORT, ...PLAN_SETS] }] : []),
 ]);
 
 /** Text boxes of each chart that overlap another text box of the same chart (more than 1 px²). */
