@@ -213,6 +213,7 @@ export function planHtml(name: string, results: PlanRow[], maxLoad: boolean): st
 <h1>Capacity plan: ${esc(name)}</h1>
 <p>${maxLoad ? 'The largest load each fleet carries within the SLOs.' : 'The smallest fleet of each option that meets every SLO on every seed (plus spares).'} Every figure is in plan.csv and trials.csv.</p>
 ${summary}
+${results.filter((r) => r.whyNone).map((r) => `<p class="note">${esc(label(r))}: none ≤ max: ${esc(r.whyNone!)}</p>`).join('\n')}
 <div class="charts">${bars}</div>
 <h2>Each SLO against replicas</h2>
 <div class="charts">${sloCharts(results, color).join('\n')}</div>
