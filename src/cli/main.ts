@@ -10,7 +10,8 @@ import { packageVersion } from '../io/package.js';
 import { MODELS_ENV, useModelFolders } from '../io/model-folders.js';
 import { CommandExit, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit.js';
 import { installSignalHandlers } from './interrupt.js';
-import { internalErrorMessage, usageProblem } from './usage.js';
+import { internalErrorMessage, unknownCommand, usageProblem } from './usage.js';
+import { HELP_COLUMNS } from './examples.js';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = EXIT_OK;
@@ -19,18 +20,18 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nSimulate LLM inference serving on wafer-scale systems (Cerebras CS-3) and GPU clusters.')
     .version(packageVersion())
     .strict()
-    .demandCommand(1, 'Name a command: see the list above.')
-    .recommendCommands()
     .option('models', { type: 'string', array: true, global: true, describe: `a folder of your own model files (llm/, hardware/, calibration/), searched before the built-in ones; also $${MODELS_ENV}` })
     .middleware((args) => {
       if (args.models) useModelFolders(args.models as string[]);
     })
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(Math.min(HELP_COLUMNS, process.stdout.columns ?? HELP_COLUMNS))
     .fail((message, error) => {
       // yargs' own validation (unknown command or flag, missing argument or value, bad choice) is
       // bad input; any other error thrown by a command goes on to the handlers below.
       if (error && error.name !== 'YError') throw error;
-      process.stderr.write(`wafersim: bad command line\n${usageProblem(message ?? error?.message ?? '')}\nRun 'wafersim --help' for usage.\n`);
+      // The flags the command knows (for "did you mean"), long names only.
+      const known = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => k.length > 1 && !/[A-Z]/.test(k));
+      process.stderr.write(`wafersim: bad command line\n${usageProblem(message ?? error?.message ?? '', known)}\nRun 'wafersim --help' for usage.\n`);
       exitCode = EXIT_BAD_INPUT;
       throw new ExitSignal();
     })
@@ -39,9 +40,20 @@ export async function main(argv: string[]): Promise<number> {
   // Import only the command that runs; list the others by name and description.
   const names = new Set(commands.map((c) => c.name));
   const invoked = argv.find((a) => names.has(a));
+  const first = argv.find((a) => !a.startsWith('-'));
+  // A mistyped command: name the nearest one (yargs would only say the argument is unknown).
+  if (first !== undefined && !invoked) {
+    process.stderr.write(`wafersim: bad command line\n${unknownCommand(first, [...names])}\nRun 'wafersim --help' for the list.\n`);
+    return EXIT_BAD_INPUT;
+  }
   for (const c of commands) {
     const loaded = c.name === invoked ? await c.load() : { builder: (y: any) => y, handler: () => {} };
     parser.command({ command: c.usage, describe: c.describe, ...loaded } as never);
+  }
+  // A bare `wafersim`: what it can do.
+  if (argv.length === 0) {
+    process.stdout.write(`${await parser.getHelp()}\n`);
+    return EXIT_OK;
   }
   try {
     await parser.parseAsync();

@@ -14,14 +14,17 @@ import { scenarioSchema, type DistributionFile, type ScenarioFile, type SystemFi
 import type { DistributionSpec } from '../random/index.js';
 import { distributionOf, normalise, type NormalisedScenario } from '../scenario/normalise.js';
 import { zodProblems } from '../scenario/problems.js';
+import { RENAMED_SCENARIO_KEYS } from '../scenario/versions.js';
 import { DEFAULT_ENGINE, type EngineConfig } from '../serving/index.js';
 import { resolveDeployment } from '../study/explain.js';
-import type { ResolvedScenario } from '../study/run.js';
+import type { ResolvedScenario, TraceReplay } from '../study/run.js';
+import type { TraceFormat } from '../domain/kinds.js';
+import { assertNever } from '../domain/never.js';
 import type { PoolSpec, SystemSpec } from '../study/world.js';
 import { AGENT_DEFAULTS, INTERACTIVE_DEFAULTS, OPEN_LOOP_DEFAULTS, sessionsOf, type WorkloadSpec } from '../workload/index.js';
 import { loadHardware, loadLlm } from './models.js';
 import { packageRoot } from './package.js';
-import { MOONCAKE_BLOCK_TOKENS, newTraceStats, readAgentic, readAzure, readMooncake, type TraceStats } from './traces.js';
+import { MOONCAKE_BLOCK_TOKENS, newTraceStats, readAgentic, readAzure, readMooncake, type TraceReadOptions, type TraceStats } from './traces.js';
 import { readYamlFile, withLines, type ParsedFile } from './yaml.js';
 
 export interface LoadedScenario {
@@ -54,7 +57,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     throw new InputError(withLines(problems.map((p) => ({ ...p, file: p.file ?? file })), parsed));
   };
   const checked = scenarioSchema.safeParse(raw);
-  if (!checked.success) fail(zodProblems(checked.error, raw, file));
+  if (!checked.success) fail(zodProblems(checked.error, raw, file, { schema: scenarioSchema, renamed: RENAMED_SCENARIO_KEYS, format: 'scenario' }));
   const f = checked.data!;
   const base = (file.split('/').pop() ?? 'scenario').replace(/\.(ya?ml|json)$/i, '');
   const { scenario, problems } = normalise(f, base);
@@ -133,13 +136,14 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     tracePath = path!;
     const shown = relative(process.cwd(), path!) || path!;
     const o = { skipBad: t.skipBadRows };
+    const readers = traceReaders(t.format, path!, shown, o);
     const usedBy = (error: unknown) => {
       if (error instanceof InputError) throw new InputError(error.problems.map((p) => ({ ...p, usedBy: `${file} workload.trace.file` })));
       throw error;
     };
     checkTrace = async () => {
       const stats = newTraceStats();
-      const rows = t.format === 'azure' ? readAzure(path!, shown, o, stats) : t.format === 'mooncake' ? readMooncake(path!, shown, o, stats) : readAgentic(path!, shown, o, stats);
+      const rows = readers.rows(stats);
       try {
         for await (const _row of rows);
       } catch (error) {
@@ -147,17 +151,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
       }
       return stats.rows;
     };
-    trace = {
-      kind: t.format === 'kv-cache-tester' ? 'sessions' : 'arrivals',
-      file: path!,
-      cls: t.cls,
-      timeScale: t.timeScale,
-      rateScale: t.rateScale,
-      concurrency: t.concurrency,
-      blockTokens: MOONCAKE_BLOCK_TOKENS,
-      arrivals: t.format === 'azure' ? () => readAzure(path!, shown, o, traceStats) : t.format === 'mooncake' ? () => readMooncake(path!, shown, o, traceStats) : undefined,
-      sessions: t.format === 'kv-cache-tester' ? () => sessionsOf(readAgentic(path!, shown, o, traceStats)) : undefined,
-    };
+    trace = { file: path!, cls: t.cls, timeScale: t.timeScale, rateScale: t.rateScale, concurrency: t.concurrency, blockTokens: MOONCAKE_BLOCK_TOKENS, ...readers.replay(traceStats) };
   }
   const slo = Object.fromEntries(Object.entries(s.slo).filter(([, v]) => v !== undefined));
   return {
@@ -175,6 +169,23 @@ function withPoolOverrides(hw: HardwareSpec, p: SystemFile['pools'][number]): Ha
   const powerIdleWatts = p.powerIdleW ?? hw.powerIdleWatts;
   if (powerIdleWatts > powerBusyWatts) throw new InputError([{ where: p.powerIdleW !== undefined ? 'powerIdleW' : 'powerBusyW', expected: `idle power at most busy power (${powerBusyWatts} W busy)`, found: `${powerIdleWatts} W idle` }]);
   return { ...hw, pricePerHourUsd: p.priceUsdPerHour ?? hw.pricePerHourUsd, powerBusyWatts, powerIdleWatts };
+}
+
+/** Each trace format's reader: every row (for the check before the run), and what the replay opens. */
+function traceReaders(format: TraceFormat, path: string, shown: string, o: TraceReadOptions): {
+  rows: (stats: TraceStats) => AsyncIterable<unknown>;
+  replay: (stats: TraceStats) => Pick<TraceReplay, 'kind' | 'arrivals' | 'sessions'>;
+} {
+  switch (format) {
+    case 'azure':
+      return { rows: (stats) => readAzure(path, shown, o, stats), replay: (stats) => ({ kind: 'arrivals', arrivals: () => readAzure(path, shown, o, stats) }) };
+    case 'mooncake':
+      return { rows: (stats) => readMooncake(path, shown, o, stats), replay: (stats) => ({ kind: 'arrivals', arrivals: () => readMooncake(path, shown, o, stats) }) };
+    case 'kv-cache-tester':
+      return { rows: (stats) => readAgentic(path, shown, o, stats), replay: (stats) => ({ kind: 'sessions', sessions: () => sessionsOf(readAgentic(path, shown, o, stats)) }) };
+    default:
+      return assertNever(format);
+  }
 }
 
 function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, problems: InputProblem[], scenarioFile: string, baseDir: string): SystemSpec {

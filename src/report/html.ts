@@ -1,18 +1,31 @@
-/** report.html: one self-contained page (inline SVG and CSS, no network fetches). */
-import type { Cdf, SystemSummary, TimeseriesRow } from '../metrics/summary.js';
-import type { SummaryRow } from './summary-table.js';
+/**
+ * report.html of a run: one self-contained page (inline SVG and CSS, no network fetches). The
+ * answer first, then what ran (configuration per pool), the per-class and fleet tables with every
+ * outcome, then the charts. One colour per system in every chart; a class is told by its dash.
+ */
+import type { RequestClass } from '../domain/request.js';
+import type { SloTargets } from '../domain/slo.js';
 import { RELATIVE_ERROR } from '../metrics/quantiles.js';
-import { barPanels, esc, lineChart, stackedBars, type Series } from './svg.js';
-import { int, sig, uncalibratedNote } from './format.js';
+import type { Cdf, SystemSummary, TimeseriesRow } from '../metrics/summary.js';
+import { configTable, type ConfiguredSystem } from './config.js';
 import { outcomeWarnings } from './console.js';
+import { int, sig, uncalibratedNote } from './format.js';
+import { PAGE_STYLE } from './page.js';
+import type { SummaryRow } from './summary-table.js';
+import { barPanels, esc, lineChart, PALETTE, stackedBars, type RefLine, type Series } from './svg.js';
 
 export interface ReportInput {
   title: string;
   description: string;
+  /** The scenario's question and its answer (study/answers.ts), shown first when there is one. */
+  answer?: { question: string; lines: string[] };
+  systems: ConfiguredSystem[];
   summaries: SystemSummary[];
   rows: SummaryRow[];
   cdfs: Cdf[];
   timeseries: TimeseriesRow[];
+  intervalSeconds: number;
+  slo: Partial<Record<RequestClass, SloTargets>>;
   exact: boolean;
   version: string;
   seed: number;
@@ -20,27 +33,50 @@ export interface ReportInput {
 }
 
 const cell = (x: number, d = 3) => (Number.isFinite(x) ? sig(x, d) : '–');
+const STAGE_COLORS: Record<string, string> = { network: '#9e9e9e', 'start-up': '#c9a66b', queue: '#e15759', prefill: '#76b7b2', decode: '#4e79a7' };
 
-function cdfChart(id: string, title: string, cdfs: Cdf[], metric: Cdf['metric'], unit: string, scale = 1): string {
-  const series: Series[] = cdfs.filter((c) => c.metric === metric).map((c) => ({ name: `${c.system} ${c.cls}`, points: c.values.map((v, i) => [v * scale, i / 100]) }));
-  return lineChart(id, title, series, { xLabel: unit, yLabel: 'fraction of requests', logX: true });
+/** One colour per system, the same in every chart. */
+export function systemColors(names: string[]): (system: string) => string {
+  const map = new Map(names.map((n, i) => [n, PALETTE[i % PALETTE.length]]));
+  return (system) => map.get(system) ?? '#444';
 }
 
-function overTime(id: string, title: string, rows: TimeseriesRow[], value: (r: TimeseriesRow) => number, yLabel: string): string {
-  const bySystem = new Map<string, Map<number, number[]>>();
-  for (const r of rows.filter((x) => x.repeat === 0)) {
-    const m = bySystem.get(r.system) ?? bySystem.set(r.system, new Map()).get(r.system)!;
-    (m.get(r.t) ?? m.set(r.t, []).get(r.t)!).push(value(r));
-  }
-  const series: Series[] = [...bySystem.entries()].map(([name, m]) => ({
-    name,
-    points: [...m.entries()].sort(([a], [b]) => a - b).map(([t, vs]) => [t / 60, vs.reduce((s, v) => s + v, 0) / vs.length] as [number, number]),
+type CdfMetric = Cdf['metric'];
+const CDF: Record<CdfMetric, { title: string; axis: string; scale: number; targets: [keyof SloTargets, string][] }> = {
+  ttft: { title: 'Time to first token at the client (CDF)', axis: 'TTFT, ms', scale: 1000, targets: [['ttftP99Seconds', 'p99'], ['ttftP50Seconds', 'p50']] },
+  tpot: { title: 'Time per output token, per request (CDF; its mean gap between tokens = ITL)', axis: 'TPOT, ms', scale: 1000, targets: [['tpotP50Seconds', 'p50'], ['tpotP99Seconds', 'p99']] },
+  itl: { title: 'Inter-token latency over token gaps (CDF)', axis: 'ITL, ms', scale: 1000, targets: [] },
+  e2el: { title: 'End-to-end latency at the client (CDF)', axis: 'E2E latency, s', scale: 1, targets: [['e2eP99Seconds', 'p99']] },
+};
+
+function cdfChart(r: ReportInput, metric: CdfMetric, color: (s: string) => string, classes: string[]): string {
+  const c = CDF[metric];
+  const series: Series[] = r.cdfs.filter((x) => x.metric === metric).map((x) => ({ name: `${x.system} ${x.cls}`, color: color(x.system), dashed: classes.indexOf(x.cls) > 0, points: x.values.map((v, i) => [v * c.scale, i / 100]) }));
+  const refs: RefLine[] = classes.flatMap((cls) => c.targets.flatMap(([key, p]) => {
+    const t = r.slo[cls as RequestClass]?.[key];
+    return t === undefined ? [] : [{ axis: 'x' as const, value: t * c.scale, label: `${cls} ${p} target ${sig(t * c.scale)}`, color: '#333' }];
   }));
-  return lineChart(id, title, series, { xLabel: 'minutes', yLabel });
+  return lineChart(`${metric}-cdf`, c.title, series, { xLabel: c.axis, yLabel: 'fraction of requests', logX: 'auto', refs });
 }
 
-export function reportHtml(r: ReportInput): string {
-  // Tool and think time dwarf the service's part (a person thinks for minutes): it goes in the label.
+/** Mean of `value` over a pool's (or a system's) replicas per interval of the first repeat. */
+function overTime(rows: TimeseriesRow[], group: (r: TimeseriesRow) => string, value: (r: TimeseriesRow) => number): Map<string, [number, number][]> {
+  const sums = new Map<string, Map<number, [number, number]>>();
+  for (const r of rows) {
+    if (r.repeat !== 0) continue;
+    const g = group(r);
+    const m = sums.get(g) ?? sums.set(g, new Map()).get(g)!;
+    const acc = m.get(r.t) ?? [0, 0];
+    m.set(r.t, [acc[0] + value(r), acc[1] + 1]);
+  }
+  return new Map([...sums].map(([g, m]) => [g, [...m].sort(([a], [b]) => a - b).map(([t, [s, n]]) => [t / 60, s / n] as [number, number])]));
+}
+
+const poolOf = (replica: string) => replica.slice(0, replica.lastIndexOf('/'));
+
+function charts(r: ReportInput, color: (s: string) => string): string[] {
+  const classes: string[] = [...new Set(r.summaries.flatMap((s) => s.classes.map((c) => c.cls)))].sort();
+  const dashed = (cls: string) => classes.indexOf(cls) > 0;
   const stages = r.summaries.flatMap((s) => s.classes.map((c) => ({
     group: `${s.system} ${c.cls} (+${sig(c.stages.gap, 3)} s ${c.cls === 'interactive' ? 'think' : 'tool'})`,
     parts: [
@@ -51,61 +87,88 @@ export function reportHtml(r: ReportInput): string {
       { name: 'decode', value: c.stages.decode * 1000 },
     ],
   })));
-  const charts = [
-    cdfChart('ttft-cdf', 'Time to first token (client), CDF', r.cdfs, 'ttft', 'TTFT, ms (log scale)', 1000),
-    cdfChart('e2e-cdf', 'End-to-end latency (client), CDF', r.cdfs, 'e2el', 'E2E, s (log scale)'),
-    stackedBars('time-breakdown', 'Where a request\'s time goes (mean per request, ms; session start-up spread over its requests; tool/think time between requests in the label)', stages, { xLabel: 'ms per request' }),
-    overTime('kv-occupancy', 'KV cache occupancy over time (mean over replicas, while busy)', r.timeseries, (x) => x.kvOccupancy, 'fraction of KV blocks'),
-    overTime('queue-length', 'Waiting queue over time (mean over replicas, while busy)', r.timeseries, (x) => x.queue, 'requests waiting'),
-    overTime('utilisation', 'Utilisation over time (mean over replicas)', r.timeseries, (x) => x.utilisation, 'busy fraction'),
+  const perClass = (f: (s: SystemSummary, c: SystemSummary['classes'][number]) => [number, number]): Series[] =>
+    r.summaries.flatMap((s) => s.classes.map((c) => ({ name: `${s.system} ${c.cls}`, color: color(s.system), dashed: dashed(c.cls), scatter: true, points: [f(s, c)] })));
+  const poolKinds = new Map(r.systems.flatMap((s) => s.pools.map((p) => [`${s.name}/${p.name}`, p.memory])));
+  const poolIndex = new Map(r.systems.flatMap((s) => s.pools.map((p, i) => [`${s.name}/${p.name}`, i])));
+  const kv = [...overTime(r.timeseries, (x) => poolOf(x.replica), (x) => x.kvOccupancy)].map(([pool, points]) => ({
+    name: `${pool} (${poolKinds.get(pool) ?? 'KV'})`, color: color(pool.slice(0, pool.indexOf('/'))), dashed: (poolIndex.get(pool) ?? 0) > 0, points,
+  }));
+  const bySystem = (value: (x: TimeseriesRow) => number) => [...overTime(r.timeseries, (x) => x.system, value)].map(([system, points]) => ({ name: system, color: color(system), points }));
+  const load = r.summaries.map((s) => {
+    const shares = s.replicas.map((x) => x.busyShare).sort((a, b) => b - a);
+    return { name: s.system, color: color(s.system), markers: shares.length <= 40, points: shares.map((v, i) => [i + 1, v] as [number, number]) };
+  });
+  const multi = r.summaries.length > 1;
+  return [
+    cdfChart(r, 'ttft', color, classes),
+    cdfChart(r, 'tpot', color, classes),
+    cdfChart(r, 'e2el', color, classes),
+    stackedBars('time-breakdown', "Where a request's time goes, per class (mean ms per request; session start-up spread over its requests; think or tool time between requests in the label)", stages, { xLabel: 'ms per request', colors: STAGE_COLORS }),
+    lineChart('throughput-latency', 'Throughput against latency: each point a system and class', perClass((s, c) => [c.outputTokens / s.seconds, c.latency.ttft.p99 * 1000]), { xLabel: 'output tokens per second (class)', yLabel: 'TTFT p99, ms', logX: 'auto', logY: 'auto' }),
+    lineChart('speed-cost', multi ? 'Per-user speed against cost per million output tokens, per system' : 'Per-user speed against cost per million output tokens', perClass((s, c) => [c.tokensPerSecondPerUser, s.usdPerMillionOutputTokens]), { xLabel: 'tokens per second per user (1 / TPOT median)', yLabel: '$ per million output tokens', logX: 'auto', logY: 'auto' }),
+    lineChart('replica-load', 'Load per replica over the measured window (busiest first)', load, { xLabel: 'replica, busiest first', yLabel: 'busy share of the window' }),
+    lineChart('kv-occupancy', `KV cache occupancy per pool (mean over its replicas while busy, per ${sig(r.intervalSeconds)} s)`, kv, { xLabel: 'minutes', yLabel: "fraction of the pool's KV" }, 'Each pool against its own memory (named in the legend); pools are never averaged together.'),
+    lineChart('queue-length', `Waiting queue over time (mean over replicas while busy, per ${sig(r.intervalSeconds)} s)`, bySystem((x) => x.queue), { xLabel: 'minutes', yLabel: 'requests waiting' }),
+    lineChart('utilisation', `Utilisation over time (mean over replicas, per ${sig(r.intervalSeconds)} s)`, bySystem((x) => x.utilisation), { xLabel: 'minutes', yLabel: 'busy fraction' }),
     barPanels('cost-energy', 'Cost and energy', [
       { name: '$ / M output tokens', values: r.summaries.map((s) => ({ label: s.system, value: s.usdPerMillionOutputTokens })) },
       { name: 'J / output token', values: r.summaries.map((s) => ({ label: s.system, value: s.joulesPerOutputToken })) },
       { name: '$ / hour', values: r.summaries.map((s) => ({ label: s.system, value: s.usdPerHour })) },
       { name: 'kW', values: r.summaries.map((s) => ({ label: s.system, value: s.averagePowerKw })) },
-    ]),
+    ], color),
   ];
-  const classRows = r.summaries.flatMap((s) => s.classes.map((c) => `<tr><td>${esc(s.system)}</td><td>${c.cls}</td><td>${int(c.requests)}</td><td>${int(c.rejected)}</td><td>${int(c.unfinished)}</td><td>${cell(c.latency.ttft.median * 1000)}</td><td>${cell(c.latency.ttft.p99 * 1000)}</td><td>${cell(c.latency.tpot.median * 1000)}</td><td>${cell(c.latency.e2el.p99)}</td><td>${cell(c.tokensPerSecondPerUser, 4)}</td><td>${c.jobP90Seconds === Infinity ? '> run' : cell(c.jobP90Seconds / 60)}</td><td>${c.meetsSlo === undefined ? '–' : `${(100 * c.sloAttainment).toFixed(1)}%${c.meetsSlo ? '' : ' ✗'}`}</td><td>${(100 * c.cacheHitRate).toFixed(1)}%</td></tr>`)).join('\n');
-  const fleetRows = r.summaries.map((s) => `<tr><td>${esc(s.system)}</td><td>${int(s.outputTokensPerSecond)}</td><td>${int(s.totalTokensPerSecond)}</td><td>${cell(s.usdPerHour, 4)}</td><td>${cell(s.usdPerMillionOutputTokens)}</td><td>${cell(s.usdPerMillionTotalTokens)}</td><td>${cell(s.averagePowerKw)}</td><td>${cell(s.joulesPerOutputToken)}</td><td>${cell(s.busyImbalance)}</td><td>${int(s.sessionMoves)}</td><td>${[...s.overload.map((o) => o.message), ...s.uncalibrated.map(uncalibratedNote)].map(esc).join('<br>')}</td></tr>`).join('\n');
-  const warnings = r.summaries.flatMap((s) => s.classes.flatMap((c) => outcomeWarnings(s.system, c)));
-  const replicaRows = r.summaries.flatMap((s) => s.replicas.map((x) => `<tr><td>${esc(x.replica)}</td><td>${int(x.requests)}</td><td>${(100 * x.busyShare).toFixed(1)}%</td><td>${(100 * x.kvPeak).toFixed(1)}%</td></tr>`)).join('\n');
-  const summaryRows = r.rows.map((x) => `<tr>${Object.values(x).map((v) => `<td>${typeof v === 'number' ? cell(v, 4) : esc(v)}</td>`).join('')}</tr>`).join('\n');
-  const summaryHead = Object.keys(r.rows[0] ?? {}).map((k) => `<th>${esc(k)}</th>`).join('');
+}
+
+function table(id: string, head: string[], rows: string[][]): string {
+  return `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>\n${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}\n</tbody></table>`;
+}
+
+export function answerBlock(answer?: { question: string; lines: string[] }): string {
+  if (!answer) return '';
+  return `<section id="answer"><h2>${esc(answer.question)}</h2><ul>${answer.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`;
+}
+
+export function reportHtml(r: ReportInput): string {
+  const color = systemColors(r.summaries.map((s) => s.system));
+  const swatch = (system: string) => `<span class="swatch" style="background:${color(system)}"></span>${esc(system)}`;
+  const classRows = r.summaries.flatMap((s) => s.classes.map((c) => [
+    swatch(s.system), c.cls, int(c.requests), int(c.rejected), int(c.unfinished), int(c.gaveUp),
+    cell(c.latency.ttft.median * 1000), cell(c.latency.ttft.p99 * 1000), cell(c.latency.tpot.median * 1000), cell(c.latency.itl.p99 * 1000), cell(c.latency.e2el.p99),
+    cell(c.tokensPerSecondPerUser, 4), c.jobP90Seconds === Infinity ? '> run' : cell(c.jobP90Seconds / 60),
+    c.meetsSlo === undefined ? '–' : `${(100 * c.sloAttainment).toFixed(1)}%${c.meetsSlo ? '' : ' ✗'}`, `${(100 * c.cacheHitRate).toFixed(1)}%`,
+  ]));
+  const fleetRows = r.summaries.map((s) => [swatch(s.system), int(s.outputTokensPerSecond), int(s.totalTokensPerSecond), cell(s.usdPerHour, 4), cell(s.usdPerMillionOutputTokens), cell(s.usdPerMillionTotalTokens), cell(s.averagePowerKw), cell(s.joulesPerOutputToken), cell(s.busyImbalance), int(s.sessionMoves), [...s.overload.map((o) => o.message), ...s.uncalibrated.map(uncalibratedNote)].map(esc).join('<br>')]);
+  const warnings = r.summaries.flatMap((s) => [...s.classes.flatMap((c) => outcomeWarnings(s.system, c)), ...s.classes.flatMap((c) => c.sloMisses.map((m) => `✗ ${s.system} ${c.cls}: ${m}`))]);
+  const replicaRows = r.summaries.flatMap((s) => s.replicas.map((x) => [esc(x.replica), int(x.requests), `${(100 * x.busyShare).toFixed(1)}%`, `${(100 * x.kvPeak).toFixed(1)}%`]));
+  const columns = Object.keys(r.rows[0] ?? {});
+  const window = r.summaries[0]?.seconds ?? NaN;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)} — wafersim</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
-h1{font-size:22px}h2{font-size:17px;margin-top:28px}
-.charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
-svg text{font-size:11px;fill:#333}.axis-label{font-size:12px}
-table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
-th{background:#f4f4f4}.note{color:#555}
-</style></head><body>
+<style>${PAGE_STYLE}</style></head><body>
 <h1>${esc(r.title)}</h1>
 <p>${esc(r.description)}</p>
-<p class="note">wafersim ${esc(r.version)}, seed ${r.seed}. Percentiles ${r.exact ? 'are exact (every request kept)' : `come from streaming histograms with ±${RELATIVE_ERROR * 100}% relative error`}.</p>
+${answerBlock(r.answer)}
+<h2>What ran</h2>
+${configTable(r.systems)}
+<p class="note">wafersim ${esc(r.version)}, seed ${r.seed}. Measured window: ${cell(window / 60)} minutes (warm-up and drain left out; requests sent outside it are served and counted in summary.csv as outside_window_*). Percentiles ${r.exact ? 'are exact (every request kept)' : `come from streaming histograms with ±${RELATIVE_ERROR * 100}% relative error`}.</p>
 <h2>Per system and class</h2>
-<table id="summary-table"><thead><tr><th>system</th><th>class</th><th>completed</th><th>rejected</th><th>unfinished</th><th>TTFT p50 ms</th><th>TTFT p99 ms</th><th>TPOT p50 ms</th><th>E2E p99 s</th><th>tok/s per user</th><th>job p90 min</th><th>SLO</th><th>cache hits</th></tr></thead><tbody>
-${classRows}
-</tbody></table>
+${table('summary-table', ['system', 'class', 'completed', 'rejected', 'unfinished', 'gave up', 'TTFT p50 ms', 'TTFT p99 ms', 'TPOT p50 ms', 'ITL p99 ms', 'E2E p99 s', 'tok/s per user', 'job p90 min', 'SLO', 'cache hits'], classRows)}
 ${warnings.length ? `<ul id="outcome-warnings">${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
-<table id="fleet-table"><thead><tr><th>system</th><th>output tok/s</th><th>total tok/s</th><th>$/hour</th><th>$/M output tokens</th><th>$/M total tokens</th><th>kW</th><th>J/output token</th><th>busy max/mean</th><th>session moves</th><th>load</th></tr></thead><tbody>
-${fleetRows}
-</tbody></table>
-<p class="note">Measured window: ${cell(r.summaries[0]?.seconds / 60)} minutes (warm-up and drain left out; requests sent outside it are served and counted in summary.csv as outside_window_*).</p>
-<h2>Load per replica</h2>
-<table id="replica-table"><thead><tr><th>replica</th><th>requests</th><th>busy</th><th>peak KV</th></tr></thead><tbody>
-${replicaRows}
-</tbody></table>
+${table('fleet-table', ['system', 'output tok/s', 'total tok/s', '$/hour', '$/M output tokens', '$/M total tokens', 'kW', 'J/output token', 'busy max/mean', 'session moves', 'load'], fleetRows)}
 <h2>Charts</h2>
 <div class="charts">
-${charts.join('\n')}
+${charts(r, color).join('\n')}
 </div>
 ${(r.extraSections ?? []).join('\n')}
-<h2>All summary numbers</h2>
-<table id="all-rows"><thead><tr>${summaryHead}</tr></thead><tbody>
-${summaryRows}
-</tbody></table>
+<h2>Load per replica</h2>
+<details${replicaRows.length <= 32 ? ' open' : ''}><summary>${replicaRows.length} replicas</summary>
+${table('replica-table', ['replica', 'requests', 'busy', 'peak KV'], replicaRows)}
+</details>
+<h2>Every summary figure</h2>
+<details><summary>summary.csv's rows (${r.rows.length})</summary>
+${table('all-rows', columns, r.rows.map((x) => columns.map((k) => (typeof x[k] === 'number' ? cell(x[k] as number, 4) : esc(String(x[k]))))))}
+</details>
 </body></html>
 `;
 }

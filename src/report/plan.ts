@@ -1,6 +1,8 @@
 /** The capacity plan as text tables, CSV rows and an HTML page (strings only; the CLI writes them). */
 import { inDisplayUnit, type SystemSummary } from '../metrics/summary.js';
 import { int, sig, textTable } from './format.js';
+import { systemColors } from './html.js';
+import { PAGE_STYLE } from './page.js';
 import { barPanels, esc, lineChart, type Series } from './svg.js';
 
 // The plan's results as the planner (study/plan.ts) produces them and this report shows them.
@@ -95,17 +97,20 @@ function calibrationCell(r: PlanRow): string {
   return `${show(c.low)}–${show(c.high)} (${c.stack} holdout error ±${Math.round(100 * c.error)}%, ${c.rows} rows)`;
 }
 
+const PLAN_HEAD = (maxLoad: boolean) => ['option', 'hardware', maxLoad ? 'max load ×' : 'replicas', ...(maxLoad ? [] : ['with model error']), 'devices', '$/hour', '$/M output tok', 'kW', 'J/output tok'];
+
+function planCells(r: PlanRow, maxLoad: boolean): string[] {
+  return [
+    label(r), r.hardware,
+    maxLoad ? (r.maxLoad === null || r.maxLoad === undefined ? 'none' : sig(r.maxLoad, 3)) : replicasCell(r),
+    ...(maxLoad ? [] : [calibrationCell(r)]),
+    r.replicas ? int(r.replicas * r.devicesPerReplica) : '–',
+    num(r.summary?.usdPerHour, 4), num(r.summary?.usdPerMillionOutputTokens), num(r.summary?.averagePowerKw), num(r.summary?.joulesPerOutputToken),
+  ];
+}
+
 export function planTable(results: PlanRow[], maxLoad: boolean): string {
-  return textTable(
-    ['option', 'hardware', maxLoad ? 'max load ×' : 'replicas', ...(maxLoad ? [] : ['with model error']), 'devices', '$/hour', '$/M output tok', 'kW', 'J/output tok'],
-    results.map((r) => [
-      label(r), r.hardware,
-      maxLoad ? (r.maxLoad === null || r.maxLoad === undefined ? 'none' : sig(r.maxLoad, 3)) : replicasCell(r),
-      ...(maxLoad ? [] : [calibrationCell(r)]),
-      r.replicas ? int(r.replicas * r.devicesPerReplica) : '–',
-      num(r.summary?.usdPerHour, 4), num(r.summary?.usdPerMillionOutputTokens), num(r.summary?.averagePowerKw), num(r.summary?.joulesPerOutputToken),
-    ]),
-  );
+  return textTable(PLAN_HEAD(maxLoad), results.map((r) => planCells(r, maxLoad)));
 }
 
 /** "TTFT p99 316 ms > 300 (+5.3%)" for misses, "TTFT p99 212 ms ✓" for passes. */
@@ -159,34 +164,61 @@ export function trialCsvRows(r: PlanRow): (string | number)[][] {
   });
 }
 
-/** One chart per SLO (metric and class): what each option achieved against replicas, and the target. */
-function sloCharts(results: PlanRow[]): string[] {
-  const charts = new Map<string, { unit: string; target: number; series: Series[] }>();
+/** One chart per SLO (metric and class): each option's worst value over seeds against replicas, the target, and the chosen fleet. */
+function sloCharts(results: PlanRow[], color: (option: string) => string): string[] {
+  const charts = new Map<string, { unit: string; target: number; series: Series[]; chosen: { x: number; y: number; color: string; label: string }[] }>();
   for (const r of results) {
-    const bySlo = new Map<string, [number, number][]>();
+    const worst = new Map<string, Map<number, number>>();
     for (const x of trialRows(r.trials)) {
       for (const c of x.checks) {
         const key = `${c.name} (${x.cls})`;
-        if (!charts.has(key)) charts.set(key, { unit: c.unit, target: c.target, series: [] });
-        (bySlo.get(key) ?? bySlo.set(key, []).get(key)!).push([x.replicas, c.value]);
+        if (!charts.has(key)) charts.set(key, { unit: c.unit, target: c.target, series: [], chosen: [] });
+        const m = worst.get(key) ?? worst.set(key, new Map()).get(key)!;
+        m.set(x.replicas, Math.max(m.get(x.replicas) ?? -Infinity, c.value));
       }
     }
-    for (const [key, points] of bySlo) charts.get(key)!.series.push({ name: `${label(r)} (seed ${r.trials[0]?.runs[0]?.seed ?? ''}…)`, points: points.sort((a, b) => a[0] - b[0]) });
+    const chosen = r.replicas === null ? undefined : r.replicas - r.spares;
+    for (const [key, m] of worst) {
+      const points = [...m].sort(([a], [b]) => a - b).filter(([, v]) => Number.isFinite(v)) as [number, number][];
+      const chart = charts.get(key)!;
+      chart.series.push({ name: label(r), color: color(label(r)), markers: true, points });
+      const at = chosen === undefined ? undefined : points.find(([n]) => n === chosen);
+      if (at) chart.chosen.push({ x: at[0], y: at[1], color: color(label(r)), label: `${label(r)}: chosen, ${chosen} replicas${r.spares ? ` + ${r.spares} spare` : ''}` });
+    }
   }
-  return [...charts].map(([key, c], i) => {
-    const xs = c.series.flatMap((s) => s.points.map((p) => p[0]));
-    const target: Series = { name: `target ${sig(c.target)} ${c.unit}`, points: [[Math.min(...xs), c.target], [Math.max(...xs), c.target]] };
-    return lineChart(`plan-slo-${i}`, `${key} against replicas (unreached values are left out)`, [...c.series, target], { xLabel: 'replicas', yLabel: `${key}, ${c.unit}` });
-  });
+  return [...charts].map(([key, c], i) => lineChart(`plan-slo-${i}`, `${key} against replicas`, c.series, {
+    xLabel: 'replicas', yLabel: `${key}, ${c.unit}`, logX: 'auto', logY: 'auto', highlight: c.chosen,
+    refs: [{ axis: 'y', value: c.target, label: `target ${sig(c.target)} ${c.unit}`, color: '#333' }],
+  }, 'Each point: the worst seed of that trial; unreached values (too many jobs failed) are left out. Ring: the chosen fleet (before spares).'));
+}
+
+function htmlTable(id: string, text: string[][], head: string[]): string {
+  return `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${text.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 export function planHtml(name: string, results: PlanRow[], maxLoad: boolean): string {
+  const color = systemColors(results.map(label));
   const bars = barPanels('plan', 'The fleets side by side', [
     { name: '$ / hour', values: results.map((r) => ({ label: label(r), value: r.summary?.usdPerHour ?? NaN })) },
     { name: '$ / M output tokens', values: results.map((r) => ({ label: label(r), value: r.summary?.usdPerMillionOutputTokens ?? NaN })) },
     { name: 'kW', values: results.map((r) => ({ label: label(r), value: r.summary?.averagePowerKw ?? NaN })) },
     { name: 'J / output token', values: results.map((r) => ({ label: label(r), value: r.summary?.joulesPerOutputToken ?? NaN })) },
-  ]);
-  const trials = results.map((r) => `<h2>${esc(label(r))}: every trial</h2><pre>${esc(trialTable(r))}</pre>`).join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(name)} plan</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1320px}pre{background:#f6f6f6;padding:8px;overflow-x:auto}.charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}svg text{font-size:11px}</style></head><body><h1>Capacity plan: ${esc(name)}</h1><pre>${esc(planTable(results, maxLoad))}</pre>${bars}<h2>Each SLO against replicas</h2><div class="charts">${sloCharts(results).join('\n')}</div>${trials}</body></html>\n`;
+  ], color);
+  const trials = results.map((r) => {
+    const rows = trialRows(r.trials).sort((a, b) => a.replicas - b.replicas || a.seed - b.seed || a.cls.localeCompare(b.cls));
+    return `<h3>${esc(label(r))}: every trial</h3>${htmlTable(`trials-${esc(label(r).replace(/[^A-Za-z0-9_-]/g, '-'))}`, rows.map((x) => [int(x.replicas), String(x.seed), x.cls, x.meets ? 'yes' : 'no', x.checks.map(checkText).join('; ') || '–', int(x.rejected), int(x.unfinished)]), ['replicas', 'seed', 'class', 'passes', 'SLOs', 'rejected', 'unfinished'])}`;
+  }).join('\n');
+  const summary = htmlTable('plan-table', results.map((r) => planCells(r, maxLoad)), PLAN_HEAD(maxLoad));
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(name)} plan — wafersim</title><style>${PAGE_STYLE}</style></head><body>
+<h1>Capacity plan: ${esc(name)}</h1>
+<p>${maxLoad ? 'The largest load each fleet carries within the SLOs.' : 'The smallest fleet of each option that meets every SLO on every seed (plus spares).'} Every figure is in plan.csv and trials.csv.</p>
+${summary}
+${results.filter((r) => r.whyNone).map((r) => `<p class="note">${esc(label(r))}: none ≤ max: ${esc(r.whyNone!)}</p>`).join('\n')}
+<div class="charts">${bars}</div>
+<h2>Each SLO against replicas</h2>
+<div class="charts">${sloCharts(results, color).join('\n')}</div>
+<h2>Every trial</h2>
+${trials}
+</body></html>
+`;
 }

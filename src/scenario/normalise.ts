@@ -82,7 +82,7 @@ function sloOf(s?: SloFile): SloSpec | undefined {
     ttftP50Seconds: s.ttftP50Ms !== undefined ? s.ttftP50Ms * MS : undefined,
     tpotP50Seconds: s.tpotP50Ms !== undefined ? s.tpotP50Ms * MS : undefined,
     tpotP99Seconds: s.tpotP99Ms !== undefined ? s.tpotP99Ms * MS : undefined,
-    e2eP99Seconds: s.e2eP99Seconds,
+    e2eP99Seconds: s.e2elP99Seconds,
     jobP90Seconds: s.jobP90Minutes !== undefined ? s.jobP90Minutes * 60 : undefined,
   };
 }

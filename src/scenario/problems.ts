@@ -1,6 +1,16 @@
 /** Schema issues (zod) as InputProblems: where, what was expected, what was found. */
 import type { z } from 'zod';
 import { describe, type InputProblem } from '../domain/errors.js';
+import { didYouMean, keysAt } from './suggest.js';
+import type { RenamedKey } from './versions.js';
+
+/** What helps name a mistyped key: the schema (for its known keys) and keys renamed by a format version. */
+export interface KeyHelp {
+  schema?: z.ZodType;
+  renamed?: RenamedKey[];
+  /** "scenario" or "model": names the format in messages. */
+  format?: string;
+}
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -20,15 +30,13 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-export function zodProblems(error: z.ZodError, input: unknown, file?: string): InputProblem[] {
+export function zodProblems(error: z.ZodError, input: unknown, file?: string, help: KeyHelp = {}): InputProblem[] {
   const problems: InputProblem[] = [];
   for (const issue of error.issues) {
     const found = valueAt(input, issue.path);
     switch (issue.code) {
       case 'unrecognized_keys':
-        for (const key of issue.keys) {
-          problems.push({ file, path: [...issue.path, key], where: formatPath([...issue.path, key]), expected: 'a known key (unknown keys are errors, to catch typos)', found: `the unknown key ${JSON.stringify(key)}` });
-        }
+        for (const key of issue.keys) problems.push({ file, path: [...issue.path, key], where: formatPath([...issue.path, key]), ...unknownKey(key, issue.path, help) });
         break;
       case 'invalid_type':
         problems.push({ file, path: issue.path, where: formatPath(issue.path), expected: found === undefined ? `a value (${issue.expected}); it is required` : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`, found: describe(found) });
@@ -63,4 +71,12 @@ export function zodProblems(error: z.ZodError, input: unknown, file?: string): I
     }
   }
   return problems;
+}
+
+/** An unknown key: renamed by a newer format (name the new key), or a typo (name the nearest known one). */
+function unknownKey(key: string, parent: readonly PropertyKey[], help: KeyHelp): { expected: string; found: string } {
+  const renamed = help.renamed?.find((r) => r.old === key && r.parent.test(formatPath(parent)));
+  if (renamed) return { expected: `${JSON.stringify(renamed.now)}: the key's name since ${help.format ?? 'file'} format version ${renamed.version}`, found: `its old name ${JSON.stringify(key)}` };
+  const known = help.schema ? keysAt(help.schema, parent) : [];
+  return { expected: 'a known key (unknown keys are errors, to catch typos)', found: `the unknown key ${JSON.stringify(key)}${didYouMean(key, known)}` };
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { POLICY_NAMES, ROUTER_NAMES, TRACE_FORMATS } from '../domain/kinds.js';
+import { SCENARIO_FORMAT } from './versions.js';
 
 /** Names that become folder names (output/<name>): safe on every file system; never `.` or `..`. */
 export const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
@@ -162,9 +163,12 @@ const slo = z.strictObject({
   ttftP50Ms: positive.optional(),
   tpotP50Ms: positive.optional(),
   tpotP99Ms: positive.optional(),
-  e2eP99Seconds: positive.optional(),
+  e2elP99Seconds: positive.optional(),
   jobP90Minutes: positive.optional(),
 });
+
+/** An axis title for the sweep report (the field path otherwise). */
+const axisLabel = z.string().min(1).max(80).optional();
 
 /** A sweep's size is checked before its cross product is built. */
 export const MAX_SWEEP_AXES = 8;
@@ -172,6 +176,8 @@ export const MAX_SWEEP_POINTS = 100_000;
 
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
+  /** The file's format version (scenario/versions.ts); absent means the current one. */
+  version: z.number().int().min(1).max(SCENARIO_FORMAT).optional(),
   name: safeName.optional(),
   description: z.string().optional(),
   seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),
@@ -202,8 +208,8 @@ export const scenarioSchema = z.strictObject({
   slo: z.strictObject({ interactive: slo.optional(), background: slo.optional() }).optional(),
   sweep: z.strictObject({
     axes: z.array(z.union([
-      z.strictObject({ path: z.string(), values: z.array(z.unknown()).min(1).max(MAX_SWEEP_POINTS) }),
-      z.strictObject({ path: z.string(), range: z.strictObject({ from: z.number().min(-LARGEST).max(LARGEST), to: z.number().min(-LARGEST).max(LARGEST), step: positive }) }),
+      z.strictObject({ path: z.string(), label: axisLabel, values: z.array(z.unknown()).min(1).max(MAX_SWEEP_POINTS) }),
+      z.strictObject({ path: z.string(), label: axisLabel, range: z.strictObject({ from: z.number().min(-LARGEST).max(LARGEST), to: z.number().min(-LARGEST).max(LARGEST), step: positive }) }),
     ])).min(1).max(MAX_SWEEP_AXES),
   }).optional(),
   plan: z.strictObject({

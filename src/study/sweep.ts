@@ -6,7 +6,8 @@
 import type { SystemSummary } from '../metrics/summary.js';
 import { cellsOf, SUMMARY_COLUMNS, summaryRows } from '../report/summary-table.js';
 
-export type Axis = { path: string; values: unknown[] } | { path: string; range: { from: number; to: number; step: number } };
+/** A sweep axis: a field path and its values; `label` titles it in the report. */
+export type Axis = { path: string; label?: string } & ({ values: unknown[] } | { range: { from: number; to: number; step: number } });
 
 export interface SweepPoint {
   index: number;

@@ -2,10 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/kernel/index.js';
 import type { StepRecord } from '../../src/domain/request.js';
 import { POLICY_NAMES } from '../../src/domain/kinds.js';
-import { POLICIES } from '../../src/serving/index.js';
+import type { BatchShape } from '../../src/domain/batch.js';
+import type { LlmRequest } from '../../src/domain/request.js';
+import { perfModel, type PerfModel } from '../../src/perf/index.js';
+import { DEFAULT_ENGINE, POLICIES, Replica, type EngineConfig } from '../../src/serving/index.js';
 import { systemSchema } from '../../src/scenario/schema.js';
 import { gpu, llm } from '../support/models.js';
 import { recorder, replicaOf, request } from '../support/serving.js';
+
+/** Every batch shape a replica asks its perf model to price (one call per step: no coalescing). */
+function shapes(engine: Partial<EngineConfig>, arrivals: [number, LlmRequest][]): BatchShape[] {
+  const sim = new Simulation();
+  const seen: BatchShape[] = [];
+  const base = perfModel(llm('llama-3.1-8b'), gpu('h100-sxm'), { count: 1, tp: 1, pp: 1 });
+  const perf: PerfModel = { fit: base.fit, step: (shape) => (seen.push({ ...shape }), base.step(shape)) };
+  const replica = new Replica('r', sim, perf, { ...DEFAULT_ENGINE, coalesceSteps: false, ...engine }, 1e6);
+  for (const [t, req] of arrivals) sim.schedule(t, () => replica.submit(req, { onComplete: () => {} }));
+  sim.run();
+  return seen;
+}
 
 /** The (decode sequences, prefill tokens) of every step a replica runs for two requests. */
 function steps(policy: 'decode-first' | 'prefill-first'): [number, number][] {
@@ -47,6 +62,23 @@ describe('batching policies', () => {
     sim.run();
     expect(rec.lives.get(b.id)!.first).toBeLessThan(rec.lives.get(a.id)!.first!);
     expect(rec.steps.length).toBe(4);
+  });
+
+  it('prices the batch shape worked by hand (contexts, chunks, attention pairs)', () => {
+    // A: prompt 4, output 3; B: prompt 6, output 1, arrives during A's prefill; budget 4, decode-first.
+    // Pairs of a chunk of c tokens after d done: c·d + c(c + 1)/2.
+    const none = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
+    expect(shapes({ maxBatchTokens: 4 }, [[0, request(4, 3)], [1e-9, request(6, 1)]])).toEqual([
+      { ...none, prefillSeqs: 1, prefillTokens: 4, prefillAttentionPairs: 10 }, // A: 4·0 + 4·5/2
+      { ...none, decodeSeqs: 1, decodeContextSum: 5, prefillSeqs: 1, prefillTokens: 3, prefillAttentionPairs: 6 }, // A at 4 + 1; B: 3·0 + 3·4/2
+      { ...none, decodeSeqs: 1, decodeContextSum: 6, prefillSeqs: 1, prefillTokens: 3, prefillContextSum: 3, prefillAttentionPairs: 15 }, // A at 4 + 2; B: 3·3 + 6
+    ]);
+  });
+
+  it('never puts more sequences in a step than maxSeqs', () => {
+    // maxSeqs 1, two requests at once (prompt 2, output 2): A prefill, A decode, then B prefill, B decode.
+    const steps = shapes({ maxSeqs: 1 }, [[0, request(2, 2)], [0, request(2, 2)]]);
+    expect(steps.map((s) => [s.decodeSeqs, s.prefillTokens])).toEqual([[0, 2], [1, 0], [0, 2], [1, 0]]);
   });
 
   it('an unknown policy name is a schema error', () => {

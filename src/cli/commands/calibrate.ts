@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { writeStackValues } from '../../io/calibration.js';
 import { readStack, stackIds, type StackParameter } from '../../io/models.js';
 import { loadValidationCases, observationsOf } from '../../io/validation.js';
@@ -44,9 +45,11 @@ export const calibrateCommand: CommandModule<object, Args> = {
       .option('concurrency', { type: 'number', describe: 'with measurements: concurrent clients, for files that do not record it (genai-perf CSV)' })
       .option('fit', { type: 'string', array: true, describe: 'with measurements: also fit a parameter the stack assumes: NAME=LOW:HIGH, or NAME (a built-in stack\'s range)' })
       .option('out', { type: 'string', describe: 'with measurements: write the fitted stack to this new file (never over an existing one)' })
-      .example('wafersim calibrate --stack trtllm', 'fit TensorRT-LLM\'s constants to its fit rows; print values and errors')
-      .example('wafersim calibrate --write', 'fit every stack and update the files')
-      .example('wafersim calibrate --hardware h100-sxm --stack vllm results/*.json --out my-vllm.yaml', 'fit vLLM\'s constants to your own benchmark results; write a new stack file'),
+      .epilogue(examplesText([
+        ['fit TensorRT-LLM\'s constants to its fit rows; print values and errors', 'wafersim calibrate --stack trtllm'],
+        ['fit every stack and update the files', 'wafersim calibrate --write'],
+        ['fit vLLM to your own benchmark results; write a new stack file', 'wafersim calibrate --hardware h100-sxm --stack vllm', 'results/*.json --out my-vllm.yaml'],
+      ])),
   handler: async (args) => {
     const measured = args.measurements ?? [];
     if (measured.length > 0) {

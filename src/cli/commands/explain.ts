@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { LARGEST } from '../../scenario/schema.js';
 import { inputError } from '../../domain/errors.js';
 import type { LlmSpec, Precision, PrecisionGroups } from '../../domain/specs.js';
@@ -44,10 +45,7 @@ export const explainCommand: CommandModule<object, Args> = {
       .option('input', { type: 'number', default: 2048, describe: 'prompt tokens to prefill' })
       .option('speculative', { type: 'string', describe: 'draft=<id>,k=<n>,accept=<a>' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' })
-      .example('wafersim explain --list', 'every model and kind of hardware wafersim knows')
-      .example('wafersim explain --model llama-3.1-70b --hardware cs-3', 'why 70B needs four CS-3')
-      .example('wafersim explain --model llama-3.1-8b --hardware h100-sxm --batch 64 --json', '')
-      .example('wafersim explain --model llama-3.3-70b --hardware cs-3 --speculative draft=llama-3.2-1b,k=8,accept=0.9', ''),
+      .epilogue(examplesText([['every model and kind of hardware wafersim knows', 'wafersim explain --list'], ['why 70B needs four CS-3', 'wafersim explain --model llama-3.1-70b --hardware cs-3'], ['', 'wafersim explain --model llama-3.1-8b --hardware h100-sxm --batch 64 --json'], ['with speculative decoding', 'wafersim explain --model llama-3.3-70b --hardware cs-3', '--speculative draft=llama-3.2-1b,k=8,accept=0.9']])),
   handler: (args) => {
     if (args.list) {
       process.stdout.write(catalogue());

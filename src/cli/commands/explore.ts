@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, relative } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { inputError } from '../../domain/errors.js';
 import { buildExplorer } from '../../io/explorer.js';
 import { OutputDir } from '../../io/output.js';
@@ -18,8 +19,7 @@ export const exploreCommand: CommandModule<object, Args> = {
       .option('out', { type: 'string', default: join('output', 'explorer'), describe: 'folder for the self-contained page (index.html works from file:// or any web server)' })
       .option('port', { type: 'number', default: 8719, describe: 'port on 127.0.0.1 to serve the page on (0: any free port)' })
       .option('serve', { type: 'boolean', default: true, describe: 'serve the page (--no-serve: only write it)' })
-      .example('wafersim explore', 'build the page and open http://127.0.0.1:8719/')
-      .example('wafersim explore --no-serve --out site/explorer', 'only write the page, to put on a web server'),
+      .epilogue(examplesText([['build the page and open http://127.0.0.1:8719/', 'wafersim explore'], ['only write the page, to put on a web server', 'wafersim explore --no-serve --out site/explorer']])),
   handler: async (args) => {
     if (!(Number.isInteger(args.port) && args.port >= 0 && args.port <= 65535)) throw inputError('--port', 'a whole number from 0 to 65535', args.port);
     const out = OutputDir.open(args.out, 'explorer', []);

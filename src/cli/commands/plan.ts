@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -51,9 +52,7 @@ export const planCommand: CommandModule<object, Args> = {
       .option('fresh', { type: 'boolean', default: false, describe: 'run every trial again, ignoring stored ones' })
       .option('json', { type: 'boolean', default: false })
       .option('progress', { type: 'boolean', default: true })
-      .example('wafersim plan scenarios/capacity-2000-developers.yaml', '')
-      .example('wafersim plan scenarios/capacity-2000-developers.yaml --set plan.seeds=3', 'each trial over 3 seeds: the answer is a range')
-      .example('wafersim plan scenarios/capacity-2000-developers.yaml --max-load', ''),
+      .epilogue(examplesText([['', 'wafersim plan scenarios/capacity-2000-developers.yaml'], ['each trial over 3 seeds: the answer is a range', 'wafersim plan scenarios/capacity-2000-developers.yaml --set plan.seeds=3'], ['', 'wafersim plan scenarios/capacity-2000-developers.yaml --max-load']])),
   handler: async (args) => {
     const loaded = readScenario(resolve(args.scenario));
     const raw = applySets(loaded.raw, args.set ?? []) as Raw;

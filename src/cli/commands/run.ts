@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { join, resolve } from 'node:path';
 import { inputError } from '../../domain/errors.js';
 import { OutputDir } from '../../io/output.js';
@@ -16,6 +17,7 @@ import { Timeline } from '../../report/trace.js';
 import { applySets } from '../sets.js';
 import { checkWork, withLimits, type LimitArgs } from '../limits.js';
 import { estimateWork } from '../../study/estimate.js';
+import { hardwareModel } from '../../perf/hardware.js';
 
 const RECORDS: RecordsMode[] = ['all', 'sample', 'none'];
 
@@ -43,8 +45,7 @@ export const runCommand: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the summary rows as JSON (the columns of summary.csv)' })
       .option('trace-window', { type: 'string', requiresArg: true, describe: 'also write trace.json, a Chrome/Perfetto timeline of minutes START:END, e.g. 10:12' })
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on stderr (only on a terminal)' })
-      .example('wafersim run scenarios/codex-spark.yaml', 'the default study')
-      .example('wafersim run scenarios/codex-spark.yaml --records none --json', 'no requests.csv; summary rows as JSON'),
+      .epilogue(examplesText([['the default study', 'wafersim run scenarios/codex-spark.yaml'], ['no requests.csv; summary rows as JSON', 'wafersim run scenarios/codex-spark.yaml --records none --json']])),
   handler: async (args) => {
     if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw inputError('--seed', `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`, args.seed);
     const loaded = readScenario(resolve(args.scenario));
@@ -93,7 +94,7 @@ export const runCommand: CommandModule<object, Args> = {
       // The resolved systems (hardware, model, deployment and calibration values, SI units) say exactly what ran.
       out.write('run.json', `${JSON.stringify({ wafersim: version, scenario: loaded.file, seed: resolved.seed, records, set: args.set ?? [], timeseriesIntervalSeconds: result.intervalSeconds, scenarioAsRun: raw, resolved: { systems: resolved.systems, slo: resolved.slo }, fingerprints: result.fingerprints }, null, 2)}\n`);
       if (timeline) out.write('trace.json', timeline.json());
-      out.write('report.html', reportHtml({ title: resolved.name, description: resolved.description, summaries: result.summaries, rows, cdfs: result.cdfs, timeseries: result.timeseries, exact: records === 'all', version, seed: resolved.seed }));
+      out.write('report.html', reportHtml({ title: resolved.name, description: resolved.description, systems: resolved.systems.map((s) => ({ ...s, pools: s.pools.map((p) => ({ ...p, memory: hardwareModel(p.hardware).memoryLabel })) })), summaries: result.summaries, rows, cdfs: result.cdfs, timeseries: result.timeseries, intervalSeconds: result.intervalSeconds, slo: resolved.slo, exact: records === 'all', version, seed: resolved.seed }));
       out.commit();
       if (traceStats.skipped > 0) {
         process.stderr.write(`skipped ${traceStats.skipped} bad trace rows, e.g. ${traceStats.examples.map((p) => `${p.where}: expected ${p.expected}, found ${p.found}`).join('; ')}\n`);

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -10,8 +11,7 @@ import { loadPoints, planSweep, pointsDir, readJsonFile, savePoint } from '../..
 import { CsvWriter } from '../../io/output.js';
 import { checkOutputTarget, claimFolder } from '../../io/output-target.js';
 import { packageVersion } from '../../io/package.js';
-import { lineChart, type Series } from '../../report/svg.js';
-import { esc } from '../../report/svg.js';
+import { sweepHtml } from '../../report/sweep.js';
 import { shardOf, sweepHeader, sweepObjects, sweepRows, type PointResult, type SweepPoint } from '../../study/sweep.js';
 import { progressBar } from '../progress.js';
 import { applySets } from '../sets.js';
@@ -31,6 +31,8 @@ interface Args extends LimitArgs {
 interface SweepInfo {
   scenario: string;
   axes: string[];
+  /** Axis titles (the scenario's optional `label`), null where none. */
+  labels?: (string | null)[];
   points: number;
 }
 
@@ -54,8 +56,7 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('progress', { type: 'boolean', default: true })
       .option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' })
       .option('fresh', { type: 'boolean', default: false, describe: 'run every point again, ignoring stored results (stored ones are reused only when their content key matches anyway)' })
-      .example('wafersim sweep scenarios/long-context-cliff.yaml', '')
-      .example('wafersim sweep scenarios/speculative-decoding.yaml --shard 0/2 --out part0', 'half the points, for merge'),
+      .epilogue(examplesText([['', 'wafersim sweep scenarios/long-context-cliff.yaml'], ['half the points, for merge', 'wafersim sweep scenarios/speculative-decoding.yaml --shard 0/2 --out part0']])),
   handler: async (args) => {
     const shard = parseShard(args.shard);
     if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw inputError('--workers', 'a whole number >= 1', args.workers);
@@ -65,7 +66,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     checkOutputTarget(args.out ?? join('output', `${name}-sweep`), plan.inputs);
     checkWork(plan.estimate(await plan.checkTrace()), args, `a sweep of ${plan.points.length} points`, plan.loaded.file);
     const out = claimFolder(args.out ?? join('output', `${name}-sweep`), 'sweep', plan.inputs, packageVersion());
-    const info: SweepInfo = { scenario: plan.loaded.file, axes: plan.axes.map((a) => a.path), points: plan.points.length };
+    const info: SweepInfo = { scenario: plan.loaded.file, axes: plan.axes.map((a) => a.path), labels: plan.axes.map((a) => a.label ?? null), points: plan.points.length };
     claimSweepJson(join(out, 'sweep.json'), { ...info, set: sets });
     // A stored point counts only if its key matches: an edited scenario, axis value, model or
     // calibration file, trace or version makes it stale, and it is run again.
@@ -176,34 +177,12 @@ export async function writeResults(out: string, info: SweepInfo, points: PointRe
   for (const p of points) for (const row of sweepRows(p)) csv.write(row);
   await csv.close();
   renameSync(tmp, join(out, 'sweep.csv'));
-  writeAtomic(join(out, 'report.html'), sweepReport(info, points));
-}
-
-function sweepReport(info: SweepInfo, points: PointResult[]): string {
-  const axis = info.axes[0];
-  const charts = (['served', 'ttft_p99', 'tokens_per_user', 'usd_per_m', 'j_per_token'] as const).map((m) => {
-    const bySeries = new Map<string, [number, number][]>();
-    for (const p of points.filter((x) => x.repeat === 0)) {
-      const x = Number(p.values[0].value);
-      const rest = p.values.slice(1).map((v) => `${v.path}=${JSON.stringify(v.value)}`).join(' ');
-      for (const s of p.summaries) {
-        for (const c of s.classes) {
-          const y = m === 'served' ? c.requests / Math.max(1, c.requests + c.rejected + c.unfinished) : m === 'ttft_p99' ? c.latency.ttft.p99 * 1000 : m === 'tokens_per_user' ? c.tokensPerSecondPerUser : m === 'usd_per_m' ? s.usdPerMillionOutputTokens : s.joulesPerOutputToken;
-          const key = `${s.system} ${c.cls}${rest ? ` ${rest}` : ''}`;
-          (bySeries.get(key) ?? bySeries.set(key, []).get(key)!).push([x, y]);
-        }
-      }
-    }
-    const series: Series[] = [...bySeries].map(([name, pts]) => ({ name, points: pts.sort((a, b) => a[0] - b[0]) }));
-    const label = { served: 'share of requests completed (not rejected or unfinished)', ttft_p99: 'TTFT p99, ms', tokens_per_user: 'tokens/s per user (1/TPOT p50)', usd_per_m: '$ per million output tokens', j_per_token: 'J per output token' }[m];
-    return lineChart(`sweep-${m}`, `${label} against ${axis}`, series, { xLabel: axis, yLabel: label });
-  });
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(info.scenario)} sweep</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1320px}.charts{display:flex;flex-wrap:wrap;gap:16px}figure{margin:0}figcaption{font-weight:600}svg text{font-size:11px}</style></head><body><h1>Sweep of ${esc(info.scenario)}</h1><p>${points.length} points over ${info.axes.map(esc).join(', ')}. The numbers are in sweep.csv.</p><div class="charts">${charts.join('\n')}</div></body></html>\n`;
+  writeAtomic(join(out, 'report.html'), sweepHtml(info.scenario, info.axes.map((path, i) => ({ path, label: info.labels?.[i] ?? undefined })), points));
 }
 
 export const mergeCommand: CommandModule<object, { dirs: string[]; out: string }> = {
   builder: (y) =>
-    y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', requiresArg: true, demandOption: true, describe: 'the merged sweep folder' }).example('wafersim merge part0 part1 --out full', ''),
+    y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', requiresArg: true, demandOption: true, describe: 'the merged sweep folder' }).epilogue(examplesText([['', 'wafersim merge part0 part1 --out full']])),
   handler: async (args) => {
     checkOutputTarget(args.out, args.dirs);
     const infos = args.dirs.map((d) => {

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { examplesText } from '../examples.js';
 import { loadValidationCases } from '../../io/validation.js';
 import { textTable, sig } from '../../report/format.js';
 import { METRIC_UNITS, resultOf, sensitivityOf, simulate, summarise, type ErrorSummary, type ValidationResult } from '../../study/validation.js';
@@ -30,8 +31,7 @@ export const validateCommand: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the results and the summary as JSON' })
       .option('strict', { type: 'boolean', default: false, describe: 'exit 1 when a row fails that is not a listed known gap' })
       .option('sensitivity', { type: 'boolean', default: true, describe: 'show how far each error moves when each assumed input moves ±25% (--no-sensitivity: faster)' })
-      .example('wafersim validate', 'every published row: role, published, simulated, error, sensitivity')
-      .example('wafersim validate --json --no-sensitivity', ''),
+      .epilogue(examplesText([['every published row: role, published, simulated, error, sensitivity', 'wafersim validate'], ['', 'wafersim validate --json --no-sensitivity']])),
   handler: (args) => {
     const results = loadValidationCases().map((c) => resultOf(c, simulate(c), args.sensitivity ? sensitivityOf(c) : undefined));
     const summary = { inSample: summarise(results, 'fit'), holdout: summarise(results, 'holdout') };
