@@ -5,8 +5,8 @@
  */
 import { stringify } from 'yaml';
 import { InputError } from '../domain/errors.js';
-import { GB } from '../domain/units.js';
 import { DEFAULT_NETWORK, TRANSPORTS } from '../client/index.js';
+import { hardwareModel } from '../perf/index.js';
 import { DEFAULT_ENGINE } from '../serving/index.js';
 import { resolveDeployment } from '../study/explain.js';
 import type { ResolvedScenario } from '../study/run.js';
@@ -75,8 +75,8 @@ export function resolvedScenario(s: Settings): Resolution {
     const w = sys.precision === 'model' ? undefined : sys.precision;
     const precision = w ? { attention: w, mlp: w, experts: w } : undefined;
     const deployment = resolveDeployment(llm, hardware, { count: sys.count, tp: hardware.kind === 'gpu' ? sys.tp : undefined, precision, batch: 1, context: 1, input: 1 }, { count: 'count', tp: 'tp', pp: 'pp' });
-    // As io/scenario.ts: swaps go over the wafer's I/O, or a 50 GB/s host link on GPUs.
-    const swapBytesPerSecond = hardware.kind === 'wafer' ? hardware.ioBytesPerSecond : 50 * GB;
+    // As io/scenario.ts: swaps go over the hardware kind's host link (perf/hardware.ts).
+    const swapBytesPerSecond = hardwareModel(hardware).hostLinkBytesPerSecond(hardware);
     const draft = s.draft ? llmById(s.draft) : undefined;
     const speculative = draft && { draft, k: s.k, acceptance: s.accept };
     return { name: 'main', llm, hardware, deployment, replicas: sys.replicas, router: 'session-affinity', engine: { ...DEFAULT_ENGINE, swapBytesPerSecond }, speculative };
