@@ -163,7 +163,8 @@ export function lineChart(id: string, title: string, series: Series[], o: LineOp
   const y = scale(ys, logY, [TOP + PLOT_H, TOP], true);
   const yLabels = ticksOf(y, logY, 'y').map(tickText);
   const left = Math.max(52, 30 + Math.max(...yLabels.map(textWidth)));
-  const x = scale(xs, logX, [left, W - RIGHT], !logX);
+  // x starts at zero only when the data come near it (a sweep over 0.5–0.95 keeps its own range).
+  const x = scale(xs, logX, [left, W - RIGHT], !logX && Math.min(...xs) <= 0.3 * Math.max(...xs));
   const ok = (p: [number, number]) => finite(p) && (!logX || p[0] > 0) && (!logY || p[1] > 0);
   const marks = series.map((s) => {
     const p = s.points.filter(ok);
