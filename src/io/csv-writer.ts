@@ -35,12 +35,17 @@ export class CsvWriter {
   private chunk = '';
   private started = false;
   private pending: Promise<unknown> | undefined;
+  /** A write error, kept for `drain()`/`close()`: a stream whose folder was already discarded must not crash the process. */
+  private failed: Error | undefined;
 
   constructor(
     path: string,
     private readonly header: readonly string[],
   ) {
     this.file = createWriteStream(path);
+    this.file.on('error', (error) => {
+      this.failed ??= error;
+    });
   }
 
   /** Write a row; back-pressure is honoured by `drain()`. */
@@ -57,9 +62,11 @@ export class CsvWriter {
     this.flush();
     if (this.pending) await this.pending;
     this.pending = undefined;
+    if (this.failed) throw this.failed;
   }
 
   async close(): Promise<void> {
+    if (this.failed) throw this.failed;
     if (!this.started) this.chunk = '\n';
     this.flush();
     this.file.end();
@@ -68,7 +75,7 @@ export class CsvWriter {
 
   private flush(): void {
     if (this.chunk === '') return;
-    if (!this.file.write(this.chunk) && !this.pending) this.pending = once(this.file, 'drain');
+    if (!this.file.write(this.chunk) && !this.pending) this.pending = once(this.file, 'drain').catch(() => undefined); // an error is kept in `failed`
     this.chunk = '';
   }
 }

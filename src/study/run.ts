@@ -46,12 +46,31 @@ export interface RunOptions {
   stopWhenOverloaded?: boolean;
   /** Awaited between slices of simulated time: lets writers drain (bounded memory). */
   betweenSlices?: () => Promise<void>;
-  /** The time series' interval, seconds (default TIMESERIES_SECONDS). */
+  /** The time series' interval, seconds (default: timeseriesInterval). */
   intervalSeconds?: number;
 }
 
 /** The time series' default interval: fixed, whatever the run's length, so runs compare. */
 export const TIMESERIES_SECONDS = 10;
+
+/** The rows (replicas × intervals) a run's time series may hold: it is kept in memory for the report. */
+export const TIMESERIES_MAX_ROWS = 250_000;
+const LONGER_INTERVALS = [30, 60, 300, 600, 1800, 3600];
+
+/**
+ * The time series' interval for a run: TIMESERIES_SECONDS, unless every replica at that interval
+ * would exceed TIMESERIES_MAX_ROWS (a fleet of a thousand replicas over an hour); then the first
+ * of 30 s, 1 min, 5 min, … that fits. One interval per run, stated in run.json and the report.
+ */
+export function timeseriesInterval(s: ResolvedScenario): number {
+  return [TIMESERIES_SECONDS, ...LONGER_INTERVALS].find((x) => timeseriesRows(s, x) <= TIMESERIES_MAX_ROWS) ?? LONGER_INTERVALS[LONGER_INTERVALS.length - 1];
+}
+
+/** Rows of the time series at `intervalSeconds`, for the system with the most replicas. */
+export function timeseriesRows(s: ResolvedScenario, intervalSeconds: number): number {
+  const replicas = Math.max(...s.systems.map((x) => x.pools.reduce((n, p) => n + p.replicas, 0)));
+  return replicas * s.repeat * Math.ceil((s.durationSeconds + s.drainSeconds) / intervalSeconds);
+}
 
 export interface RunResult {
   /** Every summary: runs[repeat][system]. */
@@ -81,7 +100,7 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
   const horizon = s.durationSeconds;
   const end = horizon + s.drainSeconds;
   const window: Window = { start: s.warmupSeconds ?? 0, end: horizon };
-  const intervalSeconds = o.intervalSeconds ?? TIMESERIES_SECONDS;
+  const intervalSeconds = o.intervalSeconds ?? timeseriesInterval(s);
   const runs: SystemSummary[][] = [];
   const timeseries: TimeseriesRow[] = [];
   const fingerprints: string[] = [];
@@ -132,10 +151,11 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
       const fleet: FleetUsage[] = system.pools.map((p, j) => ({ hardware: p.hardware, devices: p.deployment.count, replicas: meter.usage(j) }));
       const overload = [...world.cluster.monitors.values()].map((m) => m.report(horizon));
       runs[r].push(summarise(rec, window, fleet, s.slo, overload, world.cluster.sessionMoves));
-      if (r === 0) cdfs.push(...cdfsOf(rec));
+      if (r === 0) for (const c of cdfsOf(rec)) cdfs.push(c);
       fingerprints.push(rec.fingerprint);
       const replicas = world.cluster.spec.pools.flatMap((p) => p.replicas.map((x) => x.name));
-      timeseries.push(...timeseriesOf(rec, r, intervalSeconds, replicas, world.sim.now));
+      // A loop, not push(...rows): a fleet's rows would overflow the call stack as arguments.
+      for (const row of timeseriesOf(rec, r, intervalSeconds, replicas, world.sim.now)) timeseries.push(row);
       done++;
     }
   }

@@ -55,4 +55,13 @@ describe('CsvWriter', () => {
     expect(ours.split('\n').length).toBe(50_002);
     expect(ours).toBe(readFileSync(join(dir, 'theirs.csv'), 'utf8'));
   });
+
+  it('a writer whose folder is gone reports the error from close() and never crashes the process', async () => {
+    // A temporary output folder discarded (an error elsewhere, Ctrl-C) before the stream opened
+    // its file: the stream's 'error' event used to be unhandled and killed the process.
+    const w = new CsvWriter(join(tmpdir(), 'wafersim-no-such-folder', 'x.csv'), ['a']);
+    w.write([1]);
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(w.close()).rejects.toThrow(/ENOENT/);
+  });
 });

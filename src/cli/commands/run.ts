@@ -10,7 +10,7 @@ import { newTraceStats } from '../../io/traces.js';
 import { consoleTable } from '../../report/console.js';
 import { REQUEST_HEADER, SESSION_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER, requestRow, sessionRow, summaryRow, timeseriesRow } from '../../report/csv.js';
 import { reportHtml } from '../../report/html.js';
-import { runScenario, TIMESERIES_SECONDS, type RecordsMode } from '../../study/run.js';
+import { runScenario, TIMESERIES_MAX_ROWS, TIMESERIES_SECONDS, timeseriesRows, type RecordsMode } from '../../study/run.js';
 import { SUMMARY_COLUMNS, summaryRows } from '../../report/summary-table.js';
 import { progressBar } from '../progress.js';
 import { Timeline } from '../../report/trace.js';
@@ -29,7 +29,7 @@ interface Args extends LimitArgs {
   seed?: number;
   json: boolean;
   progress: boolean;
-  interval: number;
+  interval?: number;
   'trace-window'?: string;
 }
 
@@ -39,7 +39,7 @@ export const runCommand: CommandModule<object, Args> = {
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
       .option('out', { type: 'string', requiresArg: true, describe: 'output folder (default: output/<scenario name>)' })
       .option('records', { type: 'string', requiresArg: true, choices: RECORDS, default: 'all', describe: 'which requests go to requests.csv (sample: 1 in 20; none: no requests.csv, summaries from streaming histograms)' })
-      .option('interval', { type: 'number', requiresArg: true, default: TIMESERIES_SECONDS, describe: 'seconds per row of timeseries.csv (every replica, idle ones too)' })
+      .option('interval', { type: 'number', requiresArg: true, describe: `seconds per row of timeseries.csv, every replica, idle ones too (default: ${TIMESERIES_SECONDS}; longer for a fleet, so the series stays within ${TIMESERIES_MAX_ROWS.toLocaleString('en-US')} rows)` })
       .option('seed', { type: 'number', requiresArg: true, describe: 'override the scenario seed' })
       .option('set', { type: 'string', requiresArg: true, array: true, describe: 'override a field: path=value (YAML value), e.g. durationMinutes=5' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary rows as JSON (the columns of summary.csv)' })
@@ -55,7 +55,11 @@ export const runCommand: CommandModule<object, Args> = {
     const { resolved, inputs, checkTrace } = resolveScenario(loaded, raw, traceStats);
     if (!RECORDS.includes(args.records as RecordsMode)) throw inputError('--records', `one of ${RECORDS.join(', ')}`, args.records);
     const records = args.records as RecordsMode;
-    if (!(Number.isFinite(args.interval) && args.interval >= 0.001 && args.interval <= 86400)) throw inputError('--interval', 'seconds from 0.001 to 86400', args.interval);
+    if (args.interval !== undefined) {
+      if (!(Number.isFinite(args.interval) && args.interval >= 0.001 && args.interval <= 86400)) throw inputError('--interval', 'seconds from 0.001 to 86400', args.interval);
+      const rows = timeseriesRows(resolved, args.interval);
+      if (rows > TIMESERIES_MAX_ROWS) throw inputError('--interval', `an interval giving at most ${TIMESERIES_MAX_ROWS.toLocaleString('en-US')} time-series rows (the series is kept in memory for the report)`, `${args.interval} s: ${rows.toLocaleString('en-US')} rows`);
+    }
     const window = args['trace-window'] === undefined ? undefined : parseWindow(args['trace-window']);
     const timeline = window && new Timeline(window[0] * 60, window[1] * 60);
     const target = checkOutputTarget(args.out ?? join('output', resolved.name), inputs);
