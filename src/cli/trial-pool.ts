@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SystemSummary } from '../metrics/summary.js';
+import { summaryFromJson, type SystemSummary } from '../metrics/summary.js';
 
 interface Job {
   id: number;
@@ -32,7 +32,7 @@ export class TrialPool {
       w.on('message', (m: { id: number; ok: true; summary: SystemSummary } | { id: number; ok: false; error: string }) => {
         const job = this.running.get(m.id)!;
         this.running.delete(m.id);
-        if (m.ok) job.resolve(m.summary);
+        if (m.ok) job.resolve(summaryFromJson(m.summary));
         else job.reject(new Error(m.error));
         this.idle.push(w);
         this.pump();

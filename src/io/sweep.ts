@@ -3,6 +3,7 @@
  * `<out>/points/`, written atomically, so an interrupted sweep resumes where it stopped and
  * shards on many machines merge by copying files together.
  */
+import { summaryFromJson } from '../metrics/summary.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InputError } from '../domain/errors.js';
@@ -87,6 +88,7 @@ export function loadPoints(out: string, keys?: readonly string[]): PointResult[]
   return readdirSync(dir)
     .filter((f) => /^\d+\.json$/.test(f))
     .map((f) => readJsonFile(join(dir, f), 'a finished sweep point written by wafersim (delete the file to run the point again)', isPoint) as PointResult)
+    .map((p) => ({ ...p, summaries: summaryFromJson(p.summaries) }))
     .filter((p) => !keys || (p.key !== undefined && p.key === keys[p.index]))
     .sort((a, b) => a.index - b.index);
 }

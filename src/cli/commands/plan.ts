@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../domain/errors.js';
-import type { SystemSummary } from '../../metrics/summary.js';
+import { summaryFromJson, type SystemSummary } from '../../metrics/summary.js';
 import { OutputDir } from '../../io/output.js';
 import { checkOutputTarget } from '../../io/output-target.js';
 import { resultKey } from '../../io/result-key.js';
@@ -38,7 +38,7 @@ type Raw = Record<string, any>;
 function storedTrials(dir: string): Map<string, SystemSummary> {
   const trials = join(dir, 'trials');
   if (!existsSync(trials)) return new Map();
-  return new Map(readdirSync(trials).filter((f) => /^[0-9a-f]{32}\.json$/.test(f)).map((f) => [f.slice(0, 32), JSON.parse(readFileSync(join(trials, f), 'utf8')) as SystemSummary]));
+  return new Map(readdirSync(trials).filter((f) => /^[0-9a-f]{32}\.json$/.test(f)).map((f) => [f.slice(0, 32), summaryFromJson(JSON.parse(readFileSync(join(trials, f), 'utf8')) as SystemSummary)]));
 }
 
 export const planCommand: CommandModule<object, Args> = {

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { summaryFromJson } from '../../metrics/summary.js';
 import { examplesText } from '../examples.js';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
@@ -130,7 +131,7 @@ function runOnWorkers(points: SweepPoint[], workers: number, scenario: string, s
       active++;
       w.on('message', (m: { ok: true; result: PointResult } | { ok: false; error: string; problems?: InputProblem[] }) => {
         if (!m.ok) return fail(m.problems ? new InputError(m.problems) : new Error(m.error));
-        onResult(m.result);
+        onResult({ ...m.result, summaries: summaryFromJson(m.result.summaries) });
         next(w);
       });
       w.on('error', fail);
