@@ -194,3 +194,9 @@ export interface Deployment {
    */
   cores?: number;
 }
+
+/** Energy bought for a fleet: price per kWh at the meter, and the facility's power usage effectiveness (cooling, power conversion; ≥ 1). */
+export interface EnergyPrice {
+  usdPerKwh: number;
+  pue: number;
+}

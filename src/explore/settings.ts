@@ -36,7 +36,7 @@ export interface Settings {
   seed: number;
 }
 
-/** gpt-oss-120b on CS-3 (16-bit, 6 wafers) against H100s (MXFP4 experts, TP2), as in scenarios/codex-spark.yaml. */
+/** gpt-oss-120b on CS-3 (16-bit, 6 wafers, as the default study's Codex-Spark stand-in) against H100s (MXFP4 experts, TP2). */
 export const DEFAULTS: Settings = {
   model: 'gpt-oss-120b',
   a: { hardware: 'cs-3', count: 6, tp: 1, cores: 0, precision: 'bf16', replicas: 1 },

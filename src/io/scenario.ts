@@ -159,7 +159,7 @@ export function resolveScenario(loaded: LoadedScenario, raw: unknown = loaded.ra
     file: f,
     inputs: [resolve(loaded.file), ...(tracePath ? [tracePath] : [])],
     checkTrace,
-    resolved: { name: s.name, description: s.description, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, warmupSeconds: s.warmupSeconds, client: s.client, maxRequests: s.maxRequests, repeat: s.repeat, systems, sources, trace, slo },
+    resolved: { name: s.name, description: s.description, question: s.question, answer: s.answer, seed: s.seed, durationSeconds: s.durationSeconds, drainSeconds: s.drainSeconds, warmupSeconds: s.warmupSeconds, client: s.client, maxRequests: s.maxRequests, repeat: s.repeat, energy: s.energy, systems, sources, trace, slo },
   };
 }
 
@@ -262,6 +262,12 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
     bytesPerToken: n.bytesPerToken ?? DEFAULT_NETWORK.bytesPerToken,
   };
   const dis = sys.disaggregation;
+  const r = sys.reasoningTokens;
+  const reasoning: SystemSpec['reasoning'] = r && {
+    ...(r.interactive !== undefined && { interactive: distributionOf(r.interactive) }),
+    ...(r.agents !== undefined && { agents: distributionOf(r.agents) }),
+    ...(r.openLoop !== undefined && { 'open-loop': distributionOf(r.openLoop) }),
+  };
   return {
     name: sys.name,
     pools,
@@ -269,6 +275,7 @@ function resolveSystem(sys: SystemFile, i: number, s: NormalisedScenario, proble
     disaggregation: dis && { prefillPool: dis.prefillPool, decodePool: dis.decodePool, linkBytesPerSecond: dis.linkGBps * GB, linkLatencySeconds: dis.linkLatencyUs * US },
     transport,
     network,
+    reasoning,
   };
 }
 

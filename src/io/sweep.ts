@@ -22,6 +22,8 @@ export interface SweepPlan {
   base: Record<string, unknown>;
   /** The scenario's name (from the file, or its file name). */
   name: string;
+  /** The question the scenario asks (its description when it states none). */
+  question: string;
   /** Files the sweep reads (scenario, trace): its output folder must not hold them. */
   inputs: string[];
   /** Each point's content key (by index): a stored result with another key is stale. */
@@ -54,12 +56,13 @@ export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) =>
       memoryBytes: Math.max(0, ...each.map((e) => e.memoryBytes)),
     };
   };
-  return { loaded, axes, points, base, name: resolved.name, inputs, keys, checkTrace, estimate };
+  return { loaded, axes, points, base, name: resolved.name, question: resolved.question ?? resolved.description, inputs, keys, checkTrace, estimate };
 }
 
 /** The scenario of one point: the base with the point's overrides, one repeat with its own seed. */
 export function pointScenario(base: Record<string, unknown>, p: SweepPoint): Record<string, unknown> {
-  const withValues = p.values.reduce<unknown>((acc, v) => setPath(acc, v.path, v.value), base) as Record<string, unknown>;
+  // An axis may name several paths, separated by commas: each gets the point's value (systems swept on the same axis).
+  const withValues = p.values.reduce<unknown>((acc, v) => v.path.split(',').reduce((a, path) => setPath(a, path.trim(), v.value), acc), base) as Record<string, unknown>;
   return { ...withValues, repeat: 1, seed: ((withValues.seed as number | undefined) ?? 1) + p.repeat };
 }
 

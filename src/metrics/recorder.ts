@@ -102,6 +102,8 @@ export interface ClassStats {
   inputTokens: number;
   cachedTokens: number;
   outputTokens: number;
+  /** Of outputTokens: hidden reasoning tokens. */
+  reasoningTokens: number;
   /** Seconds summed over requests, by stage. */
   stages: { network: number; queue: number; prefill: number; decode: number };
   sessions: number;
@@ -186,7 +188,7 @@ export class MetricsRecorder implements SimObserver {
         metrics: Object.fromEntries(LATENCY_METRICS.map((m) => [m, q()])) as unknown as Record<LatencyMetric, Quantiles>,
         jobSeconds: q(),
         jobs: { completed: 0, failed: 0, unfinished: 0 },
-        requests: 0, rejected: 0, unfinished: 0, gaveUp: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0,
+        requests: 0, rejected: 0, unfinished: 0, gaveUp: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0,
         stages: { network: 0, queue: 0, prefill: 0, decode: 0 },
         sessions: 0, sessionStartup: 0, sessionGaps: 0, sessionRequests: 0, good: 0,
         rejectedBy: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
@@ -290,6 +292,7 @@ export class MetricsRecorder implements SimObserver {
     s.inputTokens += rec.input;
     s.cachedTokens += rec.cached;
     s.outputTokens += rec.output;
+    s.reasoningTokens += rec.reasoning;
     addStages(s.stages, rec);
     const slo = this.o.slo[rec.cls];
     if (

@@ -5,7 +5,7 @@
  * covers the measured window (warm-up end to horizon); what fell outside it is counted apart.
  */
 import { describeRejectReason, REJECT_REASONS, type RejectReason, type RequestClass } from '../domain/request.js';
-import type { HardwareSpec } from '../domain/specs.js';
+import type { EnergyPrice, HardwareSpec } from '../domain/specs.js';
 import type { SloTargets } from '../domain/slo.js';
 import { LATENCY_METRICS, type ClassStats, type LatencyMetric, type MetricsRecorder } from './recorder.js';
 import type { Quantiles } from './quantiles.js';
@@ -75,9 +75,15 @@ export interface SystemSummary {
   totalTokens: number;
   outputTokensPerSecond: number;
   totalTokensPerSecond: number;
+  /** Hardware price plus energy (when the scenario prices energy). */
   usdPerHour: number;
+  /** Of usdPerHour: the hardware's price per hour. */
+  hardwareUsdPerHour: number;
+  /** Of usdPerHour: energy at the facility (IT power × PUE × $/kWh); 0 when the scenario prices none. */
+  energyUsdPerHour: number;
   usdPerMillionOutputTokens: number;
   usdPerMillionTotalTokens: number;
+  /** IT power of the devices (without the facility's overhead). */
   averagePowerKw: number;
   joulesPerOutputToken: number;
   classes: ClassSummary[];
@@ -113,12 +119,16 @@ export interface ClassSummary {
   /** Prompt and output tokens of completed requests (vLLM's throughputs count these). */
   inputTokens: number;
   outputTokens: number;
+  /** Of outputTokens: hidden reasoning tokens. */
+  reasoningTokens: number;
   /** Latencies of completed requests, seconds. */
   latency: Record<LatencyMetric, Distribution>;
   /** 1 / TPOT median: the speed one user sees while tokens stream. */
   tokensPerSecondPerUser: number;
   /** Over every job started in the window; failed and unfinished jobs count as longer than any (Infinity when they reach the percentile). */
   jobP90Seconds: number;
+  /** The median job, counted the same way. */
+  jobP50Seconds: number;
   /** Share of requests meeting every per-request threshold of the class's SLO (rejected and unfinished ones miss); NaN without an SLO. */
   sloAttainment: number;
   goodputPerSecond: number;
@@ -163,6 +173,7 @@ export function summarise(
   slo: Partial<Record<RequestClass, SloTargets>>,
   overload: SystemSummary['overload'],
   sessionMoves = 0,
+  energy?: EnergyPrice,
 ): SystemSummary {
   const seconds = window.end - window.start;
   const classes: ClassSummary[] = [];
@@ -177,6 +188,9 @@ export function summarise(
       joules += f.devices * (f.hardware.powerIdleWatts * seconds + (f.hardware.powerBusyWatts - f.hardware.powerIdleWatts) * Math.min(r.busySeconds, seconds));
     }
   }
+  const hardwareUsdPerHour = usdPerHour;
+  const energyUsdPerHour = energy ? (joules / seconds / 1000) * energy.pue * energy.usdPerKwh : 0;
+  usdPerHour += energyUsdPerHour;
   const totalTokens = outputTokens + rec.inputTokensAdmittedInWindow;
   const usd = usdPerHour * (seconds / 3600);
   const replicas = replicaLoads(rec, fleet, window);
@@ -194,6 +208,8 @@ export function summarise(
     outputTokensPerSecond: outputTokens / seconds,
     totalTokensPerSecond: totalTokens / seconds,
     usdPerHour,
+    hardwareUsdPerHour,
+    energyUsdPerHour,
     usdPerMillionOutputTokens: outputTokens > 0 ? usd / (outputTokens / 1e6) : NaN,
     usdPerMillionTotalTokens: totalTokens > 0 ? usd / (totalTokens / 1e6) : NaN,
     averagePowerKw: joules / seconds / 1000,
@@ -250,9 +266,11 @@ function classSummary(cls: RequestClass, s: ClassStats, seconds: number, slo?: S
     jobs: { ...s.jobs },
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
+    reasoningTokens: s.reasoningTokens,
     latency,
     tokensPerSecondPerUser: latency.tpot.median > 0 ? 1 / latency.tpot.median : NaN,
     jobP90Seconds: jobP90,
+    jobP50Seconds: jobsStarted > 0 ? censoredQuantile(s.jobSeconds, s.jobs.failed + s.jobs.unfinished, 0.5) : NaN,
     sloAttainment: slo && sent > 0 ? s.good / sent : NaN,
     goodputPerSecond: slo ? s.good / seconds : NaN,
     meetsSlo: slo ? misses.length === 0 : undefined,

@@ -9,6 +9,7 @@ import { RELATIVE_ERROR } from '../metrics/quantiles.js';
 import type { Cdf, SystemSummary, TimeseriesRow } from '../metrics/summary.js';
 import { configTable, type ConfiguredSystem } from './config.js';
 import { outcomeWarnings } from './console.js';
+import { answerHtml, type Answer } from './answer.js';
 import { int, sig, uncalibratedNote } from './format.js';
 import { PAGE_STYLE } from './page.js';
 import type { SummaryRow } from './summary-table.js';
@@ -18,7 +19,7 @@ export interface ReportInput {
   title: string;
   description: string;
   /** The scenario's question and its answer (study/answers.ts), shown first when there is one. */
-  answer?: { question: string; lines: string[] };
+  answer?: Answer;
   systems: ConfiguredSystem[];
   summaries: SystemSummary[];
   rows: SummaryRow[];
@@ -124,9 +125,8 @@ function table(id: string, head: string[], rows: string[][]): string {
   return `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>\n${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}\n</tbody></table>`;
 }
 
-export function answerBlock(answer?: { question: string; lines: string[] }): string {
-  if (!answer) return '';
-  return `<section id="answer"><h2>${esc(answer.question)}</h2><ul>${answer.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`;
+export function answerBlock(answer?: Answer): string {
+  return answer ? answerHtml(answer) : '';
 }
 
 export function reportHtml(r: ReportInput): string {

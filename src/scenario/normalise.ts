@@ -8,16 +8,22 @@ import { assertNever } from '../domain/never.js';
 import type { InputProblem } from '../domain/errors.js';
 import type { RequestClass, ClientPolicy } from '../domain/request.js';
 import type { SloTargets } from '../domain/slo.js';
+import type { EnergyPrice } from '../domain/specs.js';
 import { MBIT, MS } from '../domain/units.js';
 import type { DistributionSpec } from '../random/index.js';
 import { MAX_SWEEP_POINTS, SAFE_NAME, type DistributionFile, type ScenarioFile, type SloFile, type SystemFile } from './schema.js';
 
 export type SloSpec = SloTargets;
 
+export type AnswerSpec = ScenarioFile['answer'];
+
 /** What every run of a scenario shares, whatever its systems and workload. */
 export interface RunSettings {
   name: string;
   description: string;
+  /** The question the scenario asks, and how its answer is computed from the results. */
+  question?: string;
+  answer?: AnswerSpec;
   seed: number;
   durationSeconds: number;
   drainSeconds: number;
@@ -27,6 +33,8 @@ export interface RunSettings {
   client?: ClientPolicy;
   maxRequests?: number;
   repeat: number;
+  /** Energy priced into cost (absent: hardware price only). */
+  energy?: EnergyPrice;
 }
 
 export interface TraceSource {
@@ -144,6 +152,13 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
   if (f.name === undefined && !SAFE_NAME.test(defaultName)) {
     problems.push({ path: ['name'], where: 'name', expected: `a name: for the scenario (its file name is not a safe folder name: letters, digits, dot, dash, underscore)`, found: JSON.stringify(defaultName) });
   }
+  if (f.answer.kind === 'launch') {
+    const a = f.answer;
+    const named: [string, string][] = [['fast', a.fast], ['gpu', a.gpu], ['xhigh', a.xhigh], ...a.reasoningSweep.map((n, k) => [`reasoningSweep.${k}`, n] as [string, string])];
+    for (const [key, system] of named) {
+      if (!names.has(system)) problems.push({ path: ['answer', ...key.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x))], where: `answer.${key}`.replace(/\.(\d+)/g, '[$1]'), expected: `one of the systems (${[...names].join(', ')})`, found: JSON.stringify(system) });
+    }
+  }
   if (f.warmupMinutes >= f.durationMinutes) {
     problems.push({ path: ['warmupMinutes'], where: 'warmupMinutes', expected: `less than durationMinutes (${f.durationMinutes})`, found: String(f.warmupMinutes) });
   }
@@ -154,6 +169,7 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
   checkDistributions(f.workload, ['workload'], problems);
   checkSweepSize(f, problems);
   checkDistributions(f.network, ['network'], problems);
+  f.systems.forEach((sys, i) => checkDistributions(sys.reasoningTokens, ['systems', i, 'reasoningTokens'], problems));
   if (problems.length > 0) return { problems };
 
   const n = f.network ?? {};
@@ -162,6 +178,8 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
     scenario: {
       name: f.name ?? defaultName,
       description: f.description ?? '',
+      question: f.question,
+      answer: f.answer,
       seed: f.seed,
       durationSeconds: f.durationMinutes * 60,
       drainSeconds: (f.drainMinutes ?? f.durationMinutes * 0.1) * 60,
@@ -169,6 +187,7 @@ export function normalise(f: ScenarioFile, defaultName: string): { scenario?: No
       client: f.client && { timeoutSeconds: f.client.timeoutSeconds, retries: f.client.retries },
       maxRequests: f.maxRequests,
       repeat: f.repeat,
+      energy: f.energy,
       network: {
         rtt: n.rttMs !== undefined ? distributionOf(n.rttMs, MS) : undefined,
         uplinkBytesPerSecond: n.uplinkMbps !== undefined ? n.uplinkMbps * MBIT : undefined,

@@ -101,6 +101,8 @@ export const systemSchema = z.strictObject({
   transport: transport.default('websocket'),
   pools: z.array(pool).min(1),
   routes: z.strictObject({ interactive: z.string().optional(), background: z.string().optional() }).optional(),
+  /** Hidden reasoning tokens per request on this system (its model's reasoning effort), by workload section: replaces the workload's. */
+  reasoningTokens: z.strictObject({ interactive: distribution.optional(), agents: distribution.optional(), openLoop: distribution.optional() }).optional(),
   disaggregation: z.strictObject({ prefillPool: z.string(), decodePool: z.string(), linkGBps: positive, linkLatencyUs: nonNegative.default(10) }).optional(),
 });
 
@@ -180,6 +182,18 @@ export const scenarioSchema = z.strictObject({
   version: z.number().int().min(1).max(SCENARIO_FORMAT).optional(),
   name: safeName.optional(),
   description: z.string().optional(),
+  /** The question the scenario answers; a run prints it with its answer, computed from the results. */
+  question: z.string().min(1).max(2000).optional(),
+  /**
+   * How the answer is computed: `compare` (default) sets every system against the first;
+   * `launch` is the default study's three-way comparison (a fast model on wafers, a GPU model at
+   * default and at x-high reasoning), with a sweep over systems that differ only in their x-high
+   * reasoning tokens, a CS-3 price sensitivity and the launch's seed claims.
+   */
+  answer: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('compare') }),
+    z.strictObject({ kind: z.literal('launch'), fast: z.string(), gpu: z.string(), xhigh: z.string(), reasoningSweep: z.array(z.string()).max(20).default([]) }),
+  ]).default({ kind: 'compare' }),
   seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),
   /** At most a year of simulated time; the events it implies are estimated before a run. */
   durationMinutes: z.number().positive().max(525_600),
@@ -198,6 +212,8 @@ export const scenarioSchema = z.strictObject({
     downlinkMbps: positive.optional(),
     bytesPerToken: positive.optional(),
   }).optional(),
+  /** Energy added to the hardware's price per hour: $/kWh at the meter and the facility's PUE (≥ 1). */
+  energy: z.strictObject({ usdPerKwh: z.number().nonnegative().max(100), pue: z.number().min(1).max(5) }).optional(),
   systems: z.array(systemSchema).min(1).max(100),
   workload: z.strictObject({
     interactive: interactive.optional(),
@@ -206,6 +222,7 @@ export const scenarioSchema = z.strictObject({
     trace: trace.optional(),
   }),
   slo: z.strictObject({ interactive: slo.optional(), background: slo.optional() }).optional(),
+  /** An axis's `path` may list several paths separated by commas: every one takes the axis's value. */
   sweep: z.strictObject({
     axes: z.array(z.union([
       z.strictObject({ path: z.string(), label: axisLabel, values: z.array(z.unknown()).min(1).max(MAX_SWEEP_POINTS) }),

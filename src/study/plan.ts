@@ -120,7 +120,7 @@ type Raw = Record<string, any>;
  * for the peak): the day's clock starts so that the peak falls in the middle of the run.
  */
 export function optionScenario(raw: Raw, system: string, pool: number, replicas: number, load = 1, seed?: number, stepTimeScale = 1): Raw {
-  const { plan: _p, sweep: _s, ...rest } = raw;
+  const { plan: _p, sweep: _s, answer: _a, ...rest } = raw;
   const sys = (raw.systems as Raw[]).find((s) => s.name === system)!;
   const pools = (sys.pools as Raw[]).map((p, i) => (i === pool ? { ...p, replicas, ...(stepTimeScale === 1 ? {} : { stepTimeScale }) } : p));
   const w = { ...(raw.workload as Raw) };

@@ -8,7 +8,7 @@ import { MetricsRecorder, type RequestRecord, type RequestSlo } from '../metrics
 import { cdfsOf, summarise, timeseriesOf, type Cdf, type FleetUsage, type ReplicaUsage, type SloTargets, type SystemSummary, type TimeseriesRow, type Window } from '../metrics/summary.js';
 import type { WorkloadSpec, AgenticSession, ArrivalRow } from '../workload/index.js';
 import { replayArrivals, replaySessions } from '../workload/index.js';
-import { buildWorld, startSources, type SystemSpec, type World } from './world.js';
+import { buildWorld, sourcesFor, startSources, type SystemSpec, type World } from './world.js';
 
 export interface TraceReplay {
   kind: 'arrivals' | 'sessions';
@@ -128,7 +128,7 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
       const world = buildWorld(system, seed, horizon, rec, undefined, s.client);
       const meter = meterWindow(world, window);
       for (const monitor of world.cluster.monitors.values()) monitor.start(world.sim, horizon / 100, horizon);
-      startSources(world, s.sources);
+      startSources(world, sourcesFor(system, s.sources));
       const progress = (t: number) => o.onProgress?.((done + Math.min(1, t / end)) / total);
       if (s.trace) {
         const ctx = world.context(s.sources.length);
@@ -150,7 +150,7 @@ export async function runScenario(s: ResolvedScenario, o: RunOptions): Promise<R
       rec.finishRun(world.sim.now);
       const fleet: FleetUsage[] = system.pools.map((p, j) => ({ hardware: p.hardware, devices: p.deployment.count, replicas: meter.usage(j) }));
       const overload = [...world.cluster.monitors.values()].map((m) => m.report(horizon));
-      runs[r].push(summarise(rec, window, fleet, s.slo, overload, world.cluster.sessionMoves));
+      runs[r].push(summarise(rec, window, fleet, s.slo, overload, world.cluster.sessionMoves, s.energy));
       if (r === 0) for (const c of cdfsOf(rec)) cdfs.push(c);
       fingerprints.push(rec.fingerprint);
       const replicas = world.cluster.spec.pools.flatMap((p) => p.replicas.map((x) => x.name));

@@ -12,6 +12,7 @@ import { Client, type NetworkSpec, type TransportSpec } from '../client/index.js
 import { perfModel, scaledPerfModel, speculativeDeployment, type PerfModel } from '../perf/index.js';
 import { Cluster, Replica, type Disaggregation, type EngineConfig, type RouterKind } from '../serving/index.js';
 import type { RequestClass } from '../domain/request.js';
+import type { DistributionSpec } from '../random/index.js';
 import { startAgents, startInteractive, startOpenLoop, type WorkloadContext, type WorkloadSpec } from '../workload/index.js';
 
 export interface PoolSpec {
@@ -41,6 +42,8 @@ export interface SystemSpec {
   disaggregation?: Disaggregation;
   transport: TransportSpec;
   network: NetworkSpec;
+  /** Hidden reasoning tokens per request on this system, replacing the workload's, by source kind. */
+  reasoning?: Partial<Record<WorkloadSpec['kind'], DistributionSpec>>;
 }
 
 /** A workload source the world starts; trace replays are driven from outside (study/run). */
@@ -84,6 +87,14 @@ export function buildWorld(system: SystemSpec, seed: number, horizon: number, ob
       for (const c of contexts) c.horizon = Math.min(c.horizon, t);
     },
   };
+}
+
+/** The workload as this system sees it: the same sources, with the system's own reasoning where it sets one. */
+export function sourcesFor(system: SystemSpec, sources: readonly SourceSpec[]): SourceSpec[] {
+  return sources.map((spec) => {
+    const reasoning = system.reasoning?.[spec.kind];
+    return reasoning ? { ...spec, reasoning } : spec;
+  });
 }
 
 /** Start the self-driving workload sources (interactive, agents, open loop). */

@@ -9,7 +9,7 @@ import type { SessionChannel, SessionRecord } from '../domain/request.js';
 import { sampler, stream, type Rng } from '../random/index.js';
 import { sessionIdOf, type WorkloadContext } from './context.js';
 import { ask, beginSession, Conversation, endSession, tally } from './conversation.js';
-import { tokens } from './draw.js';
+import { reasoningDraw, tokens } from './draw.js';
 import type { AgentSpec } from './specs.js';
 
 export function startAgents(spec: AgentSpec, ctx: WorkloadContext): void {
@@ -41,10 +41,10 @@ function* loop(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: numb
     first: sampler(spec.firstContext),
     grow: sampler(spec.growth),
     out: sampler(spec.output),
-    reason: sampler(spec.reasoning),
     tool: sampler(spec.toolTime),
     subCount: sampler(spec.subagents.count),
   };
+  const reason = reasoningDraw(spec.reasoning, ctx.seed, 'workload', ctx.source, 'job', jobId);
   const steps = Math.max(1, Math.round(draw.steps(rng)));
   const convo = new Conversation(jobId, spec.cls, ctx.source, spec.systemPromptTokens);
   const limit = Math.floor(ctx.contextLimit * spec.compaction.atFraction);
@@ -53,7 +53,7 @@ function* loop(spec: AgentSpec, ctx: WorkloadContext, jobId: number, depth: numb
   for (let step = 0; step < steps; step++) {
     // The step's draws, in a fixed order.
     const added = step === 0 ? tokens(Math.min(draw.first(rng), limit / 2) - spec.systemPromptTokens) : tokens(draw.grow(rng));
-    const reasoning = tokens(draw.reason(rng), 0);
+    const reasoning = reason();
     const output = tokens(draw.out(rng)) + reasoning;
     const tool = draw.tool(rng);
     const spawnsSubagents = depth === 0 && rng.next() < spec.subagents.probability;

@@ -10,7 +10,7 @@ import type { WorkloadContext } from './context.js';
 import { sessionIdOf } from './context.js';
 import { ask, beginSession, Conversation, endSession, tally } from './conversation.js';
 import type { InteractiveSpec } from './specs.js';
-import { tokens, dailyFactor } from './draw.js';
+import { reasoningDraw, tokens, dailyFactor } from './draw.js';
 
 export function startInteractive(spec: InteractiveSpec, ctx: WorkloadContext): void {
   for (let d = 0; d < spec.developers; d++) spawn(ctx.sim, developer(spec, ctx, d));
@@ -34,7 +34,8 @@ export function session(spec: InteractiveSpec, ctx: WorkloadContext, sessionId: 
   const { sim } = ctx;
   const rng = stream(ctx.seed, 'workload', ctx.source, 'session', sessionId);
   const net = stream(ctx.seed, 'network', ctx.source, sessionId);
-  const draw = { turns: sampler(spec.turns), first: sampler(spec.firstPrompt), add: sampler(spec.newTokens), out: sampler(spec.output), reason: sampler(spec.reasoning), think: sampler(spec.think) };
+  const draw = { turns: sampler(spec.turns), first: sampler(spec.firstPrompt), add: sampler(spec.newTokens), out: sampler(spec.output), think: sampler(spec.think) };
+  const reason = reasoningDraw(spec.reasoning, ctx.seed, 'workload', ctx.source, 'session', sessionId);
   const done = new Signal<void>();
   const turns = Math.max(1, Math.round(draw.turns(rng)));
   const convo = new Conversation(sessionId, spec.cls, ctx.source, spec.systemPromptTokens);
@@ -46,7 +47,7 @@ export function session(spec: InteractiveSpec, ctx: WorkloadContext, sessionId: 
       for (let turn = 0; turn < turns; turn++) {
         // Draw the turn's numbers first, in a fixed order, whatever happens next.
         const added = tokens(turn === 0 ? draw.first(rng) : draw.add(rng));
-        const reasoning = tokens(draw.reason(rng), 0);
+        const reasoning = reason();
         const output = tokens(draw.out(rng)) + reasoning;
         const think = draw.think(rng);
         if (convo.context + added + output > ctx.contextLimit) break; // the developer starts afresh

@@ -9,7 +9,7 @@ import { gamma, sampler, stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
 import { OWNERS, sessionIdOf } from './context.js';
 import { requestId } from './ids.js';
-import { tokens } from './draw.js';
+import { reasoningDraw, tokens } from './draw.js';
 import type { OpenLoopSpec, RateSpec } from './specs.js';
 
 export function rateAt(rate: RateSpec, seconds: number): number {
@@ -39,14 +39,15 @@ export function startOpenLoop(spec: OpenLoopSpec, ctx: WorkloadContext): void {
   const r = stream(ctx.seed, 'workload', ctx.source, 'requests');
   const net = stream(ctx.seed, 'network', ctx.source, 'open-loop');
   const gap = gamma(1, spec.cv);
-  const draw = { input: sampler(spec.input), output: sampler(spec.output), reason: sampler(spec.reasoning) };
+  const draw = { input: sampler(spec.input), output: sampler(spec.output) };
+  const reason = reasoningDraw(spec.reasoning, ctx.seed, 'workload', ctx.source, 'requests');
   let n = 0;
   const arrive = (): void => {
     const i = n++;
     // Open-loop requests have no session: they use the id block of the source's reserved owner
     // (1000 sessions × 10^5 requests = 10^8 ids).
     const first = requestId(sessionIdOf(ctx.source, OWNERS - 1, 0), 0);
-    const reasoning = tokens(draw.reason(r), 0);
+    const reasoning = reason();
     const req: LlmRequest = {
       id: first + i,
       sessionId: -1,

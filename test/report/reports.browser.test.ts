@@ -27,7 +27,11 @@ const sets = (name: string) => GOLDEN_SETS[name].flatMap((s) => ['--set', s]);
 const SHORT = ['--set', 'durationMinutes=2', '--set', 'drainMinutes=1'];
 // Plans search replica counts: at the golden size a handful of replicas is enough, and the job SLO
 // cannot be judged in minutes (jobs run for hours), so the plan is for interactive TTFT only.
-const PLAN_SETS = ['--set', 'plan.options=[{system: cs3, maxReplicas: 4}, {system: h100, maxReplicas: 16}]', '--set', 'slo={interactive: {ttftP99Ms: 300}}'];
+const PLAN_OPTIONS: Record<string, string> = {
+  'capacity-2000-developers': '[{system: cs3, maxReplicas: 4}, {system: h100, maxReplicas: 16}]',
+  'codex-spark': '[{system: spark-cs3, maxReplicas: 2}, {system: codex-gpu, pool: edits, maxReplicas: 4}]',
+};
+const planSets = (name: string) => ['--set', `plan.options=${PLAN_OPTIONS[name]}`, '--set', 'slo={interactive: {ttftP99Ms: 300}}'];
 
 interface Report {
   name: string;
@@ -39,7 +43,7 @@ interface Report {
 const reports: Report[] = scenarios.flatMap((name) => [
   { name, kind: 'run' as const, dir: join(tmp, `${name}-run`), args: ['run', `scenarios/${name}.yaml`, '--records', 'none', ...sets(name)] },
   ...(has(name, 'sweep') ? [{ name, kind: 'sweep' as const, dir: join(tmp, `${name}-sweep`), args: ['sweep', `scenarios/${name}.yaml`, '--workers', '1', ...sets(name), ...SHORT] }] : []),
-  ...(has(name, 'plan') ? [{ name, kind: 'plan' as const, dir: join(tmp, `${name}-plan`), args: ['plan', `scenarios/${name}.yaml`, '--workers', '1', ...sets(name), ...SHORT, ...PLAN_SETS] }] : []),
+  ...(has(name, 'plan') ? [{ name, kind: 'plan' as const, dir: join(tmp, `${name}-plan`), args: ['plan', `scenarios/${name}.yaml`, '--workers', '1', ...sets(name), ...SHORT, ...planSets(name)] }] : []),
 ]);
 
 /** Text boxes of each chart that overlap another text box of the same chart (more than 1 px²). */

@@ -29,6 +29,9 @@ describe('golden runs of the shipped scenarios', () => {
     const r = wafersim(['run', `scenarios/${name}.yaml`, '--out', out, '--records', 'none', '--progress=false', ...GOLDEN_SETS[name].flatMap((s) => ['--set', s])]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    // Every shipped scenario states its question and prints an answer computed from the run (issue 13).
+    expect(r.stdout).toMatch(/^Question: \S/m);
+    expect(r.stdout).toMatch(/^Answer:\n {2}- \S/m);
     const actual = {
       fingerprints: JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).fingerprints,
       summary: roundedRows(readFileSync(join(out, 'summary.csv'), 'utf8')),

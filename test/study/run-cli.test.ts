@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ROOT, wafersim } from '../support/cli.js';
 import { readCsv } from '../support/csv.js';
@@ -8,6 +9,8 @@ import { quantile } from '../support/stats.js';
 import { RELATIVE_ERROR } from '../../src/metrics/quantiles.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wafersim-run-'));
+/** The default study's systems, in order (one fingerprint each, and rows per class). */
+const SYSTEMS = (parse(readFileSync(join(ROOT, 'scenarios/codex-spark.yaml'), 'utf8')) as { systems: { name: string }[] }).systems.map((s) => s.name);
 const SMALL = ['--set', 'durationMinutes=4', '--set', 'drainMinutes=2', '--set', 'workload.interactive.developers=25', '--set', 'workload.agents.concurrency=3', '--progress=false'];
 
 /** Completed requests sent inside the measured window (the 4-minute horizon; no warm-up). */
@@ -68,7 +71,7 @@ describe('wafersim run', () => {
       expect(close(Number(row.output_throughput), done.reduce((n, r) => n + Number(r.output_tokens), 0) / 240)).toBe(true);
       expect(close(Number(row.total_token_throughput), done.reduce((n, r) => n + Number(r.output_tokens) + Number(r.input_tokens), 0) / 240)).toBe(true);
     }
-    expect(checked).toBe(4 * METRICS.length);
+    expect(checked).toBe(2 * SYSTEMS.length * METRICS.length); // interactive and background of every system
   });
 
   it('with --records none, writes no requests.csv, and streamed percentiles are within the stated relative error of the order statistics at their rank', () => {
@@ -95,7 +98,7 @@ describe('wafersim run', () => {
         expect(Number(streamed[i][`mean_${m}_ms`])).toBeCloseTo(Number(e[`mean_${m}_ms`]), 6);
       }
     }
-    expect(checked).toBe(4 * METRICS.length * 3);
+    expect(checked).toBe(2 * SYSTEMS.length * METRICS.length * 3);
   });
 
   it('accounts for every request: completed, rejected or unfinished, inside or outside the window', () => {
@@ -152,8 +155,8 @@ describe('wafersim run', () => {
     const r = wafersim(['run', 'scenarios/codex-spark.yaml', '--out', out, '--records', 'none', ...SMALL, '--set', 'repeat=3']);
     expect(r.code).toBe(0);
     const rows = readCsv(join(out, 'summary.csv')).filter((x) => x.class === 'interactive');
-    expect(rows.map((x) => `${x.system} ${x.repeat}`)).toEqual(['cs3-fleet', 'h100-fleet'].flatMap((s) => ['0', '1', '2', 'mean', 'ci95'].map((k) => `${s} ${k}`)));
-    for (const system of ['cs3-fleet', 'h100-fleet']) {
+    expect(rows.map((x) => `${x.system} ${x.repeat}`)).toEqual(SYSTEMS.flatMap((s) => ['0', '1', '2', 'mean', 'ci95'].map((k) => `${s} ${k}`)));
+    for (const system of SYSTEMS) {
       const mine = rows.filter((x) => x.system === system);
       const per = mine.slice(0, 3).map((x) => Number(x.p99_ttft_ms));
       // Counts of a repeat are whole; their mean need not be.
@@ -204,7 +207,7 @@ describe('wafersim run', () => {
     expect(pool.hardware.calibration).toBeTypeOf('object');
     expect(pool.llm.id).toBeTypeOf('string');
     expect(run.scenarioAsRun.durationMinutes).toBe(4);
-    expect(run.fingerprints).toHaveLength(2);
+    expect(run.fingerprints).toHaveLength(SYSTEMS.length);
   });
 });
 

@@ -10,6 +10,8 @@ import { newTraceStats } from '../../io/traces.js';
 import { consoleTable } from '../../report/console.js';
 import { REQUEST_HEADER, SESSION_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER, requestRow, sessionRow, summaryRow, timeseriesRow } from '../../report/csv.js';
 import { reportHtml } from '../../report/html.js';
+import { answerText } from '../../report/answer.js';
+import { answerScenario } from '../../study/answers.js';
 import { runScenario, TIMESERIES_MAX_ROWS, TIMESERIES_SECONDS, timeseriesRows, type RecordsMode } from '../../study/run.js';
 import { SUMMARY_COLUMNS, summaryRows } from '../../report/summary-table.js';
 import { progressBar } from '../progress.js';
@@ -98,13 +100,14 @@ export const runCommand: CommandModule<object, Args> = {
       // The resolved systems (hardware, model, deployment and calibration values, SI units) say exactly what ran.
       out.write('run.json', `${JSON.stringify({ wafersim: version, scenario: loaded.file, seed: resolved.seed, records, set: args.set ?? [], timeseriesIntervalSeconds: result.intervalSeconds, scenarioAsRun: raw, resolved: { systems: resolved.systems, slo: resolved.slo }, fingerprints: result.fingerprints }, null, 2)}\n`);
       if (timeline) out.write('trace.json', timeline.json());
-      out.write('report.html', reportHtml({ title: resolved.name, description: resolved.description, systems: resolved.systems.map((s) => ({ ...s, pools: s.pools.map((p) => ({ ...p, memory: hardwareModel(p.hardware).memoryLabel })) })), summaries: result.summaries, rows, cdfs: result.cdfs, timeseries: result.timeseries, intervalSeconds: result.intervalSeconds, slo: resolved.slo, exact: records === 'all', version, seed: resolved.seed }));
+      const answer = answerScenario(resolved, result);
+      out.write('report.html', reportHtml({ answer, title: resolved.name, description: resolved.description, systems: resolved.systems.map((s) => ({ ...s, pools: s.pools.map((p) => ({ ...p, memory: hardwareModel(p.hardware).memoryLabel })) })), summaries: result.summaries, rows, cdfs: result.cdfs, timeseries: result.timeseries, intervalSeconds: result.intervalSeconds, slo: resolved.slo, exact: records === 'all', version, seed: resolved.seed }));
       out.commit();
       if (traceStats.skipped > 0) {
         process.stderr.write(`skipped ${traceStats.skipped} bad trace rows, e.g. ${traceStats.examples.map((p) => `${p.where}: expected ${p.expected}, found ${p.found}`).join('; ')}\n`);
       }
-      if (args.json) process.stdout.write(`${JSON.stringify({ output: target, columns: SUMMARY_COLUMNS, rows }, null, 2)}\n`);
-      else process.stdout.write(`${consoleTable(result.summaries, rows)}\n\nWrote ${target}/ (report.html, summary.csv, ${requests ? 'requests.csv, ' : ''}sessions.csv, timeseries.csv, run.json${timeline ? ', trace.json' : ''})\n`);
+      if (args.json) process.stdout.write(`${JSON.stringify({ output: target, answer, columns: SUMMARY_COLUMNS, rows }, null, 2)}\n`);
+      else process.stdout.write(`${consoleTable(result.summaries, rows)}\n\n${answerText(answer)}\n\nWrote ${target}/ (report.html, summary.csv, ${requests ? 'requests.csv, ' : ''}sessions.csv, timeseries.csv, run.json${timeline ? ', trace.json' : ''})\n`);
     } catch (error) {
       bar?.stop();
       out.discard();

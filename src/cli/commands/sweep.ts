@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { summaryFromJson } from '../../metrics/summary.js';
 import { examplesText } from '../examples.js';
+import { answerText } from '../../report/answer.js';
+import { sweepAnswer } from '../../study/answers.js';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -93,8 +95,9 @@ export const sweepCommand: CommandModule<object, Args> = {
     const complete = all.length === plan.points.length;
     await writeResults(out, info, all, complete);
     const summary = { out, points: plan.points.length, shard: args.shard ?? null, ran: total, skipped: mine - total, finished: all.length };
-    if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, columns: sweepHeader(info.axes), rows: all.flatMap((p) => sweepObjects(info.axes, p)) }, null, 2)}\n`);
-    else process.stdout.write(`Sweep ${name}: ${plan.points.length} points; this run ${total} (skipped ${mine - total} already done with the same inputs), ${workers} worker${workers === 1 ? '' : 's'}.\n${complete ? `Wrote ${out}/sweep.csv and report.html.` : `${all.length} of ${plan.points.length} points are in ${out}; run the other shards, then: wafersim merge <dirs> --out DIR`}\n`);
+    const answer = complete ? sweepAnswer(plan.question, all) : undefined;
+    if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, answer, columns: sweepHeader(info.axes), rows: all.flatMap((p) => sweepObjects(info.axes, p)) }, null, 2)}\n`);
+    else process.stdout.write(`${answer ? `${answerText(answer)}\n\n` : ''}Sweep ${name}: ${plan.points.length} points; this run ${total} (skipped ${mine - total} already done with the same inputs), ${workers} worker${workers === 1 ? '' : 's'}.\n${complete ? `Wrote ${out}/sweep.csv and report.html.` : `${all.length} of ${plan.points.length} points are in ${out}; run the other shards, then: wafersim merge <dirs> --out DIR`}\n`);
   },
 };
 
