@@ -61,8 +61,8 @@ export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) =>
 
 /** The scenario of one point: the base with the point's overrides, one repeat with its own seed. */
 export function pointScenario(base: Record<string, unknown>, p: SweepPoint): Record<string, unknown> {
-  // An axis may name several paths, separated by commas: each gets the point's value (systems swept on the same axis).
-  const withValues = p.values.reduce<unknown>((acc, v) => v.path.split(',').reduce((a, path) => setPath(a, path.trim(), v.value), acc), base) as Record<string, unknown>;
+  // An axis may name several paths joined by ' & ': each gets the point's value (systems swept on the same axis).
+  const withValues = p.values.reduce<unknown>((acc, v) => v.path.split('&').reduce((a, path) => setPath(a, path.trim(), v.value), acc), base) as Record<string, unknown>;
   return { ...withValues, repeat: 1, seed: ((withValues.seed as number | undefined) ?? 1) + p.repeat };
 }
 

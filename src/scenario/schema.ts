@@ -222,7 +222,7 @@ export const scenarioSchema = z.strictObject({
     trace: trace.optional(),
   }),
   slo: z.strictObject({ interactive: slo.optional(), background: slo.optional() }).optional(),
-  /** An axis's `path` may list several paths separated by commas: every one takes the axis's value. */
+  /** An axis's `path` may list several paths joined by ` & `: every one takes the axis's value. */
   sweep: z.strictObject({
     axes: z.array(z.union([
       z.strictObject({ path: z.string(), label: axisLabel, values: z.array(z.unknown()).min(1).max(MAX_SWEEP_POINTS) }),

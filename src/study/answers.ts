@@ -129,7 +129,7 @@ export function sweepAnswer(question: string, points: PointResult[]): Answer {
   const first = points.filter((p) => p.repeat === 0).sort((a, b) => a.index - b.index);
   const main = (s: SystemSummary) => s.classes.find((c) => c.cls === 'interactive') ?? s.classes[0];
   const served = (c: ClassSummary) => c.requests / Math.max(1, c.requests + c.rejected + c.unfinished + c.gaveUp);
-  const label = (p: PointResult) => p.values.map((v) => `${v.path.split(',').map((x) => x.trim().split('.').pop()).filter((x, i, a) => a.indexOf(x) === i).join('/')}=${JSON.stringify(v.value)}`).join(' ');
+  const label = (p: PointResult) => p.values.map((v) => `${v.path.split('&').map((x) => x.trim().split('.').pop()).filter((x, i, a) => a.indexOf(x) === i).join('/')}=${JSON.stringify(v.value)}`).join(' ');
   const [a, b] = [first[0], first[first.length - 1]];
   const lines = a.summaries.map((sa, i) => {
     const [ca, cb] = [main(sa), main(b.summaries[i])];

@@ -88,7 +88,7 @@ describe('every report of every shipped scenario, in a browser', () => {
   it('covers a run report per scenario, the sweeps and the plan', () => {
     expect(reports.filter((r) => r.kind === 'run')).toHaveLength(scenarios.length);
     expect(reports.filter((r) => r.kind === 'sweep').map((r) => r.name)).toEqual(['long-context-cliff', 'speculative-decoding']);
-    expect(reports.filter((r) => r.kind === 'plan').map((r) => r.name)).toEqual(['capacity-2000-developers']);
+    expect(reports.filter((r) => r.kind === 'plan').map((r) => r.name)).toEqual(['capacity-2000-developers', 'codex-spark']);
   });
 
   it.each(reports.map((r) => [`${r.name} ${r.kind}`, r] as const))('%s: marks, axis titles, legends, no overlapping text, no network', async (_label, r) => {
