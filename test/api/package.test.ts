@@ -14,6 +14,9 @@ afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 const SETS = ['durationMinutes=2', 'drainMinutes=1', 'workload.interactive.developers=20', 'workload.agents.concurrency=2'];
 
+
+/** The systems of scenarios/codex-spark.yaml, in its order. */
+const CODEX_SPARK_SYSTEMS = ['spark-cs3', 'codex-gpu', 'codex-gpu-xhigh', 'codex-gpu-r0', 'codex-gpu-r1k', 'codex-gpu-r2k', 'codex-gpu-r8k'];
 describe('library API', () => {
   it("a fresh project installs the package from a local path and runs a study with import('wafersim'): the rows `wafersim run --json` prints", () => {
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh', version: '1.0.0', type: 'module', private: true }));
@@ -35,7 +38,7 @@ describe('library API', () => {
     const printed = JSON.parse(cli.stdout);
     expect(api.columns).toEqual(printed.columns);
     expect(api.rows).toEqual(printed.rows);
-    expect(new Set(api.rows.map((r: { system: string }) => r.system))).toEqual(new Set(['cs3-fleet', 'h100-fleet']));
+    expect(new Set(api.rows.map((r: { system: string }) => r.system))).toEqual(new Set(CODEX_SPARK_SYSTEMS));
   });
   it("docs/api.md's script runs in the fresh project and prints each system's TTFT p99 and cost", () => {
     const doc = readFileSync(join(ROOT, 'docs/api.md'), 'utf8');
@@ -44,7 +47,7 @@ describe('library API', () => {
     const r = spawnSync(process.execPath, ['study.mjs'], { cwd: project, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const lines = r.stdout.trim().split('\n');
-    expect(lines.map((l) => l.split(' ')[0])).toEqual(['cs3-fleet', 'h100-fleet']);
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(CODEX_SPARK_SYSTEMS);
     for (const line of lines) expect(line).toMatch(/^\S+ TTFT p99 \d+ ms; \d+\.\d\d \$\/M tokens\s*$/);
   });
   it('by name, the package exposes only its API (exports), with types', () => {
