@@ -5,7 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { summaryFromJson, type SystemSummary } from '../metrics/summary.js';
+import type { SystemSummary } from '../metrics/summary.js';
+import { summaryFromJson } from '../metrics/summary-json.js';
 
 interface Job {
   id: number;

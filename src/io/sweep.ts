@@ -3,7 +3,7 @@
  * `<out>/points/`, written atomically, so an interrupted sweep resumes where it stopped and
  * shards on many machines merge by copying files together.
  */
-import { summaryFromJson } from '../metrics/summary.js';
+import { summaryFromJson } from '../metrics/summary-json.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InputError } from '../domain/errors.js';

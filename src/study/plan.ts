@@ -7,7 +7,7 @@
 import type { SystemSummary } from '../metrics/summary.js';
 import { trialRows, type PlanResult, type SeedRun, type Trial } from '../report/plan.js';
 import { sig } from '../report/format.js';
-import type { ValidationResult } from './validation.js';
+import { summarise, type ValidationResult } from './validation.js';
 
 export type { PlanResult, SeedRun, Trial };
 
@@ -55,10 +55,8 @@ export function largestFailing(trials: readonly Trial[], n: number): number {
  * step that much slower and faster, so the answer carries the model's error as a range.
  */
 export function holdoutError(results: readonly ValidationResult[], stack: string): { rows: number; error: number } | null {
-  const errors = results.filter((r) => r.stack === stack && r.role === 'holdout' && Number.isFinite(r.error)).map((r) => Math.abs(r.error)).sort((a, b) => a - b);
-  const n = errors.length;
-  if (n === 0) return null;
-  return { rows: n, error: n % 2 === 1 ? errors[(n - 1) / 2] : (errors[n / 2 - 1] + errors[n / 2]) / 2 };
+  const s = summarise(results.filter((r) => r.stack === stack && Number.isFinite(r.error)), 'holdout');
+  return s.rows === 0 ? null : { rows: s.rows, error: s.medianAbsError };
 }
 
 /**

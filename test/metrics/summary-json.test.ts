@@ -1,6 +1,6 @@
 /** Summaries that go through JSON (worker messages, stored sweep points and plan trials) keep "not measured". */
 import { describe, expect, it } from 'vitest';
-import { summaryFromJson } from '../../src/metrics/summary.js';
+import { summaryFromJson } from '../../src/metrics/summary-json.js';
 
 describe('summaryFromJson', () => {
   it('turns the nulls JSON wrote for NaN back into NaN, everywhere, and leaves every other value alone', () => {

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { summaryFromJson } from '../../metrics/summary.js';
+import { summaryFromJson } from '../../metrics/summary-json.js';
 import { examplesText } from '../examples.js';
 import { answerText } from '../../report/answer.js';
 import { sweepAnswer } from '../../study/answers.js';
