@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kernelRows } from './kernel.js';
+import { kernelChild, kernelRows } from './kernel.js';
 import { replayAzureConversation } from './scale.js';
 import { inChild, runChild } from './heavy.js';
 import { routingRows } from './routing.js';
@@ -129,6 +129,7 @@ function print(row: Row): void {
 
 async function main(): Promise<void> {
   const child = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length);
+  if (child?.startsWith('kernel-')) return kernelChild(child.slice('kernel-'.length));
   if (child) return runChild(child);
   const json = process.argv.includes('--json');
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');

@@ -4,13 +4,23 @@
  * Ordering rule: events run in increasing (time, sequence) order, where the sequence number is
  * taken from this simulation's own counter when the event is scheduled. Events at equal times
  * therefore run in the order they were scheduled (FIFO), and two simulations never share state.
+ * The sequence number is also the event's id; ids are never reused.
  *
- * The pending events live in a binary min-heap over typed arrays (time, sequence, handler slot):
- * no object per event, so the garbage collector stays out of the hot loop.
+ * Hot path (no object per event, so the garbage collector stays out of the loop): the pending
+ * events live in a binary min-heap over two typed arrays (time, sequence) and one array of
+ * handlers, the three moving together. The running event stays at the root until its handler
+ * returns: most handlers schedule one follow-up event, which then replaces the root and sifts down
+ * once (a "heap replace") instead of a sift-down to remove the root and a sift-up to insert. The
+ * set of pending events, and so the order in which they run, is the same either way.
+ *
+ * Cancelling is rare, so it is paid for there: a cancelled id goes into a set and its entry is
+ * skipped when it reaches the root. Whether an id is still pending follows from its time (events
+ * run in time order), which a ring of the most recent events' times keeps; an older id, or one
+ * due exactly now, is looked up in the heap.
  */
 
 export type Handler = () => void;
-/** Identifies a scheduled event for `cancel`: its handler slot and that slot's generation. */
+/** Identifies a scheduled event for `cancel`: its sequence number. */
 export type EventId = number;
 
 export interface RunOptions {
@@ -19,11 +29,9 @@ export interface RunOptions {
 }
 
 const INITIAL_CAPACITY = 1024;
-// Heap key = sequence * MAX_SLOTS + slot: one float64 orders equal times by sequence and carries
-// the slot of the event's handler, so a sift moves two numbers per entry. The key is also the
-// EventId. Exact while sequences < 2^33 (8.6 billion events scheduled by one simulation).
-const MAX_SLOTS = 2 ** 20;
-const MAX_SEQ = 2 ** 33;
+/** Times of the last RECENT events scheduled, indexed by sequence mod RECENT (512 KB). */
+const RECENT = 2 ** 16;
+const RECENT_MASK = RECENT - 1; // seq & RECENT_MASK = seq mod RECENT for any integer < 2^53
 
 /** Out of line, so the hot methods stay small enough to inline. */
 function fail(message: string): never {
@@ -35,29 +43,29 @@ export class Simulation {
   now = 0;
 
   private times = new Float64Array(INITIAL_CAPACITY);
-  private keys = new Float64Array(INITIAL_CAPACITY);
+  private seqs = new Float64Array(INITIAL_CAPACITY);
+  private handlers: (Handler | undefined)[] = new Array<Handler | undefined>(INITIAL_CAPACITY).fill(undefined);
   private size = 0;
   private nextSeq = 0;
-
-  // Handlers are kept out of the heap: the heap moves keys, this array holds the functions.
-  // Slots are recycled through a stack; slotKeys[slot] is the key of the event holding the slot,
-  // which tells a stale EventId from the event that holds the slot now.
-  private handlers: (Handler | undefined)[] = [];
-  private slotKeys = new Float64Array(INITIAL_CAPACITY);
-  private freeSlots = new Int32Array(INITIAL_CAPACITY);
-  private freeCount = 0;
-  private cancelledCount = 0;
   private stopping = false;
-  private executed = 0;
+  /** Cancelled events removed from the heap unrun: with the sequence counter, this gives `eventsRun`. */
+  private skipped = 0;
+  /** The root is the event whose handler is running: the next push replaces it (see above). */
+  private rootRunning = false;
+  private recentTimes = new Float64Array(RECENT);
+  /** Ids cancelled while pending whose entries are still in the heap. */
+  private cancelled = new Set<number>();
+  private cancelledCount = 0;
 
-  /** Number of events that are scheduled and not cancelled. */
+  /** Number of events that are scheduled and not cancelled (the running one is not pending). */
   get pending(): number {
-    return this.size - this.cancelledCount;
+    return this.size - this.cancelledCount - (this.rootRunning ? 1 : 0);
   }
 
   /** Number of events run so far. */
   get eventsRun(): number {
-    return this.executed;
+    // Every scheduled event is in the heap (the running one too, until replaced), ran, or was skipped.
+    return this.nextSeq - (this.size - (this.rootRunning ? 1 : 0)) - this.skipped;
   }
 
   /** Run `handler` after `delay` seconds (0 = now, after the events already scheduled for now). */
@@ -71,20 +79,23 @@ export class Simulation {
   /** Run `handler` at absolute time `time` (>= now). */
   at(time: number, handler: Handler): EventId {
     if (!Number.isFinite(time)) {
-      throw new RangeError(`Simulation.at: time must be finite, got ${time}`);
+      fail(`Simulation.at: time must be finite, got ${time}`);
     }
     if (time < this.now) {
-      throw new RangeError(`Simulation.at: time ${time} is in the past (now = ${this.now})`);
+      fail(`Simulation.at: time ${time} is in the past (now = ${this.now})`);
     }
     return this.push(time, handler);
   }
 
-  /** Cancel a scheduled event. Returns false when it already ran or was cancelled. */
+  /** Cancel a scheduled event. Returns false when it already ran, is running or was cancelled. */
   cancel(id: EventId): boolean {
-    const slot = id - Math.floor(id / MAX_SLOTS) * MAX_SLOTS;
-    if (!(slot < this.handlers.length) || this.slotKeys[slot] !== id || this.handlers[slot] === undefined) return false;
-    // Lazy deletion: the event stays in the heap without a handler and is skipped when popped.
-    this.handlers[slot] = undefined;
+    if (!Number.isInteger(id) || id < 0 || id >= this.nextSeq || this.cancelled.has(id)) return false;
+    const time = this.recentTimes[id & RECENT_MASK];
+    // A recent id's time is in the ring: later than now = pending, earlier = ran. Events due
+    // exactly now may have run or not (FIFO), so those, and old ids, are looked up in the heap.
+    const pending = this.nextSeq - id <= RECENT && time !== this.now ? time > this.now : this.inHeap(id);
+    if (!pending) return false;
+    this.cancelled.add(id);
     this.cancelledCount++;
     return true;
   }
@@ -101,96 +112,103 @@ export class Simulation {
   run(options: RunOptions = {}): number {
     const until = options.until ?? Infinity;
     if (Number.isNaN(until) || until < this.now) {
-      throw new RangeError(`Simulation.run: until must be >= now (${this.now}), got ${until}`);
+      fail(`Simulation.run: until must be >= now (${this.now}), got ${until}`);
     }
     this.stopping = false;
-    const start = this.executed;
+    if (this.rootRunning) this.removeRoot(); // the last handler threw
+    const start = this.eventsRun;
     while (this.size > 0 && !this.stopping) {
       const time = this.times[0];
       if (time > until) break;
-      const key = this.keys[0];
-      const slot = key - Math.floor(key / MAX_SLOTS) * MAX_SLOTS; // exact: MAX_SLOTS is a power of 2
-      this.popRoot();
-      const handler = this.handlers[slot];
-      this.freeSlots[this.freeCount++] = slot;
-      if (handler === undefined) {
+      if (this.cancelledCount !== 0 && this.cancelled.delete(this.seqs[0])) {
         this.cancelledCount--;
+        this.skipped++;
+        this.removeRoot();
         continue;
       }
-      this.handlers[slot] = undefined;
+      const handler = this.handlers[0]!;
       this.now = time;
-      this.executed++;
+      this.rootRunning = true;
       handler();
+      if (this.rootRunning) this.removeRoot();
     }
     if (!this.stopping && until !== Infinity && until > this.now) this.now = until;
-    return this.executed - start;
+    return this.eventsRun - start;
+  }
+
+  /** Whether `id` is in the heap and not the running event (a scan: only for cancel's rare cases). */
+  private inHeap(id: number): boolean {
+    for (let i = this.rootRunning ? 1 : 0; i < this.size; i++) if (this.seqs[i] === id) return true;
+    return false;
   }
 
   private push(time: number, handler: Handler): EventId {
-    if (this.size === this.times.length) this.grow();
-    if (this.nextSeq === MAX_SEQ) fail(`Simulation: more than ${MAX_SEQ} events scheduled`);
-    let slot: number;
-    if (this.freeCount > 0) {
-      slot = this.freeSlots[--this.freeCount];
-    } else {
-      slot = this.handlers.length;
-      if (slot >= MAX_SLOTS) fail(`Simulation: more than ${MAX_SLOTS} pending events`);
+    const seq = this.nextSeq++;
+    this.recentTimes[seq & RECENT_MASK] = time;
+    if (this.rootRunning) {
+      // The running event's entry is spent: the new event takes its place at the root.
+      this.rootRunning = false;
+      this.siftDown(time, seq, handler, this.size);
+      return seq;
     }
-    this.handlers[slot] = handler;
-    const key = this.nextSeq++ * MAX_SLOTS + slot;
-    this.slotKeys[slot] = key;
-
+    if (this.size === this.times.length) this.grow();
     // Sift up: move parents down until the new event's place is found.
-    const times = this.times;
-    const keys = this.keys;
+    const { times, seqs, handlers } = this;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = times[parent];
-      if (pt < time || (pt === time && keys[parent] < key)) break;
+      if (pt < time || (pt === time && seqs[parent] < seq)) break;
       times[i] = pt;
-      keys[i] = keys[parent];
+      seqs[i] = seqs[parent];
+      handlers[i] = handlers[parent];
       i = parent;
     }
     times[i] = time;
-    keys[i] = key;
-    return key;
+    seqs[i] = seq;
+    handlers[i] = handler;
+    return seq;
   }
 
-  private popRoot(): void {
+  /** Remove the root entry (an event that ran and scheduled nothing to replace it, or a cancelled one). */
+  private removeRoot(): void {
+    this.rootRunning = false;
     const n = --this.size;
+    const handler = this.handlers[n]!;
+    this.handlers[n] = undefined; // let the closure go
     if (n === 0) return;
-    const times = this.times;
-    const keys = this.keys;
-    // Sift the last event down from the root.
-    const time = times[n];
-    const key = keys[n];
+    this.siftDown(this.times[n], this.seqs[n], handler, n);
+  }
+
+  /** Put (time, seq, handler) at the root of the first `n` entries and sift it down to its place. */
+  private siftDown(time: number, seq: number, handler: Handler, n: number): void {
+    const { times, seqs, handlers } = this;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
       const right = child + 1;
-      if (right < n && (times[right] < times[child] || (times[right] === times[child] && keys[right] < keys[child]))) child = right;
+      if (right < n && (times[right] < times[child] || (times[right] === times[child] && seqs[right] < seqs[child]))) child = right;
       const ct = times[child];
-      if (ct > time || (ct === time && keys[child] > key)) break;
+      if (ct > time || (ct === time && seqs[child] > seq)) break;
       times[i] = ct;
-      keys[i] = keys[child];
+      seqs[i] = seqs[child];
+      handlers[i] = handlers[child];
       i = child;
     }
     times[i] = time;
-    keys[i] = key;
+    seqs[i] = seq;
+    handlers[i] = handler;
   }
 
   private grow(): void {
     const capacity = this.times.length * 2;
-    // Slots never outnumber heap entries, so the slot arrays grow with the heap.
-    const grown = <T extends Float64Array | Int32Array>(old: T, next: T): T => {
-      next.set(old as never);
-      return next;
-    };
-    this.times = grown(this.times, new Float64Array(capacity));
-    this.keys = grown(this.keys, new Float64Array(capacity));
-    this.slotKeys = grown(this.slotKeys, new Float64Array(capacity));
-    this.freeSlots = grown(this.freeSlots, new Int32Array(capacity));
+    const times = new Float64Array(capacity);
+    const seqs = new Float64Array(capacity);
+    times.set(this.times);
+    seqs.set(this.seqs);
+    this.times = times;
+    this.seqs = seqs;
+    for (let i = this.handlers.length; i < capacity; i++) this.handlers.push(undefined);
   }
 }
