@@ -16,6 +16,7 @@ import { replayAzureConversation } from './scale.js';
 import { inChild, runChild } from './heavy.js';
 import { routingRows } from './routing.js';
 import { recordRows } from './records.js';
+import { traceRows } from './traces.js';
 import { withRatio, type Row } from './rows.js';
 
 async function azureRows(): Promise<Row[]> {
@@ -100,6 +101,7 @@ sweep:
 
 export const benchmarks: { name: string; run: () => Row[] | Promise<Row[]> }[] = [
   { name: 'kernel', run: kernelRows },
+  { name: 'traces', run: traceRows },
   { name: 'azure', run: azureRows },
   { name: 'million', run: () => heavyRows('million') },
   { name: 'routing', run: routingRows },

@@ -7,8 +7,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
-import { parse } from 'fast-csv';
 import { InputError, describe, type InputProblem } from '../domain/errors.js';
+import { csvCells } from './csv-reader.js';
 import type { AgenticRow, ArrivalRow } from '../workload/replay.js';
 
 export interface TraceReadOptions {
@@ -123,57 +123,16 @@ function openError(file: string, e: unknown): InputError {
   return new InputError([{ file, where: '(file)', expected: 'a readable file', found: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e) }]);
 }
 
-/**
- * Items from an object stream, handed over in batches (one promise per batch, not per row:
- * trace files have millions of rows). The stream is paused while a batch is being used.
- */
-async function* batched<T>(stream: NodeJS.ReadableStream, map: (item: any) => T, size = 2048): AsyncGenerator<T[]> {
-  let buffer: T[] = [];
-  let done = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  stream.on('data', (item) => {
-    buffer.push(map(item));
-    if (buffer.length >= size) {
-      stream.pause();
-      wake?.();
-    }
-  });
-  stream.on('end', () => {
-    done = true;
-    wake?.();
-  });
-  stream.on('error', (e) => {
-    failure = e;
-    wake?.();
-  });
-  for (;;) {
-    if (buffer.length > 0) {
-      const out = buffer;
-      buffer = [];
-      yield out;
-      stream.resume();
-      continue;
-    }
-    if (failure) throw failure;
-    if (done) return;
-    await new Promise<void>((resolve) => (wake = resolve));
-    wake = undefined;
-  }
-}
-
 /** CSV rows as records keyed by the header; a row with another number of cells than the header is a RowError. */
 async function* csvRows(path: string, file: string, required: string[]): AsyncGenerator<[number, Record<string, string> | RowError][]> {
-  const input = openTrace(path, file);
-  let line = 0;
+  const input = openTrace(path, file) as AsyncIterable<Buffer>;
+  let line = 0; // counts rows read (blank rows are not rows), as fast-csv numbered them
   let header: string[] | undefined;
-  const parser = parse({ headers: false, ignoreEmpty: true, trim: true });
-  input.on('error', (e) => parser.destroy(e));
-  input.pipe(parser);
   try {
-    for await (const batch of batched(parser, (cells: string[]) => [++line, cells] as [number, string[]])) {
+    for await (const batch of csvCells(input)) {
       const rows: [number, Record<string, string> | RowError][] = [];
-      for (const [at, cells] of batch) {
+      for (const cells of batch) {
+        const at = ++line;
         if (!header) {
           header = cells;
           const missing = required.filter((c) => !header!.includes(c));
