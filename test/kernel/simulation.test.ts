@@ -66,6 +66,48 @@ describe('Simulation ordering', () => {
     expect(log).toEqual(['old', 'new']);
   });
 
+  it('cancels exactly across its three lookups: recent ids by time, ids due now and old ids by the heap', () => {
+    const sim = new Simulation();
+    const log: string[] = [];
+    const old = sim.at(10, () => log.push('old'));
+    // More events than the ring of recent times holds, so `old` must be found in the heap.
+    for (let i = 0; i < 70_000; i++) sim.at(1, () => {});
+    let self = -1;
+    let dueNow = -1;
+    const ranNow = sim.at(2, () => log.push('ranNow'));
+    self = sim.at(2, () => {
+      expect(sim.cancel(self)).toBe(false); // the running event
+      expect(sim.cancel(ranNow)).toBe(false); // ran earlier at this same time
+      expect(sim.cancel(dueNow)).toBe(true); // due now, not run yet
+      expect(sim.cancel(old)).toBe(true); // found by scanning the heap
+      expect(sim.cancel(old)).toBe(false);
+      expect(sim.pending).toBe(0);
+    });
+    dueNow = sim.at(2, () => log.push('dueNow'));
+    expect(sim.cancel(-1)).toBe(false);
+    expect(sim.cancel(1.5)).toBe(false);
+    expect(sim.cancel(1e12)).toBe(false);
+    const events = sim.run();
+    expect(log).toEqual(['ranNow']);
+    expect(events).toBe(70_000 + 2);
+    expect(sim.eventsRun).toBe(events);
+  });
+
+  it('counts a handler that threw as run and keeps the rest of the heap', () => {
+    const sim = new Simulation();
+    const log: number[] = [];
+    sim.at(1, () => {
+      throw new Error('boom');
+    });
+    sim.at(2, () => log.push(2));
+    expect(() => sim.run()).toThrow('boom');
+    expect(sim.pending).toBe(1);
+    expect(sim.eventsRun).toBe(1);
+    sim.run();
+    expect(log).toEqual([2]);
+    expect(sim.pending).toBe(0);
+  });
+
   it('stops at `until`, leaves now there, and resumes where it stopped', () => {
     const sim = new Simulation();
     const log: number[] = [];
