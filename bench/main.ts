@@ -17,6 +17,7 @@ import { inChild, runChild } from './heavy.js';
 import { routingRows } from './routing.js';
 import { recordRows } from './records.js';
 import { traceRows } from './traces.js';
+import { prefixRows } from './prefix.js';
 import { withRatio, type Row } from './rows.js';
 
 async function azureRows(): Promise<Row[]> {
@@ -105,6 +106,7 @@ export const benchmarks: { name: string; run: () => Row[] | Promise<Row[]> }[] =
   { name: 'azure', run: azureRows },
   { name: 'million', run: () => heavyRows('million') },
   { name: 'routing', run: routingRows },
+  { name: 'prefix', run: prefixRows },
   { name: 'fleet', run: () => heavyRows('fleet-hour') },
   { name: 'records', run: recordRows },
   { name: 'sweep', run: sweepRows },
