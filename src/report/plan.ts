@@ -187,7 +187,7 @@ function sloCharts(results: PlanRow[], color: (option: string) => string): strin
     }
   }
   return [...charts].map(([key, c], i) => lineChart(`plan-slo-${i}`, `${key} against replicas`, c.series, {
-    xLabel: 'replicas', yLabel: `${key}, ${c.unit}`, logX: 'auto', logY: 'auto', highlight: c.chosen,
+    xLabel: 'replicas', yLabel: `${key}, ${c.unit}`, logX: 'auto', logY: 'auto', integerX: true, highlight: c.chosen,
     refs: [{ axis: 'y', value: c.target, label: `target ${sig(c.target)} ${c.unit}`, color: '#333' }],
   }, 'Each point: the worst seed of that trial; unreached values (too many jobs failed) are left out. Ring: the chosen fleet (before spares).'));
 }

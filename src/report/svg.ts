@@ -54,6 +54,8 @@ export interface LineOptions {
   /** 'auto': log when every value is positive and they span two decades or more. */
   logX?: boolean | 'auto';
   logY?: boolean | 'auto';
+  /** x counts whole things (replicas): ticks only at integers. */
+  integerX?: boolean;
   refs?: RefLine[];
   /** Highlighted points (a plan's chosen fleet), drawn as rings. */
   highlight?: { x: number; y: number; color: string; label: string }[];
@@ -83,7 +85,7 @@ function scale(values: number[], log: boolean, range: [number, number], zero: bo
 }
 
 /** Ticks whose labels fit side by side (x) or one above another (y). */
-function ticksOf(s: Scale, log: boolean, along: 'x' | 'y'): number[] {
+function ticksOf(s: Scale, log: boolean, along: 'x' | 'y', integer = false): number[] {
   let ticks = s.ticks(along === 'x' ? 7 : 6);
   if (log) {
     const lead = (t: number) => Number(t.toExponential(0)[0]);
@@ -91,6 +93,7 @@ function ticksOf(s: Scale, log: boolean, along: 'x' | 'y'): number[] {
     if (ticks.length > 7) ticks = ticks.filter((t) => lead(t) === 1);
     if (ticks.length < 2) ticks = s.domain();
   }
+  if (integer) ticks = integerTicks(ticks, s.domain());
   const kept: number[] = [];
   let last = -Infinity;
   for (const t of [...ticks].sort((a, b) => s(a) - s(b))) {
@@ -102,6 +105,14 @@ function ticksOf(s: Scale, log: boolean, along: 'x' | 'y'): number[] {
     }
   }
   return kept;
+}
+
+/** Whole-number ticks: the scale's integer ticks, or every integer of the domain when fewer than two are. */
+export function integerTicks(ticks: number[], domain: number[]): number[] {
+  const whole = ticks.filter((t) => Number.isInteger(t));
+  if (whole.length >= 2) return whole;
+  const [lo, hi] = [Math.ceil(Math.min(...domain)), Math.floor(Math.max(...domain))];
+  return Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
 }
 
 interface LegendItem {
@@ -140,9 +151,9 @@ export function emptyChart(id: string, title: string, why: string): string {
 }
 
 /** Axes, ticks and titles around the plot [left, W − RIGHT] × [TOP, TOP + PLOT_H]. */
-function axes(x: Scale, y: Scale, logX: boolean, logY: boolean, left: number, o: { xLabel: string; yLabel: string }): string {
+function axes(x: Scale, y: Scale, logX: boolean, logY: boolean, left: number, o: { xLabel: string; yLabel: string; integerX?: boolean }): string {
   const bottom = TOP + PLOT_H;
-  const xt = ticksOf(x, logX, 'x').map((t) => `<g transform="translate(${x(t).toFixed(1)} ${bottom})"><line y2="5" stroke="#555"/><text y="21" text-anchor="middle">${tickText(t)}</text></g>`).join('');
+  const xt = ticksOf(x, logX, 'x', o.integerX).map((t) => `<g transform="translate(${x(t).toFixed(1)} ${bottom})"><line y2="5" stroke="#555"/><text y="21" text-anchor="middle">${tickText(t)}</text></g>`).join('');
   const yt = ticksOf(y, logY, 'y').map((t) => `<g transform="translate(${left} ${y(t).toFixed(1)})"><line x2="-5" stroke="#555"/><line x2="${W - RIGHT - left}" stroke="#eee"/><text x="-8" dy="4" text-anchor="end">${tickText(t)}</text></g>`).join('');
   const frame = `<line x1="${left}" x2="${W - RIGHT}" y1="${bottom}" y2="${bottom}" stroke="#555"/><line x1="${left}" x2="${left}" y1="${TOP}" y2="${bottom}" stroke="#555"/>`;
   const titles = `<text class="axis-title" x="${(left + W - RIGHT) / 2}" y="${bottom + 40}" text-anchor="middle">${esc(o.xLabel)}</text><text class="axis-title" transform="translate(14 ${TOP + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`;
