@@ -12,6 +12,7 @@ import type { AttentionKind } from '../domain/specs.js';
 import { totals } from '../perf/llm.js';
 import { readLlmFile } from './models.js';
 import { writeNewFile } from './new-file.js';
+import { MODEL_FORMAT } from '../scenario/versions.js';
 
 type Config = Record<string, unknown>;
 
@@ -148,6 +149,7 @@ export function importModelConfig(raw: unknown, file: string, o: ImportOptions):
     ...(needsParams ? ['# publishedParamsB / publishedActiveParamsB: fill in the model card\'s counts (the values below are placeholders', '# that `wafersim import-model` replaces with the arithmetic\'s own totals; see --params-b).'] : []),
   ];
   const body = [
+    `version: ${MODEL_FORMAT}   # the model file format (scenario/versions.ts)`,
     `id: ${id}`,
     `name: ${JSON.stringify(o.name ?? id)}`,
     `source: ${JSON.stringify(`${o.source} (config.json, model_type ${modelType})`)}`,

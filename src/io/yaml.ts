@@ -5,6 +5,7 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { zodProblems } from '../scenario/problems.js';
+import { MODEL_FORMAT, RENAMED_MODEL_KEYS, takeVersion } from '../scenario/versions.js';
 
 export interface ParsedFile {
   file: string;
@@ -76,12 +77,17 @@ export function withLines(problems: InputProblem[], parsed: ParsedFile): InputPr
   });
 }
 
-/** Read and check one YAML file against a schema; problems name the file, field and line. */
+/**
+ * Read and check one model file (LLM, hardware, calibration) against a schema; problems name the
+ * file, field and line. Its format `version` (scenario/versions.ts) is checked and taken off first.
+ */
 export function readChecked<S extends z.ZodType>(path: string, schema: S, extra?: (v: z.infer<S>) => InputProblem[]): z.infer<S> {
   const display = relative(process.cwd(), path) || path;
   const parsed = readYamlFile(path, display);
-  const result = schema.safeParse(parsed.value);
-  if (!result.success) throw new InputError(withLines(zodProblems(result.error, parsed.value, display), parsed));
+  const { value, problem } = takeVersion(parsed.value, MODEL_FORMAT, 'model');
+  if (problem) throw new InputError(withLines([{ ...problem, file: display }], parsed));
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InputError(withLines(zodProblems(result.error, value, display, { renamed: RENAMED_MODEL_KEYS, format: 'model' }), parsed));
   const problems = extra?.(result.data) ?? [];
   if (problems.length > 0) throw new InputError(withLines(problems.map((p) => ({ ...p, file: display })), parsed));
   return result.data;

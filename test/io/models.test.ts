@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,23 @@ describe('model files', () => {
     expect(problemsOf(good.replace('vocab: 100\n', ''))).toMatch(/vocab: expected a value \(number\); it is required, found nothing/);
     expect(problemsOf(good.replace('hidden: 64', 'hidden: -64'))).toMatch(/hidden \(line 5\): expected a number > 0, found -64/);
     expect(problemsOf(good.replace('kvHeads: 2', 'kvHeads: 3'))).toMatch(/kvHeads \(line 7\): expected a divisor of heads \(4\), found 3/);
+  });
+  it('model files carry a format version: absent reads as 1, a newer one is refused naming file, field and line', () => {
+    expect(problemsOf(`version: 1\n${good}`)).toBe('');
+    expect(problemsOf(`version: 2\n${good}`)).toMatch(/tiny\.yaml: version \(line 1\): expected a model format version from 1 to 1 \(a newer wafersim wrote this file; this one reads up to 1\), found 2/);
+    expect(problemsOf(`version: one\n${good}`)).toMatch(/tiny\.yaml: version \(line 1\): expected a model format version from 1 to 1, found "one"/);
+  });
+  it('every shipped model, hardware and calibration file says its format version', () => {
+    const root = join(__dirname, '../../models');
+    for (const dir of ['llm', 'hardware', 'calibration']) {
+      for (const f of readdirSync(join(root, dir)).filter((x) => x.endsWith('.yaml'))) expect(readFileSync(join(root, dir, f), 'utf8'), `${dir}/${f}`).toMatch(/^version: 1$/m);
+    }
+  });
+  it('a hardware file with a newer version is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wafersim-'));
+    const file = join(dir, 'hw.yaml');
+    writeFileSync(file, readFileSync(join(__dirname, '../../models/hardware/h100-sxm.yaml'), 'utf8').replace(/^version: 1$/m, 'version: 7').replace(/^calibration: .*$/m, 'calibration: vllm'));
+    expect(() => loadHardware(file, 'hardware')).toThrow(/hw\.yaml: version \(line \d+\): expected a model format version from 1 to 1 .*found 7/);
   });
   it('reports YAML syntax errors with their line', () => {
     expect(problemsOf(good.replace('ffn: 128', 'ffn: [128'))).toMatch(/line \d+: expected valid YAML/);

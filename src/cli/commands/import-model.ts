@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { inputError } from '../../domain/errors.js';
 import { importModel } from '../../api/index.js';
+import { examplesText } from '../examples.js';
 
 interface Args {
   config: string;
@@ -20,8 +21,10 @@ export const importModelCommand: CommandModule<object, Args> = {
       .option('name', { type: 'string', describe: 'a display name (default: the id)' })
       .option('params-b', { type: 'number', describe: "the model card's total parameters, in billions (default: computed from the config, and said so)" })
       .option('active-params-b', { type: 'number', describe: "the model card's active parameters per token, in billions" })
-      .example('wafersim import-model ~/hf/Qwen3-8B/config.json --out my-models/llm/qwen3-8b-mine.yaml --params-b 8.2 --active-params-b 8.2', '')
-      .example('wafersim run my-study.yaml --models my-models', 'then name it by id in a pool'),
+      .epilogue(examplesText([
+        ['a model file from its config, with the model card\'s parameter counts', 'wafersim import-model ~/hf/Qwen3-8B/config.json', '--out my-models/llm/qwen3-8b-mine.yaml', '--params-b 8.2 --active-params-b 8.2'],
+        ['then name it by id in a pool', 'wafersim run my-study.yaml --models my-models'],
+      ])),
   handler: (args) => {
     for (const flag of ['params-b', 'active-params-b'] as const) {
       const v = args[flag];
