@@ -71,7 +71,7 @@ describe('own files', () => {
   it("a bad user file gets its own file, field and line; a missing one the scenario's field and line", () => {
     const dir = userFolder();
     writeFileSync(join(dir, 'bad.yaml'), builtIn('hardware', 'h100-sxm').replace(/^hbmGB: .*$/m, 'hbmGB: -80'));
-    expect(messageOf(() => resolvePool(scenario(dir, 'hardware: bad.yaml\nmodel: llama-3.1-8b')))).toMatch(/bad\.yaml: hbmGB \(line 6\): expected a number > 0, found -80/);
+    expect(messageOf(() => resolvePool(scenario(dir, 'hardware: bad.yaml\nmodel: llama-3.1-8b')))).toMatch(/bad\.yaml: hbmGB \(line 7\): expected a number > 0, found -80/);
     expect(messageOf(() => resolvePool(scenario(dir, 'hardware: gone.yaml\nmodel: llama-3.1-8b')))).toMatch(/scenario\.yaml: systems\[0\]\.pools\[0\]\.hardware \(line 9\): expected a hardware id or a hardware file that exists.*found "gone\.yaml"/);
     expect(messageOf(() => resolvePool(scenario(dir, 'hardware: h100-sxm\nmodel: llama-3.1-8b\npowerIdleW: 2000')))).toMatch(/systems\[0\]\.pools\[0\]\.powerIdleW \(line 11\): expected idle power at most busy power/);
   });
