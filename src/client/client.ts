@@ -10,36 +10,10 @@
  */
 import type { Simulation } from '../kernel/index.js';
 import type { LlmRequest, NetworkLeg, RequestListener, RequestSink, SessionChannel, SessionTransport, SimObserver } from '../domain/request.js';
-import { sampler, type DistributionSpec, type Rng, type Sampler } from '../random/index.js';
+import type { NetworkSpec, TransportKind, TransportSpec } from '../domain/transport.js';
+import { sampler, type Rng, type Sampler } from '../random/index.js';
 
-export type TransportKind = 'http1' | 'http2' | 'websocket';
-
-export interface TransportSpec {
-  kind: TransportKind;
-  /** Send only the new part of the context (a stateful session) instead of all of it. */
-  stateful: boolean;
-  /** Round trips to open a connection: TCP 1 + TLS 1.3 1 (+ 1 for the WebSocket upgrade). */
-  handshakeRtts: number;
-  /** http2: a connection idle longer than this is closed. */
-  idleTimeoutSeconds: number;
-  /** Frontend cost per request or message: authentication, routing, checks. */
-  frontendSeconds: number;
-  /** Server-side cost per streamed token: serialisation and framing. */
-  perTokenSeconds: number;
-  /** Bytes on the wire per streamed token (text plus the frame: SSE event or WebSocket frame). */
-  frameBytesPerToken: number;
-  /** Session start-up: authentication, loading session state, warming the prefix cache. */
-  sessionStartSeconds: number;
-}
-
-export interface NetworkSpec {
-  /** Round-trip time between client and frontend, seconds. */
-  rtt: DistributionSpec;
-  uplinkBytesPerSecond: number;
-  downlinkBytesPerSecond: number;
-  /** Bytes on the wire per prompt token (text plus JSON). */
-  bytesPerToken: number;
-}
+export type { NetworkSpec, TransportKind, TransportSpec };
 
 export class Client implements SessionTransport {
   private rtt: Sampler;

@@ -1,2 +1,2 @@
 export * from './client.js';
-export * from './defaults.js';
+export { TRANSPORTS, DEFAULT_NETWORK } from '../domain/transport.js';

@@ -200,3 +200,23 @@ export interface EnergyPrice {
   usdPerKwh: number;
   pue: number;
 }
+
+/** A deployment as a user asked for it (flags or scenario keys); unset fields get the kind's defaults (perf/). */
+export interface DeploymentAsked {
+  count?: number;
+  tp?: number;
+  pp?: number;
+  /** Wafer only: the cores of the region the layers run on, one after another (unset: whole wafers). */
+  cores?: number;
+  precision?: Partial<PrecisionGroups>;
+  /** Longest context to reserve room for. */
+  context: number;
+}
+
+/** How the fields are named where the user wrote them (flags, or scenario keys), for messages. */
+export interface DeploymentFieldNames {
+  count: string;
+  tp: string;
+  pp: string;
+  cores?: string;
+}

@@ -1,9 +1,9 @@
 /** The one interface every kind of hardware implements (DESIGN.md §5). */
 import type { BatchShape, StepCost } from '../domain/batch.js';
 import type { Fit, Placement } from '../domain/explanation.js';
-import type { Deployment, HardwareSpec, LlmSpec, PrecisionGroups } from '../domain/specs.js';
+import type { Deployment, DeploymentAsked, DeploymentFieldNames, HardwareSpec, LlmSpec } from '../domain/specs.js';
 
-export type { Fit, Placement };
+export type { DeploymentAsked, DeploymentFieldNames, Fit, Placement };
 
 export interface PerfModel {
   readonly fit: Fit;
@@ -36,26 +36,6 @@ export interface DraftPlacement {
  * Everything that differs by kind of hardware, in one object per kind (perf/hardware.ts keeps
  * them keyed by HardwareKind). Callers ask this instead of testing `hardware.kind`.
  */
-/** A deployment as a user asked for it (flags or scenario keys); unset fields get the kind's defaults. */
-export interface DeploymentAsked {
-  count?: number;
-  tp?: number;
-  pp?: number;
-  /** Wafer only: the cores of the region the layers run on, one after another (unset: whole wafers). */
-  cores?: number;
-  precision?: Partial<PrecisionGroups>;
-  /** Longest context to reserve room for. */
-  context: number;
-}
-
-/** How the fields are named where the user wrote them (flags, or scenario keys), for messages. */
-export interface DeploymentFieldNames {
-  count: string;
-  tp: string;
-  pp: string;
-  cores?: string;
-}
-
 export interface HardwareModel<H extends HardwareSpec> {
   /** What a deployment counts ('GPU', 'wafer'), for explanations. */
   readonly deviceLabel: string;

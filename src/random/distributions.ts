@@ -3,21 +3,12 @@
  * (`DistributionSpec`, a discriminated union that scenario files can carry) turned into a sampler
  * by `sampler(spec)`; randomness is injected as an `Rng`.
  */
+import type { DistributionSpec } from '../domain/distribution.js';
 import type { Rng } from './stream.js';
 
 export type Sampler = (rng: Rng) => number;
 
-export type DistributionSpec =
-  | { kind: 'constant'; value: number }
-  | { kind: 'exponential'; mean: number }
-  | { kind: 'uniform'; min: number; max: number }
-  | { kind: 'normal'; mean: number; sd: number }
-  | { kind: 'lognormal'; mu: number; sigma: number }
-  | { kind: 'lognormal'; median: number; p90: number }
-  | { kind: 'gamma'; mean: number; cv: number }
-  | { kind: 'pareto'; alpha: number; min: number; max: number }
-  | { kind: 'empirical'; samples: readonly number[] }
-  | { kind: 'categorical'; values: readonly number[]; weights: readonly number[] };
+export type { DistributionSpec };
 
 /** z-score of the 90th percentile of the standard normal. */
 export const Z90 = 1.2815515655446004;

@@ -6,36 +6,16 @@
 import type { TraceFormat } from '../domain/kinds.js';
 import { assertNever } from '../domain/never.js';
 import type { InputProblem } from '../domain/errors.js';
-import type { RequestClass, ClientPolicy } from '../domain/request.js';
+import type { RequestClass } from '../domain/request.js';
 import type { SloTargets } from '../domain/slo.js';
-import type { EnergyPrice } from '../domain/specs.js';
 import { MBIT, MS } from '../domain/units.js';
-import type { DistributionSpec } from '../random/index.js';
+import type { DistributionSpec } from '../domain/distribution.js';
+import type { AnswerSpec, RunSettings } from './resolved.js';
 import { MAX_SWEEP_POINTS, SAFE_NAME, type DistributionFile, type ScenarioFile, type SloFile, type SystemFile } from './schema.js';
 
 export type SloSpec = SloTargets;
 
-export type AnswerSpec = ScenarioFile['answer'];
-
-/** What every run of a scenario shares, whatever its systems and workload. */
-export interface RunSettings {
-  name: string;
-  description: string;
-  /** The question the scenario asks, and how its answer is computed from the results. */
-  question?: string;
-  answer?: AnswerSpec;
-  seed: number;
-  durationSeconds: number;
-  drainSeconds: number;
-  /** Left out of the measured window at the start (default 0). */
-  warmupSeconds?: number;
-  /** Clients' timeout and retries (default: wait for ever). */
-  client?: ClientPolicy;
-  maxRequests?: number;
-  repeat: number;
-  /** Energy priced into cost (absent: hardware price only). */
-  energy?: EnergyPrice;
-}
+export type { AnswerSpec, RunSettings };
 
 export interface TraceSource {
   format: TraceFormat;

@@ -4,16 +4,12 @@
  * group, which makes the rest. The replicas know nothing of it beyond the request's `phase`,
  * which tells their observer which half it is (so each request is reported once).
  */
+import type { Disaggregation } from '../domain/engine.js';
 import type { Simulation } from '../kernel/index.js';
 import type { LlmRequest, RequestListener } from '../domain/request.js';
 import type { Router } from './router.js';
 
-export interface Disaggregation {
-  prefillPool: string;
-  decodePool: string;
-  linkBytesPerSecond: number;
-  linkLatencySeconds: number;
-}
+export type { Disaggregation };
 
 /** Where a cluster sends a request once it knows the pool (a router, or this wrapper). */
 export interface Entry {

@@ -11,12 +11,10 @@
  *
  * Invariant: used = owned by sequences + held by device segments ≤ capacity.
  */
+import type { Retention } from '../domain/engine.js';
 import type { Segment } from '../domain/request.js';
 
-export type Retention =
-  | { kind: 'keep' }
-  | { kind: 'ttl'; seconds: number }
-  | { kind: 'offload'; hostBytes: number; bytesPerSecond: number };
+export type { Retention };
 
 export interface KvCacheOptions {
   capacityBlocks: number;

@@ -2,34 +2,14 @@
  * `run`: the same workload against every system of a scenario, each in its own simulation,
  * repeated with seeds seed, seed + 1, …; per-request records stream out through `onRecord`.
  */
-import type { RequestClass, SessionRecord, StepRecord } from '../domain/request.js';
-import type { RunSettings } from '../scenario/normalise.js';
+import type { SessionRecord, StepRecord } from '../domain/request.js';
+import type { ResolvedScenario, TraceReplay } from '../scenario/resolved.js';
 import { MetricsRecorder, type RequestRecord, type RequestSlo } from '../metrics/recorder.js';
 import { cdfsOf, summarise, timeseriesOf, type Cdf, type FleetUsage, type ReplicaUsage, type SloTargets, type SystemSummary, type TimeseriesRow, type Window } from '../metrics/summary.js';
-import type { WorkloadSpec, AgenticSession, ArrivalRow } from '../workload/index.js';
 import { replayArrivals, replaySessions } from '../workload/index.js';
-import { buildWorld, sourcesFor, startSources, type SystemSpec, type World } from './world.js';
+import { buildWorld, sourcesFor, startSources, type World } from './world.js';
 
-export interface TraceReplay {
-  kind: 'arrivals' | 'sessions';
-  /** Where the trace is read from (results depend on its content; absent for generated rows). */
-  file?: string;
-  cls: RequestClass;
-  timeScale: number;
-  rateScale: number;
-  concurrency: number;
-  blockTokens: number;
-  /** Opens the trace afresh (each system and repeat reads it again: bounded memory). */
-  arrivals?: () => AsyncIterable<ArrivalRow>;
-  sessions?: () => AsyncIterable<AgenticSession>;
-}
-
-export interface ResolvedScenario extends RunSettings {
-  systems: SystemSpec[];
-  sources: WorkloadSpec[];
-  trace?: TraceReplay;
-  slo: Partial<Record<RequestClass, SloTargets>>;
-}
+export type { ResolvedScenario, TraceReplay };
 
 export type RecordsMode = 'all' | 'sample' | 'none';
 

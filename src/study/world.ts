@@ -5,29 +5,15 @@
  */
 import { assertNever } from '../domain/never.js';
 import type { Assert, SameKinds, WorkloadKind } from '../domain/kinds.js';
+import type { PoolSpec, SystemSpec } from '../scenario/resolved.js';
 import { Simulation } from '../kernel/index.js';
 import { NO_TIMEOUT, type ClientPolicy, type SimObserver } from '../domain/request.js';
-import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
-import { Client, type NetworkSpec, type TransportSpec } from '../client/index.js';
+import { Client } from '../client/index.js';
 import { perfModel, scaledPerfModel, speculativeDeployment, type PerfModel } from '../perf/index.js';
-import { Cluster, Replica, type Disaggregation, type EngineConfig, type RouterKind } from '../serving/index.js';
-import type { RequestClass } from '../domain/request.js';
-import type { DistributionSpec } from '../random/index.js';
+import { Cluster, Replica } from '../serving/index.js';
 import { startAgents, startInteractive, startOpenLoop, type WorkloadContext, type WorkloadSpec } from '../workload/index.js';
 
-export interface PoolSpec {
-  name: string;
-  llm: LlmSpec;
-  hardware: HardwareSpec;
-  deployment: Deployment;
-  replicas: number;
-  router: RouterKind;
-  engine: EngineConfig;
-  /** Speculative decoding with a draft model placed beside the target (perf/draft.ts). */
-  speculative?: { draft: LlmSpec; k: number; acceptance: number };
-  /** Every step takes this many times the model's time (1: as modelled). */
-  stepTimeScale?: number;
-}
+export type { PoolSpec, SystemSpec };
 
 /** The perf model a pool's replicas use (with its draft, when it decodes speculatively). */
 export function poolPerfModel(p: PoolSpec): PerfModel {
@@ -35,16 +21,6 @@ export function poolPerfModel(p: PoolSpec): PerfModel {
   return scaledPerfModel(model, p.stepTimeScale ?? 1);
 }
 
-export interface SystemSpec {
-  name: string;
-  pools: PoolSpec[];
-  classRoutes?: Partial<Record<RequestClass, string>>;
-  disaggregation?: Disaggregation;
-  transport: TransportSpec;
-  network: NetworkSpec;
-  /** Hidden reasoning tokens per request on this system, replacing the workload's, by source kind. */
-  reasoning?: Partial<Record<WorkloadSpec['kind'], DistributionSpec>>;
-}
 
 /** A workload source the world starts; trace replays are driven from outside (study/run). */
 export type SourceSpec = WorkloadSpec;

@@ -10,7 +10,7 @@ import { sampler, stream, type Rng } from '../random/index.js';
 import { sessionIdOf, type WorkloadContext } from './context.js';
 import { ask, beginSession, Conversation, endSession, tally } from './conversation.js';
 import { reasoningDraw, tokens } from './draw.js';
-import type { AgentSpec } from './specs.js';
+import type { AgentSpec } from '../domain/workload.js';
 
 export function startAgents(spec: AgentSpec, ctx: WorkloadContext): void {
   for (let slot = 0; slot < spec.concurrency; slot++) {

@@ -1,4 +1,4 @@
-export * from './specs.js';
+export * from '../domain/workload.js';
 export * from './context.js';
 export * from './conversation.js';
 export * from './interactive.js';

@@ -9,7 +9,7 @@ import { sampler, stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
 import { sessionIdOf } from './context.js';
 import { ask, beginSession, Conversation, endSession, tally } from './conversation.js';
-import type { InteractiveSpec } from './specs.js';
+import type { InteractiveSpec } from '../domain/workload.js';
 import { reasoningDraw, tokens, dailyFactor } from './draw.js';
 
 export function startInteractive(spec: InteractiveSpec, ctx: WorkloadContext): void {

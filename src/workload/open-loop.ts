@@ -10,7 +10,7 @@ import type { WorkloadContext } from './context.js';
 import { OWNERS, sessionIdOf } from './context.js';
 import { requestId } from './ids.js';
 import { reasoningDraw, tokens } from './draw.js';
-import type { OpenLoopSpec, RateSpec } from './specs.js';
+import type { OpenLoopSpec, RateSpec } from '../domain/workload.js';
 
 export function rateAt(rate: RateSpec, seconds: number): number {
   switch (rate.kind) {

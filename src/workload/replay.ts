@@ -5,37 +5,15 @@
  */
 import { Signal, spawn, type Process } from '../kernel/index.js';
 import type { LlmRequest, RequestClass, Segment, SessionChannel } from '../domain/request.js';
+import type { AgenticRow, AgenticSession, ArrivalRow } from '../domain/trace.js';
 import { stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
 import { OWNERS, sessionIdOf } from './context.js';
 import { requestId, segmentKey } from './ids.js';
 import { ask, beginSession, endSession, tally } from './conversation.js';
 
-/** One request of an arrival trace (Azure, Mooncake). */
-export interface ArrivalRow {
-  /** Seconds from the trace's first request. */
-  time: number;
-  input: number;
-  output: number;
-  /** Mooncake: prefix blocks of `blockTokens`; equal ids in the same place mean the same prefix. */
-  hashIds?: readonly number[];
-}
+export type { AgenticRow, AgenticSession, ArrivalRow };
 
-/** One request of an agentic session trace (kv-cache-tester). */
-export interface AgenticRow {
-  session: string;
-  agent: string;
-  /** The request's index within its agent. */
-  reqIdx: number;
-  /** Sub-agent spawn time in the session, seconds. */
-  parentOffset: number;
-  input: number;
-  output: number;
-  /** Client-side gap before the request (tool execution or a person thinking), seconds. */
-  think: number;
-  /** Leading 64-token blocks shared with this agent's previous request. */
-  lcpBlocks: number;
-}
 
 export interface ReplayOptions {
   cls: RequestClass;
@@ -43,8 +21,8 @@ export interface ReplayOptions {
   timeScale: number;
   /** Keep the time axis and scale the number of requests: 2 = each row twice, 0.5 = half the rows (seeded). */
   rateScale: number;
-  /** Tokens per Mooncake hash block. */
-  blockTokens: number;
+  /** Tokens per prefix hash block (formats whose rows carry hash ids: Mooncake). */
+  blockTokens?: number;
 }
 
 /** Advance the simulation in slices of this many simulated seconds between reads. */
@@ -76,8 +54,9 @@ export async function replayArrivals(rows: AsyncIterable<ArrivalRow>, ctx: Workl
   return n;
 }
 
-function segmentsOf(row: ArrivalRow, blockTokens: number): Segment[] {
+function segmentsOf(row: ArrivalRow, blockTokens: number | undefined): Segment[] {
   if (!row.hashIds || row.hashIds.length === 0) return [];
+  if (blockTokens === undefined || !(blockTokens > 0)) throw new Error('a trace whose rows carry hash ids needs its format\'s block size (TraceReplay.blockTokens)');
   const segments: Segment[] = [];
   let left = row.input;
   for (const id of row.hashIds) {
@@ -91,11 +70,6 @@ function segmentsOf(row: ArrivalRow, blockTokens: number): Segment[] {
   return segments;
 }
 
-/** A session of an agentic trace: its agents' requests in order. */
-export interface AgenticSession {
-  name: string;
-  agents: Map<string, AgenticRow[]>;
-}
 
 /** Group consecutive rows of one session (the trace lists a session's rows together). */
 export async function* sessionsOf(rows: AsyncIterable<AgenticRow>): AsyncGenerator<AgenticSession> {

@@ -30,10 +30,11 @@ const MAY_IMPORT: Record<string, string[]> = {
   client: ['kernel', 'domain', 'random'],
   workload: ['kernel', 'domain', 'random'],
   perf: ['domain'],
-  // scenario also reads random/'s distribution specs (a leaf, no LLM words): scenario files describe distributions.
-  scenario: ['domain', 'random'],
+  // scenario/resolve.ts is pure: the files and the hardware rules are handed in (io/, study/).
+  scenario: ['domain'],
   domain: [],
-  random: [],
+  // random samples the distribution descriptions of domain/distribution.ts (plain types, no LLM words).
+  random: ['domain'],
   kernel: [],
 };
 /** Packages a pure layer may use; other layers may use any dependency. */

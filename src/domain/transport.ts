@@ -5,9 +5,41 @@
  * interactive workload at a 60 ms round trip, a persistent stateful WebSocket reproduces OpenAI's
  * reported changes against HTTP (round-trip overhead −80%, per-token overhead −30%, TTFT −50%;
  * Codex-Spark launch, 2026-02). docs/network.md shows the arithmetic.
+ *
+ * Plain data: client/client.ts runs them.
  */
-import type { NetworkSpec, TransportKind, TransportSpec } from './client.js';
-import { MBIT, MS } from '../domain/units.js';
+import type { DistributionSpec } from './distribution.js';
+import { MBIT, MS } from './units.js';
+
+export type TransportKind = 'http1' | 'http2' | 'websocket';
+
+export interface TransportSpec {
+  kind: TransportKind;
+  /** Send only the new part of the context (a stateful session) instead of all of it. */
+  stateful: boolean;
+  /** Round trips to open a connection: TCP 1 + TLS 1.3 1 (+ 1 for the WebSocket upgrade). */
+  handshakeRtts: number;
+  /** http2: a connection idle longer than this is closed. */
+  idleTimeoutSeconds: number;
+  /** Frontend cost per request or message: authentication, routing, checks. */
+  frontendSeconds: number;
+  /** Server-side cost per streamed token: serialisation and framing. */
+  perTokenSeconds: number;
+  /** Bytes on the wire per streamed token (text plus the frame: SSE event or WebSocket frame). */
+  frameBytesPerToken: number;
+  /** Session start-up: authentication, loading session state, warming the prefix cache. */
+  sessionStartSeconds: number;
+}
+
+export interface NetworkSpec {
+  /** Round-trip time between client and frontend, seconds. */
+  rtt: DistributionSpec;
+  uplinkBytesPerSecond: number;
+  downlinkBytesPerSecond: number;
+  /** Bytes on the wire per prompt token (text plus JSON). */
+  bytesPerToken: number;
+}
+
 
 export const TRANSPORTS: Record<TransportKind, TransportSpec> = {
   http1: {

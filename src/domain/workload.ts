@@ -1,10 +1,10 @@
 /**
- * Workload descriptions (plain data) and their defaults. Every default distribution is fitted to a
+ * Workload descriptions (plain data: workload/ runs them) and their defaults. Every default distribution is fitted to a
  * shipped trace (data/README.md): lognormals from the trace's median and 90th percentile, so the
  * generators reproduce both.
  */
-import type { RequestClass } from '../domain/request.js';
-import type { DistributionSpec } from '../random/index.js';
+import type { RequestClass } from './request.js';
+import type { DistributionSpec } from './distribution.js';
 
 const ln = (median: number, p90: number): DistributionSpec => ({ kind: 'lognormal', median, p90 });
 
