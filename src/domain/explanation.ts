@@ -74,3 +74,32 @@ export interface Explanation extends Omit<Fit, 'pipelineDepth'> {
   } | null;
 }
 
+/** Number formats a description's sentences use (report/format.ts supplies them). */
+export interface ProseFormats {
+  int(n: number): string;
+  gb(bytes: number): string;
+  /** "1 wafer", "4 GPUs". */
+  devices(n: number): string;
+}
+
+/** How explain and the explorer describe one kind of hardware (perf/descriptions.ts; keyed by kind in perf/hardware.ts). */
+export interface HardwareDescription {
+  /** Where weights and KV live, in a sentence ('on-chip SRAM', 'HBM'). */
+  memoryWhere: string;
+  /** The deployment settings a user picks for this kind besides the device count. */
+  settings: { tp: boolean; cores: boolean };
+  /** Why each regime binds a decode step. */
+  whyBound: Record<Bound, string>;
+  /** explain's lines on what fits where. */
+  fitLines(e: Explanation, f: ProseFormats): string[];
+  /** The explorer's reason for the shape of a decode step. */
+  stepWhy: string;
+}
+
+/** A description with the kind's device and memory names (perf/ HardwareModel labels). */
+export interface HardwareWords extends HardwareDescription {
+  /** What a deployment counts ('GPU', 'wafer'). */
+  device: string;
+  /** The memory that holds weights and KV ('HBM', 'SRAM'). */
+  memory: string;
+}

@@ -6,6 +6,7 @@ import { decodeBatch, prefillBatch, type StepCost } from '../domain/batch.js';
 import { InputError } from '../domain/errors.js';
 import type { Explanation } from '../domain/explanation.js';
 import type { HardwareSpec, LlmSpec, Precision, PrecisionGroups } from '../domain/specs.js';
+import { hardwareWords } from '../perf/index.js';
 import { explain, explainModels, usersAt, type ExplainOptions } from '../study/explain.js';
 import { hardwareById, llmById } from './data.js';
 import type { Settings, SystemSettings } from './settings.js';
@@ -25,8 +26,8 @@ export interface StepParts {
 }
 
 export interface MemoryPicture {
-  /** 'SRAM' on wafers, 'HBM' on GPUs. */
-  kind: 'SRAM' | 'HBM';
+  /** The memory that holds weights and KV ('SRAM' on wafers, 'HBM' on GPUs). */
+  kind: string;
   capacityBytes: number;
   weightsBytes: number;
   /** Room for KV cache left after weights (and the calibrated reserve). */
@@ -57,8 +58,8 @@ export function explainOptions(s: Settings, sys: SystemSettings, hw: HardwareSpe
   const draft = s.draft ? llmById(s.draft) : undefined;
   return {
     count: sys.count,
-    tp: hw.kind === 'gpu' ? sys.tp : undefined,
-    cores: hw.kind === 'wafer' && sys.cores > 0 ? sys.cores : undefined,
+    tp: hardwareWords(hw.kind).settings.tp ? sys.tp : undefined,
+    cores: hardwareWords(hw.kind).settings.cores && sys.cores > 0 ? sys.cores : undefined,
     precision,
     batch: s.batch,
     context: s.context,
@@ -105,7 +106,7 @@ export function systemView(s: Settings, which: 'a' | 'b'): SystemResult {
     const kvRoomBytes = fit.placement.reduce((a, p) => a + p.kvBytes, 0);
     const inUseTokens = Math.min(s.batch, Math.max(0, fit.usersAtContext)) * (Math.max(1, s.context) + fit.kvReserveTokensPerSequence);
     const memory: MemoryPicture = {
-      kind: hardware.kind === 'wafer' ? 'SRAM' : 'HBM',
+      kind: hardwareWords(hardware.kind).memory,
       capacityBytes,
       weightsBytes: fit.weightsBytes,
       kvRoomBytes,

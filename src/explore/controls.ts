@@ -4,6 +4,7 @@
  * change and written back from Settings (a link opened, the hash changed). Native inputs with
  * labels, so every control works from the keyboard and a screen reader names it.
  */
+import { hardwareWords } from '../perf/index.js';
 import { DATA } from './data.js';
 import { RANGES, WEIGHT_PRECISIONS, type NumberKey, type Settings, type SystemSettings } from './settings.js';
 
@@ -20,8 +21,8 @@ function systemFieldset(w: 'a' | 'b', title: string): string {
   return `<fieldset class="system ${w}"><legend>${title}</legend><div class="grid">
     <label for="${w}-hardware">Hardware</label><select id="${w}-hardware">${options(DATA.hardware.map((h) => [h.id, `${h.name} (${h.kind})`]))}</select>
     ${numberInput(`${w}-count`, 'Wafers or GPUs', 'count')}
-    <span class="gpu-only ${w}">${numberInput(`${w}-tp`, 'Tensor parallel', 'tp')}</span>
-    <span class="wafer-only ${w}">${numberInput(`${w}-cores`, 'Region (cores, 0 = whole wafers)', 'cores', 1000)}</span>
+    <span class="tp-setting ${w}">${numberInput(`${w}-tp`, 'Tensor parallel', 'tp')}</span>
+    <span class="cores-setting ${w}">${numberInput(`${w}-cores`, 'Region (cores, 0 = whole wafers)', 'cores', 1000)}</span>
     <label for="${w}-precision">Weights</label><select id="${w}-precision">${options(WEIGHT_PRECISIONS.map((p) => [p, p === 'model' ? "model's own" : p]))}</select>
   </div></fieldset>`;
 }
@@ -99,8 +100,9 @@ export function writeControls(s: Settings): void {
     $<HTMLSelectElement>(`${w}-hardware`).value = s[w].hardware;
     $<HTMLSelectElement>(`${w}-precision`).value = s[w].precision;
     for (const k of SYSTEM_NUMBERS) $<HTMLInputElement>(`${w}-${k}`).value = String(s[w][k]);
-    const wafer = DATA.hardware.find((h) => h.id === s[w].hardware)?.kind === 'wafer';
-    for (const el of document.querySelectorAll<HTMLElement>(`.gpu-only.${w}`)) el.hidden = wafer;
-    for (const el of document.querySelectorAll<HTMLElement>(`.wafer-only.${w}`)) el.hidden = !wafer;
+    const hw = DATA.hardware.find((h) => h.id === s[w].hardware);
+    const takes = hw ? hardwareWords(hw.kind).settings : { tp: false, cores: false };
+    for (const el of document.querySelectorAll<HTMLElement>(`.tp-setting.${w}`)) el.hidden = !takes.tp;
+    for (const el of document.querySelectorAll<HTMLElement>(`.cores-setting.${w}`)) el.hidden = !takes.cores;
   }
 }

@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import { InputError } from '../domain/errors.js';
 import { DEFAULT_NETWORK, TRANSPORTS } from '../client/index.js';
-import { hardwareModel } from '../perf/index.js';
+import { hardwareModel, hardwareWords } from '../perf/index.js';
 import { DEFAULT_ENGINE } from '../serving/index.js';
 import { resolveDeployment } from '../study/explain.js';
 import type { ResolvedScenario } from '../study/run.js';
@@ -26,13 +26,14 @@ function systemName(which: 'a' | 'b', sys: SystemSettings): string {
 /** The scenario file (as written in YAML) for the page's settings. */
 export function scenarioFile(s: Settings): Record<string, unknown> {
   const pool = (sys: SystemSettings) => {
-    const gpu = hardwareById(sys.hardware)?.kind === 'gpu';
+    const hw = hardwareById(sys.hardware);
+    const tp = hw !== undefined && hardwareWords(hw.kind).settings.tp;
     return {
       name: 'main',
       hardware: sys.hardware,
       model: s.model,
       count: sys.count,
-      ...(gpu ? { tp: sys.tp } : {}),
+      ...(tp ? { tp: sys.tp } : {}),
       ...(sys.precision !== 'model' ? { precision: { weights: sys.precision } } : {}),
       replicas: sys.replicas,
       router: 'session-affinity',
@@ -54,7 +55,10 @@ export function scenarioFile(s: Settings): Record<string, unknown> {
 }
 
 export function scenarioYaml(s: Settings): string {
-  const regions = (['a', 'b'] as const).filter((w) => s[w].cores > 0 && hardwareById(s[w].hardware)?.kind === 'wafer');
+  const regions = (['a', 'b'] as const).filter((w) => {
+    const hw = hardwareById(s[w].hardware);
+    return s[w].cores > 0 && hw !== undefined && hardwareWords(hw.kind).settings.cores;
+  });
   const note = regions.length > 0 ? `# The explorer's wafer region (cores) is not a scenario setting: this run uses whole wafers.\n` : '';
   return `# Exported from the wafersim explorer. Run it with: npx wafersim run explorer.yaml\n${note}${stringify(scenarioFile(s))}`;
 }
@@ -74,7 +78,7 @@ export function resolvedScenario(s: Settings): Resolution {
     const hardware = hardwareById(sys.hardware)!;
     const w = sys.precision === 'model' ? undefined : sys.precision;
     const precision = w ? { attention: w, mlp: w, experts: w } : undefined;
-    const deployment = resolveDeployment(llm, hardware, { count: sys.count, tp: hardware.kind === 'gpu' ? sys.tp : undefined, precision, batch: 1, context: 1, input: 1 }, { count: 'count', tp: 'tp', pp: 'pp' });
+    const deployment = resolveDeployment(llm, hardware, { count: sys.count, tp: hardwareWords(hardware.kind).settings.tp ? sys.tp : undefined, precision, batch: 1, context: 1, input: 1 }, { count: 'count', tp: 'tp', pp: 'pp' });
     // As io/scenario.ts: swaps go over the hardware kind's host link (perf/hardware.ts).
     const swapBytesPerSecond = hardwareModel(hardware).hostLinkBytesPerSecond(hardware);
     const draft = s.draft ? llmById(s.draft) : undefined;

@@ -1,4 +1,5 @@
 /** The plain explanations beside each view, written from the current numbers. */
+import { hardwareWords } from '../perf/index.js';
 import type { SystemTally } from './messages.js';
 import type { SystemView } from './compute.js';
 import { formatBytes, formatNumber, formatSeconds, formatTokens } from './format.js';
@@ -9,7 +10,7 @@ export function memoryText(views: SystemView[], context: number): string {
   return views.map((v) => {
     const e = v.explanation;
     const m = v.memory;
-    const where = m.kind === 'SRAM' ? 'on-chip SRAM' : 'HBM';
+    const where = hardwareWords(v.hardware.kind).memoryWhere;
     const cliff = m.maxContext >= v.llm.contextTokens
       ? `even the model's longest context (${formatTokens(v.llm.contextTokens)}) fits, for ${e.longContext.users} user${e.longContext.users === 1 ? '' : 's'}`
       : `one sequence can grow to ${formatTokens(m.maxContext)} tokens and no further: that is the cliff; the model's ${formatTokens(v.llm.contextTokens)} would need ${e.longContext.minCount} device${e.longContext.minCount === 1 ? '' : 's'}`;
@@ -22,9 +23,7 @@ export function stepText(views: SystemView[]): string {
     const d = v.explanation.decode!;
     const step = v.steps[0];
     const ctxShare = Object.values(step.context).reduce((a, b) => a + b, 0);
-    const why = v.hardware.kind === 'wafer'
-      ? 'the weights already sit next to the cores, so a step is a chain of per-layer latencies (compute, moving activations across the mesh, hops between wafers), not a wait for memory'
-      : 'every step reads all the active weights from HBM, so a small batch waits on memory bandwidth, and tensor-parallel all-reduces add communication';
+    const why = hardwareWords(v.hardware.kind).stepWhy;
     return `<p><b>${name(v)}</b>: a decode step takes ${formatSeconds(step.seconds)} (${d.bound}-bound), ${formatNumber(d.tokensPerSecondPerUser)} tokens/s per user. Here ${why}. The context adds ${formatSeconds(ctxShare)} of attention and KV reads (pink); a prefill of ${v.options.input.toLocaleString('en-US')} tokens takes ${formatSeconds(v.explanation.prefill!.seconds)}.</p>`;
   });
   if (views.length === 2) {

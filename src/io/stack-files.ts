@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { InputError, type InputProblem } from '../domain/errors.js';
+import { HARDWARE_KINDS, type HardwareKind } from '../domain/kinds.js';
 import { assertNever } from '../domain/never.js';
 import type { GpuCalibration, HardwareSpec, WaferCalibration } from '../domain/specs.js';
 import { GB, MS, US } from '../domain/units.js';
@@ -38,6 +39,9 @@ const waferCalibrationSchema = z.strictObject({
 export type GpuCalibrationFile = z.infer<typeof gpuCalibrationSchema>;
 export type WaferCalibrationFile = z.infer<typeof waferCalibrationSchema>;
 
+/** Each kind's calibration parameters: a new kind without its schema does not compile. */
+const CALIBRATION_SCHEMAS: { readonly [K in HardwareKind]: z.ZodType } = { gpu: gpuCalibrationSchema, wafer: waferCalibrationSchema };
+
 /**
  * A serving-stack file: its hardware kind, then one entry per calibration parameter, either
  * assumed (a number) or fitted (`{ value, fit: [low, high] }`). The parameter names and checks
@@ -48,7 +52,7 @@ const stackParameter = z.union([
   z.strictObject({ value: z.number(), fit: z.tuple([z.number(), z.number()]) }),
 ]);
 const stackFileSchema = z.object({
-  kind: z.enum(['gpu', 'wafer']),
+  kind: z.enum(HARDWARE_KINDS),
   /** Written by `wafersim calibrate` with measurements: the hardware id its values were fitted to. */
   fittedTo: z.string().min(1).optional(),
 }).catchall(stackParameter);
@@ -63,7 +67,7 @@ export interface StackParameter {
 export interface StackFile {
   /** Its id (file name without .yaml). */
   stack: string;
-  kind: 'gpu' | 'wafer';
+  kind: HardwareKind;
   /** As named in messages and results (models/calibration/<stack>.yaml for built-in ones). */
   file: string;
   /** Absolute path. */
@@ -99,7 +103,7 @@ export function readStack(ref: string, where = 'stack', baseDir = process.cwd())
     typeof p === 'number' ? { name, value: p } : { name, value: p.value, fit: p.fit });
   const file = displayPath(path);
   const values = Object.fromEntries(parameters.map((p) => [p.name, p.value]));
-  checkCalibration(kind === 'gpu' ? gpuCalibrationSchema : waferCalibrationSchema, values, file);
+  checkCalibration(CALIBRATION_SCHEMAS[kind], values, file);
   return { stack: basename(path).replace(/\.ya?ml$/i, ''), kind, file, path, parameters, values, fittedTo };
 }
 
@@ -110,7 +114,7 @@ function checkCalibration<S extends z.ZodType>(schema: S, values: Record<string,
   return result.data;
 }
 
-export function checkStackKind(hardware: { id: string; kind: 'gpu' | 'wafer' }, stack: StackFile, where: string): void {
+export function checkStackKind(hardware: { id: string; kind: HardwareKind }, stack: StackFile, where: string): void {
   if (stack.kind !== hardware.kind) {
     throw new InputError([{ where, expected: `a serving stack for ${hardware.kind} hardware (${hardware.id})`, found: `${JSON.stringify(stack.stack)}, a ${stack.kind} stack` }]);
   }

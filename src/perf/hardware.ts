@@ -3,9 +3,11 @@
  * here, or a model whose spec type does not match its kind, is a compile error. A new kind of
  * accelerator is one file exporting a HardwareModel plus its entry here (docs/extending.md).
  */
+import type { HardwareDescription, HardwareWords } from '../domain/explanation.js';
 import type { HardwareKind } from '../domain/kinds.js';
 import type { HardwareSpec, HardwareSpecOf } from '../domain/specs.js';
 import type { HardwareModel } from './model.js';
+import { GPU_DESCRIPTION, WAFER_DESCRIPTION } from './descriptions.js';
 import { gpuHardware } from './gpu.js';
 import { waferHardware } from './wafer.js';
 
@@ -18,4 +20,16 @@ export const HARDWARE_MODELS: { readonly [K in HardwareKind]: HardwareModel<Hard
 export function hardwareModel<H extends HardwareSpec>(hardware: H): HardwareModel<H> {
   // The map is keyed so that kind K holds HardwareModel<spec of K>; TypeScript cannot follow that through an index.
   return HARDWARE_MODELS[hardware.kind] as unknown as HardwareModel<H>;
+}
+
+/** How explain and the explorer describe each kind (perf/descriptions.ts): a kind without one does not compile. */
+export const HARDWARE_DESCRIPTIONS: { readonly [K in HardwareKind]: HardwareDescription } = {
+  gpu: GPU_DESCRIPTION,
+  wafer: WAFER_DESCRIPTION,
+};
+
+/** What explain and the explorer say about a kind of hardware, with its device and memory names. */
+export function hardwareWords(kind: HardwareKind): HardwareWords {
+  const model = HARDWARE_MODELS[kind];
+  return { ...HARDWARE_DESCRIPTIONS[kind], device: model.deviceLabel, memory: model.memoryLabel };
 }

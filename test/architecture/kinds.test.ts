@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { HARDWARE_KINDS } from '../../src/domain/kinds.js';
 
 const SRC = resolve(__dirname, '../../src');
 
@@ -51,6 +52,48 @@ export function unguardedSwitches(fileName: string, text: string): string[] {
   visit(source);
   return found;
 }
+
+/**
+ * `file:line` of every `x.kind === 'wafer'`-style test of a hardware kind: such a test sends a new
+ * kind down the other branch without the compiler noticing. Registries keyed by HardwareKind
+ * (perf/hardware.ts) and switches ending in assertNever are the way to branch on the kind.
+ */
+export function hardwareKindTests(fileName: string, text: string): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const isKind = (n: ts.Expression) => ts.isStringLiteral(n) && (HARDWARE_KINDS as readonly string[]).includes(n.text);
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(n.operatorToken.kind)) {
+      const [a, b] = [n.left, n.right];
+      if ((isKind(a) && /(^|\.)kind$/.test(b.getText())) || (isKind(b) && /(^|\.)kind$/.test(a.getText()))) {
+        found.push(`${fileName}:${source.getLineAndCharacterOfPosition(n.getStart()).line + 1}`);
+      }
+    }
+    n.forEachChild(visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** Where a hardware kind is tested by name on purpose. */
+const KIND_TESTS_ALLOWED = new Set([
+  // The Codex-Spark answer asks what the fleet costs at another CS-3 price: wafers by name.
+  'study/launch-answer.ts',
+]);
+
+describe('hardware kinds', () => {
+  it('no code outside the registries tests a hardware kind by name', () => {
+    const found = files(SRC)
+      .filter((f) => !KIND_TESTS_ALLOWED.has(relative(SRC, f)))
+      .flatMap((f) => hardwareKindTests(relative(SRC, f), readFileSync(f, 'utf8')));
+    expect(found).toEqual([]);
+  });
+
+  it('self-test: a ternary on the kind is reported, a registry lookup is not', () => {
+    expect(hardwareKindTests('bad.ts', `const unit = e.hardware.kind === 'wafer' ? 'wafer' : 'GPU';`)).toEqual(['bad.ts:1']);
+    expect(hardwareKindTests('good.ts', `const unit = HARDWARE_MODELS[e.hardware.kind].deviceLabel;`)).toEqual([]);
+  });
+});
 
 describe('kind switches', () => {
   it('every switch over a kind in src/ ends in assertNever', () => {

@@ -6,6 +6,7 @@ import type { LlmSpec, Precision, PrecisionGroups } from '../../domain/specs.js'
 import { sig, textTable } from '../../report/format.js';
 import { hardwareIds, llmIds, loadHardware, loadLlm } from '../../io/models.js';
 import { explainText } from '../../report/explain.js';
+import { hardwareWords } from '../../perf/index.js';
 import type { ExplainOptions } from '../../study/explain.js';
 import { explainModel } from '../../api/index.js';
 
@@ -77,7 +78,7 @@ export const explainCommand: CommandModule<object, Args> = {
       speculative: args.speculative ? parseSpeculative(args.speculative) : undefined,
     };
     const e = explainModel({ model: llm, hardware, ...options });
-    process.stdout.write(args.json ? `${JSON.stringify(e, null, 2)}\n` : `${explainText(e)}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(e, null, 2)}\n` : `${explainText(e, hardwareWords(e.hardware.kind))}\n`);
   },
 };
 
