@@ -26,10 +26,21 @@ function plainCells(line: string): string[] | undefined {
   return cells;
 }
 
-/** Batches of rows (each row its trimmed cells), in file order; blank rows are left out. */
+/**
+ * Batches of rows (each row its trimmed cells), in file order; blank rows are left out. A reader
+ * that stops early (a bad row) closes the input: a file stream is destroyed, not left open.
+ */
 export async function* csvCells(input: AsyncIterable<Buffer>): AsyncGenerator<string[][]> {
-  const decoder = new StringDecoder('utf8');
   const chunks = input[Symbol.asyncIterator]();
+  try {
+    yield* cellsOf(chunks);
+  } finally {
+    await chunks.return?.();
+  }
+}
+
+async function* cellsOf(chunks: AsyncIterator<Buffer>): AsyncGenerator<string[][]> {
+  const decoder = new StringDecoder('utf8');
   let rest = '';
   let atStart = true;
   for (;;) {

@@ -50,6 +50,27 @@ describe('CSV reader for traces', () => {
     expect(rows).toContainEqual(['multi\nline', '5', '6']);
   });
 
+  it('closes its input when the reader stops early', async () => {
+    let closed = false;
+    const input: AsyncIterable<Buffer> = {
+      [Symbol.asyncIterator]: () => {
+        const parts = [Buffer.from('a,b\n1,2\n'), Buffer.from('3,4\n')];
+        return {
+          next: async () => (parts.length > 0 ? { done: false, value: parts.shift()! } : { done: true, value: undefined }),
+          return: async () => {
+            closed = true;
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    for await (const batch of csvCells(input)) {
+      expect(batch[0]).toEqual(['a', 'b']);
+      break;
+    }
+    expect(closed).toBe(true);
+  });
+
   it('agrees with fast-csv on any text and any chunking (property)', async () => {
     const cell = fc.oneof(
       fc.integer({ min: 0, max: 99999 }).map(String),
