@@ -107,6 +107,8 @@ export interface StepRecord {
   start: number;
   seconds: number;
   decodeSeqs: number;
+  /** Of decodeSeqs, sequences of background requests (ITL is reported per class). */
+  backgroundDecodeSeqs: number;
   prefillTokens: number;
   /** Sequences waiting to be admitted, after this step was formed. */
   waiting: number;
@@ -169,4 +171,10 @@ export interface SimObserver {
   onGiveUp?(r: LlmRequest, t: number): void;
   onPreempt?(r: LlmRequest, t: number): void;
   onStep?(s: StepRecord): void;
+  /**
+   * Steps [from, to) of a decode run, in step order, in one call instead of one onStep each
+   * (when defined): `s` holds what the steps share (replica, decode sequences, queue), step i
+   * starts at starts[i], takes costs[i] and sees KV occupancy kvUsed[i].
+   */
+  onDecodeSteps?(s: StepRecord, starts: Float64Array, costs: Float64Array, kvUsed: Float64Array, from: number, to: number): void;
 }

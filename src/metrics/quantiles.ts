@@ -4,9 +4,10 @@
  * bounded however long the run, with a stated relative error: any quantile it reports is within
  * ±RELATIVE_ERROR of a value at that rank (DDSketch-style buckets, γ = (1 + α) / (1 − α)).
  *
- * A value may carry a weight (how many observations it stands for): inter-token latency adds each
- * request's mean gap once per gap, so percentiles are over gaps, as vLLM's are, while memory grows
- * with requests (Exact) or not at all (LogHistogram), never with tokens.
+ * A value may carry a weight (how many observations it stands for): inter-token latency adds
+ * each decode step's duration once per sequence decoding in it (metrics/replica-steps.ts), so
+ * its percentiles are over every gap, as vLLM's are, at one add per step, in a LogHistogram
+ * whatever the records mode (memory never grows with tokens).
  */
 
 export interface Quantiles {
@@ -33,9 +34,9 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
 abstract class Moments {
   count = 0;
   sum = 0;
-  private shift = NaN;
-  private shiftedSum = 0;
-  private shiftedSquares = 0;
+  protected shift = NaN;
+  protected shiftedSum = 0;
+  protected shiftedSquares = 0;
   protected moments(x: number, w: number): void {
     if (Number.isNaN(this.shift)) this.shift = x;
     const d = x - this.shift;
@@ -43,6 +44,16 @@ abstract class Moments {
     this.sum += x * w;
     this.shiftedSum += d * w;
     this.shiftedSquares += d * d * w;
+  }
+  /** Add another accumulator's moments (re-centred on this one's shift). */
+  protected mergeMoments(o: Moments): void {
+    if (o.count === 0) return;
+    if (Number.isNaN(this.shift)) this.shift = o.shift;
+    const d = o.shift - this.shift;
+    this.shiftedSquares += o.shiftedSquares + 2 * d * o.shiftedSum + o.count * d * d;
+    this.shiftedSum += o.shiftedSum + o.count * d;
+    this.count += o.count;
+    this.sum += o.sum;
   }
   mean(): number {
     return this.count ? this.sum / this.count : NaN;
@@ -117,29 +128,75 @@ const LOG_GAMMA = Math.log(GAMMA);
 const MIN_POSITIVE = 1e-9;
 
 export class LogHistogram extends Moments implements Quantiles {
-  private counts = new Map<number, number>();
+  /** counts[k - lowest]: weight in bucket k; a dense array (one index per add, no map). */
+  private counts = new Float64Array(0);
+  private lowest = 0;
   private zeros = 0;
+  // The smallest and largest values seen in the bucket of the last value added: a value between
+  // them is in that bucket too (the bucket index is monotonic in x), with no logarithm to take.
+  private lastIndex = -1;
+  private lastLow = Infinity;
+  private lastHigh = -Infinity;
   add(x: number, weight = 1): void {
     if (weight <= 0) return;
     this.moments(x, weight);
+    if (x >= this.lastLow && x <= this.lastHigh) {
+      this.counts[this.lastIndex] += weight;
+      return;
+    }
     if (x < MIN_POSITIVE) {
       this.zeros += weight;
       return;
     }
     const k = Math.ceil(Math.log(x) / LOG_GAMMA);
-    this.counts.set(k, (this.counts.get(k) ?? 0) + weight);
+    let i = k - this.lowest;
+    if (i < 0 || i >= this.counts.length) i = this.cover(k);
+    this.counts[i] += weight;
+    if (i === this.lastIndex) {
+      if (x < this.lastLow) this.lastLow = x;
+      if (x > this.lastHigh) this.lastHigh = x;
+    } else {
+      this.lastIndex = i;
+      this.lastLow = this.lastHigh = x;
+    }
+  }
+  /** Add `o`'s counts and moments to this histogram. */
+  merge(o: LogHistogram): void {
+    this.mergeMoments(o);
+    this.zeros += o.zeros;
+    for (let i = 0; i < o.counts.length; i++) {
+      if (o.counts[i] === 0) continue;
+      const k = i + o.lowest;
+      let j = k - this.lowest;
+      if (j < 0 || j >= this.counts.length) j = this.cover(k);
+      this.counts[j] += o.counts[i];
+    }
+  }
+  /** Widen the array to hold bucket k (with room to spare either side); returns k's index. */
+  private cover(k: number): number {
+    const used = this.counts.length;
+    const lowest = used === 0 ? k - 64 : Math.min(this.lowest, k - 64);
+    const highest = used === 0 ? k + 64 : Math.max(this.lowest + used - 1, k + 64);
+    const counts = new Float64Array(highest - lowest + 1);
+    if (used > 0) counts.set(this.counts, this.lowest - lowest);
+    if (this.lastIndex >= 0) this.lastIndex += this.lowest - lowest; // the same bucket at its new index
+    this.counts = counts;
+    this.lowest = lowest;
+    return k - lowest;
   }
   quantile(q: number): number {
     if (this.count === 0) return NaN;
     const rank = q * (this.count - 1);
     if (rank < this.zeros) return 0;
     let seen = this.zeros;
-    const keys = [...this.counts.keys()].sort((a, b) => a - b);
-    for (const k of keys) {
-      seen += this.counts.get(k)!;
+    let last = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      if (this.counts[i] === 0) continue;
+      last = i + this.lowest;
+      seen += this.counts[i];
       // The bucket (γ^(k−1), γ^k] is reported by its midpoint in relative terms: 2γ^k / (γ + 1).
-      if (seen > rank) return (2 * Math.pow(GAMMA, k)) / (GAMMA + 1);
+      if (seen > rank) return (2 * Math.pow(GAMMA, last)) / (GAMMA + 1);
     }
-    return (2 * Math.pow(GAMMA, keys[keys.length - 1])) / (GAMMA + 1);
+    return (2 * Math.pow(GAMMA, last)) / (GAMMA + 1);
   }
 }

@@ -4,136 +4,13 @@
  * into per-class accumulators; nothing per request is kept after it finishes, so memory stays
  * bounded whatever the run's length (with `exact: false` the accumulators are histograms too).
  */
-import { REJECT_REASONS, type LlmRequest, type NetworkLeg, type RejectReason, type RequestClass, type RequestOutcome, type SessionRecord, type SimObserver, type StepRecord } from '../domain/request.js';
+import { REJECT_REASONS, type LlmRequest, type NetworkLeg, type RejectReason, type RequestClass, type SessionRecord, type SimObserver, type StepRecord } from '../domain/request.js';
 import { Exact, LogHistogram, type Quantiles } from './quantiles.js';
+import { addStages, latencies, LATENCY_METRICS, type ClassStats, type LatencyMetric, type RequestRecord, type RequestSlo } from './request-record.js';
+import { fold, FNV_OFFSET, ReplicaSteps, type TimePoint } from './replica-steps.js';
 
-export interface RequestRecord {
-  system: string;
-  id: number;
-  session: number;
-  cls: RequestClass;
-  replica: string;
-  send: number;
-  arrive: number;
-  admit: number;
-  serverFirst: number;
-  serverDone: number;
-  clientFirst: number;
-  clientFirstVisible: number;
-  clientDone: number;
-  input: number;
-  cached: number;
-  output: number;
-  reasoning: number;
-  preemptions: number;
-  connect: number;
-  upload: number;
-  frontend: number;
-  rtt: number;
-  reloadSeconds: number;
-  outcome: RequestOutcome;
-  /** Set when the outcome is 'rejected'. */
-  rejectReason: RejectReason | '';
-}
-
-/** Per-request thresholds a request must meet to count towards goodput. */
-export interface RequestSlo {
-  ttftSeconds?: number;
-  tpotSeconds?: number;
-  e2eSeconds?: number;
-}
-
-/**
- * Per-request latencies, in seconds, named as vLLM's benchmark names them (without the unit: the
- * outputs add `_ms`). `itl` is the request's mean gap between tokens after the first; the class's
- * ITL distribution weighs it by the request's gaps (output − 1), so its percentiles are over
- * gaps, as vLLM's are, with each request's gaps taken at their mean (the simulator computes a
- * decode run's tokens, not each token's arrival at the client).
- */
-export const LATENCY_METRICS = ['ttft', 'tpot', 'itl', 'e2el', 'ttfvt', 'server_ttft', 'queue'] as const;
-export type LatencyMetric = (typeof LATENCY_METRICS)[number];
-
-/** A request's latencies in seconds, NaN where undefined. */
-export function latencies(r: RequestRecord): Record<LatencyMetric, number> {
-  const gap = r.output > 1 ? (r.clientDone - r.clientFirst) / (r.output - 1) : NaN;
-  return {
-    ttft: r.clientFirst - r.send,
-    tpot: gap,
-    itl: gap,
-    e2el: r.clientDone - r.send,
-    ttfvt: r.clientFirstVisible - r.send,
-    server_ttft: r.serverFirst - r.arrive,
-    queue: r.admit - r.arrive,
-  };
-}
-
-/** How many observations a request's value of `m` stands for: its token gaps for ITL, else one. */
-export function weightOf(m: LatencyMetric, r: RequestRecord): number {
-  return m === 'itl' ? r.output - 1 : 1;
-}
-
-export type Stages = ClassStats['stages'];
-
-/** Add where one finished request's time went (client ↔ server, queue, prefill, decode) to `into`. */
-export function addStages(into: Stages, rec: RequestRecord): void {
-  into.network += rec.arrive - rec.send + (rec.clientDone - rec.serverDone);
-  into.queue += rec.admit - rec.arrive;
-  into.prefill += rec.serverFirst - rec.admit;
-  into.decode += rec.serverDone - rec.serverFirst;
-}
-
-/**
- * Per class, over the measured window: requests sent in [window.start, window.end) and jobs
- * started in it. Latencies are of completed requests; rejected and unfinished ones are counted.
- */
-export interface ClassStats {
-  metrics: Record<LatencyMetric, Quantiles>;
-  /** Completion times of completed jobs; failed and unfinished jobs are counted in `jobs`. */
-  jobSeconds: Quantiles;
-  jobs: { completed: number; failed: number; unfinished: number };
-  /** Completed requests. */
-  requests: number;
-  rejected: number;
-  rejectedBy: Record<RejectReason, number>;
-  unfinished: number;
-  /** Attempts the client gave up on (timeout); a retry that completes is counted as completed. */
-  gaveUp: number;
-  preemptions: number;
-  inputTokens: number;
-  cachedTokens: number;
-  outputTokens: number;
-  /** Of outputTokens: hidden reasoning tokens. */
-  reasoningTokens: number;
-  /** Seconds summed over requests, by stage. */
-  stages: { network: number; queue: number; prefill: number; decode: number };
-  sessions: number;
-  sessionStartup: number;
-  sessionGaps: number;
-  sessionRequests: number;
-  /** Requests meeting every per-request SLO threshold. */
-  good: number;
-}
-
-export interface TimePoint {
-  /** Requests that arrived at the replica in the bucket. */
-  requests: number;
-  /** Highest KV occupancy seen in the bucket. */
-  kvPeak: number;
-  busy: number;
-  decodeSeqsTime: number;
-  waitingTime: number;
-  kvTime: number;
-  steps: number;
-}
-
-const BITS = new Float64Array(1);
-const WORDS = new Uint32Array(BITS.buffer);
-
-/** FNV-1a step over a double's exact bits (two 32-bit words). */
-function fold(hash: number, x: number): number {
-  BITS[0] = x;
-  return Math.imul(Math.imul(hash ^ WORDS[0], 0x01000193) ^ WORDS[1], 0x01000193);
-}
+export * from './request-record.js';
+export type { TimePoint } from './replica-steps.js';
 
 export class MetricsRecorder implements SimObserver {
   readonly classes = new Map<RequestClass, ClassStats>();
@@ -145,13 +22,13 @@ export class MetricsRecorder implements SimObserver {
    * (in step order): a fingerprint of the run's event sequence. Steps are hashed per replica
    * because a replica may report a run of decode steps after other replicas' later steps.
    */
-  private hash = 0x811c9dc5;
-  private stepHashes: number[] = [];
-  private stepSlots = new Map<string, number>();
+  private hash = FNV_OFFSET;
+  private replicas = new Map<string, ReplicaSteps>();
+  /** Replicas in the order of their first step (the fingerprint folds their hashes so). */
+  private stepped: ReplicaSteps[] = [];
   // The replica of the last step (a decode run reports many steps of one replica in a row).
   private lastReplica = '';
-  private lastSeries: TimePoint[] = [];
-  private lastSlot = 0;
+  private last: ReplicaSteps | undefined;
 
   constructor(
     readonly system: string,
@@ -213,7 +90,7 @@ export class MetricsRecorder implements SimObserver {
       rec.arrive = t;
       rec.replica = replica;
     }
-    this.bucket(this.seriesOf(replica), t).requests++;
+    this.replica(replica).at(t).requests++;
   }
   onAdmit(r: LlmRequest, _replica: string, t: number, cached: number, reload: number): void {
     const rec = this.open.get(r.id);
@@ -286,7 +163,8 @@ export class MetricsRecorder implements SimObserver {
     }
     const s = this.stats(rec.cls);
     const l = latencies(rec);
-    for (const m of LATENCY_METRICS) if (!Number.isNaN(l[m])) s.metrics[m].add(l[m], weightOf(m, rec));
+    // ITL's distribution is of every gap, from the steps (finishRun), not of requests' means.
+    for (const m of LATENCY_METRICS) if (m !== 'itl' && !Number.isNaN(l[m])) s.metrics[m].add(l[m]);
     s.requests++;
     s.preemptions += rec.preemptions;
     s.inputTokens += rec.input;
@@ -343,11 +221,18 @@ export class MetricsRecorder implements SimObserver {
       session.outcome = 'unfinished';
       this.onSessionEnd(session);
     }
+    // Each class's gaps, merged over replicas in name order (the same sums however steps interleave).
+    const names = [...this.replicas.keys()].sort();
+    for (const [cls, s] of this.classes) {
+      const itl = new LogHistogram();
+      for (const name of names) itl.merge(this.replicas.get(name)!.gaps[cls]);
+      s.metrics.itl = itl;
+    }
   }
 
   get fingerprint(): string {
     let hash = this.hash;
-    for (const h of this.stepHashes) hash = fold(hash, h);
+    for (const r of this.stepped) hash = fold(hash, r.hash);
     return (hash >>> 0).toString(16).padStart(8, '0');
   }
 
@@ -357,40 +242,43 @@ export class MetricsRecorder implements SimObserver {
 
   onStep(step: StepRecord): void {
     this.o.onStepRecord?.(step);
-    if (step.replica !== this.lastReplica) this.switchReplica(step.replica);
-    const slot = this.lastSlot;
-    this.stepHashes[slot] = fold(fold(fold(fold(this.stepHashes[slot], step.start), step.seconds), step.decodeSeqs), step.prefillTokens);
-    const p = this.bucket(this.lastSeries, step.start);
-    p.kvPeak = Math.max(p.kvPeak, step.kvUsed);
-    p.busy += step.seconds;
-    p.decodeSeqsTime += step.decodeSeqs * step.seconds;
-    p.waitingTime += step.waiting * step.seconds;
-    p.kvTime += step.kvUsed * step.seconds;
-    p.steps++;
+    if (step.replica !== this.lastReplica || !this.last) this.switchReplica(step.replica);
+    this.last!.step(step);
   }
 
-  private switchReplica(replica: string): void {
-    let slot = this.stepSlots.get(replica);
-    if (slot === undefined) {
-      slot = this.stepHashes.push(0x811c9dc5) - 1;
-      this.stepSlots.set(replica, slot);
+  onDecodeSteps(step: StepRecord, starts: Float64Array, costs: Float64Array, kvUsed: Float64Array, from: number, to: number): void {
+    if (this.o.onStepRecord) {
+      // Someone keeps every step (a timeline): hand them on one by one.
+      for (let i = from; i < to; i++) {
+        step.start = starts[i];
+        step.seconds = costs[i];
+        step.kvUsed = kvUsed[i];
+        this.onStep(step);
+      }
+      return;
     }
-    this.lastReplica = replica;
-    this.lastSlot = slot;
-    this.lastSeries = this.seriesOf(replica);
+    if (step.replica !== this.lastReplica || !this.last) this.switchReplica(step.replica);
+    this.last!.steps(step, starts, costs, kvUsed, from, to);
   }
 
-  /** A replica's time series (made on first use: an arrival or a step). */
-  private seriesOf(replica: string): TimePoint[] {
-    let series = this.timeseries.get(replica);
-    if (!series) this.timeseries.set(replica, (series = []));
-    return series;
+  private switchReplica(name: string): void {
+    const r = this.replica(name);
+    if (!r.stepped) {
+      r.stepped = true;
+      this.stepped.push(r);
+    }
+    this.lastReplica = name;
+    this.last = r;
   }
 
-  /** The point of `series` at time `t`. */
-  private bucket(series: TimePoint[], t: number): TimePoint {
-    const b = Math.floor(t / this.o.bucketSeconds);
-    while (series.length <= b) series.push({ requests: 0, kvPeak: 0, busy: 0, decodeSeqsTime: 0, waitingTime: 0, kvTime: 0, steps: 0 });
-    return series[b];
+  /** A replica's steps and time series (made on first use: an arrival or a step). */
+  private replica(name: string): ReplicaSteps {
+    let r = this.replicas.get(name);
+    if (!r) {
+      r = new ReplicaSteps(this.o.bucketSeconds, this.o.window);
+      this.replicas.set(name, r);
+      this.timeseries.set(name, r.points);
+    }
+    return r;
   }
 }

@@ -12,10 +12,12 @@ import type { EventId } from '../kernel/index.js';
 import type { BatchShape } from '../domain/batch.js';
 import type { Sequence } from './sequence.js';
 
-/** Longest run planned at once (a longer one simply continues in the next run). */
-export const MAX_RUN_STEPS = 4096;
-const INITIAL_STEPS = 16;
-
+/**
+ * Longest run planned at once (a longer one simply continues in the next run). It sizes each
+ * replica's run arrays: four of MAX_RUN_STEPS doubles, 16 KB (a fleet has a thousand replicas;
+ * allocated once, never grown: growing typed arrays per replica cost more than they saved).
+ */
+export const MAX_RUN_STEPS = 512;
 export class DecodeRun {
   /** Steps in the run (0: no run pending). Step 0 is the real step that planned the run. */
   length = 0;
@@ -25,12 +27,13 @@ export class DecodeRun {
   finished = 0;
   /** The event at the end of the run's last step. */
   event: EventId = -1;
-  // Sized for the longest run so far (a fleet has many replicas, most with short runs).
   /** starts[i]: start of step i; starts[length]: end of the run. */
-  starts = new Float64Array(INITIAL_STEPS + 1);
-  costs = new Float64Array(INITIAL_STEPS);
+  readonly starts = new Float64Array(MAX_RUN_STEPS + 1);
+  readonly costs = new Float64Array(MAX_RUN_STEPS);
   /** Blocks the batch has taken since step 0, at the start of step i. */
-  blocks = new Float64Array(INITIAL_STEPS);
+  readonly blocks = new Float64Array(MAX_RUN_STEPS);
+  /** KV occupancy at the start of step i (filled as the steps' starts are applied). */
+  readonly kvUsed = new Float64Array(MAX_RUN_STEPS);
 
   /**
    * Plan a run from step 0 (just built into `shape`, starting `now`, costing `firstSeconds`).
@@ -59,15 +62,25 @@ export class DecodeRun {
     this.starts[1] = now + firstSeconds;
     this.blocks[0] = 0;
     let i = 1;
+    // Blocks the run needs only change when some sequence's own tokens + 1 cross a block
+    // boundary: recount at those steps only (the count is the same sum, made less often).
+    let need = 0;
+    let recountAt = 1;
     for (; i < steps; i++) {
-      // Step i needs blocks for each sequence's own tokens + 1 (as Replica.addDecode asks).
-      let need = 0;
-      for (const s of batch) {
-        const extra = Math.ceil((s.runOwnTokens + i + 1) / blockTokens) - s.ownBlocks;
-        if (extra > 0) need += extra;
+      if (i >= recountAt) {
+        // Step i needs blocks for each sequence's own tokens + 1 (as Replica.addDecode asks).
+        need = 0;
+        recountAt = Infinity;
+        for (const s of batch) {
+          const tokens = s.runOwnTokens + i + 1;
+          const extra = Math.ceil(tokens / blockTokens) - s.ownBlocks;
+          if (extra > 0) need += extra;
+          // ceil(tokens / blockTokens) next grows at the step whose tokens are one past a multiple.
+          const next = i + blockTokens - ((tokens - 1) % blockTokens);
+          if (next < recountAt) recountAt = next;
+        }
       }
       if (need > freeBlocks) break; // would evict or preempt: a real step decides that
-      if (i === this.costs.length) this.grow();
       this.blocks[i] = need;
       shape.decodeContextSum += batch.length; // every context grew by the token of step i - 1
       const cost = stepSeconds(shape);
@@ -78,18 +91,5 @@ export class DecodeRun {
     this.started = 1;
     this.finished = 0;
     return i;
-  }
-
-  private grow(): void {
-    const steps = this.costs.length * 2;
-    const starts = new Float64Array(steps + 1);
-    const costs = new Float64Array(steps);
-    const blocks = new Float64Array(steps);
-    starts.set(this.starts);
-    costs.set(this.costs);
-    blocks.set(this.blocks);
-    this.starts = starts;
-    this.costs = costs;
-    this.blocks = blocks;
   }
 }

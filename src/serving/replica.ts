@@ -44,7 +44,7 @@ export class Replica {
     private readonly contextLimit: number,
     private readonly observer: SimObserver = {},
   ) {
-    this.stepRecord = { replica: name, start: 0, seconds: 0, decodeSeqs: 0, prefillTokens: 0, waiting: 0, running: 0, kvUsed: 0 };
+    this.stepRecord = { replica: name, start: 0, seconds: 0, decodeSeqs: 0, backgroundDecodeSeqs: 0, prefillTokens: 0, waiting: 0, running: 0, kvUsed: 0 };
     this.tokensPerStep = perf.tokensPerStep ?? 1;
     this.table = new SequenceTable(name, config, perf.fit, observer);
     this.next = new StepBatch(this.table, config.maxBatchTokens, config.maxSeqs, Math.ceil(this.tokensPerStep));
@@ -140,17 +140,23 @@ export class Replica {
     this.counters.steps++;
     this.counters.busySeconds += seconds;
     if (this.observer.onStep) {
-      // One record reused for every step: observers read it, they do not keep it.
-      const r = this.stepRecord;
+      const r = this.record(decodeSeqs, prefillTokens);
       r.start = start;
       r.seconds = seconds;
-      r.decodeSeqs = decodeSeqs;
-      r.prefillTokens = prefillTokens;
-      r.waiting = this.table.waitingCount;
-      r.running = this.table.running.length;
       r.kvUsed = this.kv.usedBlocks / Math.max(1, this.kv.capacityBlocks);
       this.observer.onStep(r);
     }
+  }
+
+  /** The step record with what the batch and queue say (one record reused: observers copy what they keep). */
+  private record(decodeSeqs: number, prefillTokens: number): StepRecord {
+    const r = this.stepRecord;
+    r.decodeSeqs = decodeSeqs;
+    r.backgroundDecodeSeqs = this.next.backgroundDecodes;
+    r.prefillTokens = prefillTokens;
+    r.waiting = this.table.waitingCount;
+    r.running = this.table.running.length;
+    return r;
   }
 
   /** The batch cannot change before a sequence's next visible event (see DecodeRun). */
@@ -173,14 +179,37 @@ export class Replica {
 
   private readonly stepSeconds = (shape: BatchShape): number => this.perf.step(shape).seconds;
 
-  /** Apply the starts of the run's steps that began by `time`, in order. */
+  /**
+   * Apply the starts of the run's steps that began by `time`, in order: their blocks (planned to
+   * be free, so taken at once), stats and step records (in one onDecodeSteps call if observed so).
+   */
   private syncRun(time: number): void {
     const run = this.run;
-    while (run.started < run.length && run.starts[run.started] <= time) {
-      const i = run.started++;
-      const blocks = run.blocks[i] - run.blocks[i - 1];
-      if (!this.kv.allocate(blocks, run.starts[i])) throw new Error(`${this.name}: a decode run's planned blocks were not free`);
-      this.startedStep(run.starts[i], run.costs[i], this.next.members.length, 0);
+    const from = run.started;
+    let to = from;
+    while (to < run.length && run.starts[to] <= time) to++;
+    if (to === from) return;
+    const kv = this.kv;
+    const used = kv.usedBlocks;
+    const taken = run.blocks[from - 1];
+    if (!kv.allocate(run.blocks[to - 1] - taken, run.starts[to - 1])) throw new Error(`${this.name}: a decode run's planned blocks were not free`);
+    const capacity = Math.max(1, kv.capacityBlocks);
+    for (let i = from; i < to; i++) {
+      this.counters.busySeconds += run.costs[i];
+      run.kvUsed[i] = (used + run.blocks[i] - taken) / capacity;
+    }
+    this.counters.steps += to - from;
+    run.started = to;
+    const o = this.observer;
+    if (o.onDecodeSteps) o.onDecodeSteps(this.record(this.next.members.length, 0), run.starts, run.costs, run.kvUsed, from, to);
+    else if (o.onStep) {
+      const r = this.record(this.next.members.length, 0);
+      for (let i = from; i < to; i++) {
+        r.start = run.starts[i];
+        r.seconds = run.costs[i];
+        r.kvUsed = run.kvUsed[i];
+        o.onStep(r);
+      }
     }
   }
 

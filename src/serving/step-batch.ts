@@ -11,6 +11,8 @@ import type { SequenceTable } from './sequence-table.js';
 export class StepBatch implements StepBuilder {
   readonly members: Sequence[] = [];
   readonly shape: BatchShape = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
+  /** Of shape.decodeSeqs, background-class sequences. */
+  backgroundDecodes = 0;
   private budget = 0;
   /** A waiting head could not get its blocks this step: nothing behind it is admitted. */
   private headBlocked = false;
@@ -26,10 +28,12 @@ export class StepBatch implements StepBuilder {
 
   reset(): void {
     const shape = this.shape;
-    this.members.length = 0;
+    // Setting an array's length is a runtime call: skip it when already empty.
+    if (this.members.length !== 0) this.members.length = 0;
     shape.decodeSeqs = shape.decodeContextSum = shape.prefillSeqs = shape.prefillTokens = shape.prefillContextSum = shape.prefillAttentionPairs = 0;
     this.budget = this.maxBatchTokens;
     this.headBlocked = false;
+    this.backgroundDecodes = 0;
   }
 
   hasRoom(): boolean {
@@ -39,13 +43,12 @@ export class StepBatch implements StepBuilder {
   addDecodes(now: number): void {
     // A snapshot: making room may preempt sequences out of `running`.
     const snapshot = this.snapshot;
-    snapshot.length = 0;
     for (const s of this.table.running) snapshot.push(s);
     for (const s of snapshot) {
       if (!this.hasRoom()) break;
       if (s.running && !s.inBatch && s.done >= s.prompt && s.readyAt <= now) this.addDecode(s, now);
     }
-    snapshot.length = 0;
+    if (snapshot.length !== 0) snapshot.length = 0;
   }
 
   continuePrefills(now: number, priority: Priority): void {
@@ -79,6 +82,7 @@ export class StepBatch implements StepBuilder {
     this.budget--;
     this.shape.decodeSeqs++;
     this.shape.decodeContextSum += s.context;
+    if (s.req.cls === 'background') this.backgroundDecodes++;
   }
 
   private addPrefill(s: Sequence): void {

@@ -1,0 +1,104 @@
+/** A finished request's record, its latencies, and the per-class accumulators they go into. */
+import type { RejectReason, RequestClass, RequestOutcome } from '../domain/request.js';
+import type { Quantiles } from './quantiles.js';
+
+export interface RequestRecord {
+  system: string;
+  id: number;
+  session: number;
+  cls: RequestClass;
+  replica: string;
+  send: number;
+  arrive: number;
+  admit: number;
+  serverFirst: number;
+  serverDone: number;
+  clientFirst: number;
+  clientFirstVisible: number;
+  clientDone: number;
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
+  preemptions: number;
+  connect: number;
+  upload: number;
+  frontend: number;
+  rtt: number;
+  reloadSeconds: number;
+  outcome: RequestOutcome;
+  /** Set when the outcome is 'rejected'. */
+  rejectReason: RejectReason | '';
+}
+
+/** Per-request thresholds a request must meet to count towards goodput. */
+export interface RequestSlo {
+  ttftSeconds?: number;
+  tpotSeconds?: number;
+  e2eSeconds?: number;
+}
+
+/**
+ * Per-request latencies, in seconds, named as vLLM's benchmark names them (without the unit: the
+ * outputs add `_ms`). `itl` is the request's mean gap between tokens after the first (vLLM's
+ * per-request value); a class's ITL distribution is not made of these but of every gap, from the
+ * decode steps (metrics/replica-steps.ts), as vLLM's percentiles are.
+ */
+export const LATENCY_METRICS = ['ttft', 'tpot', 'itl', 'e2el', 'ttfvt', 'server_ttft', 'queue'] as const;
+export type LatencyMetric = (typeof LATENCY_METRICS)[number];
+
+/** A request's latencies in seconds, NaN where undefined. */
+export function latencies(r: RequestRecord): Record<LatencyMetric, number> {
+  const gap = r.output > 1 ? (r.clientDone - r.clientFirst) / (r.output - 1) : NaN;
+  return {
+    ttft: r.clientFirst - r.send,
+    tpot: gap,
+    itl: gap,
+    e2el: r.clientDone - r.send,
+    ttfvt: r.clientFirstVisible - r.send,
+    server_ttft: r.serverFirst - r.arrive,
+    queue: r.admit - r.arrive,
+  };
+}
+
+export type Stages = ClassStats['stages'];
+
+/** Add where one finished request's time went (client ↔ server, queue, prefill, decode) to `into`. */
+export function addStages(into: Stages, rec: RequestRecord): void {
+  into.network += rec.arrive - rec.send + (rec.clientDone - rec.serverDone);
+  into.queue += rec.admit - rec.arrive;
+  into.prefill += rec.serverFirst - rec.admit;
+  into.decode += rec.serverDone - rec.serverFirst;
+}
+
+/**
+ * Per class, over the measured window: requests sent in [window.start, window.end) and jobs
+ * started in it. Latencies are of completed requests; rejected and unfinished ones are counted.
+ */
+export interface ClassStats {
+  metrics: Record<LatencyMetric, Quantiles>;
+  /** Completion times of completed jobs; failed and unfinished jobs are counted in `jobs`. */
+  jobSeconds: Quantiles;
+  jobs: { completed: number; failed: number; unfinished: number };
+  /** Completed requests. */
+  requests: number;
+  rejected: number;
+  rejectedBy: Record<RejectReason, number>;
+  unfinished: number;
+  /** Attempts the client gave up on (timeout); a retry that completes is counted as completed. */
+  gaveUp: number;
+  preemptions: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  /** Of outputTokens: hidden reasoning tokens. */
+  reasoningTokens: number;
+  /** Seconds summed over requests, by stage. */
+  stages: { network: number; queue: number; prefill: number; decode: number };
+  sessions: number;
+  sessionStartup: number;
+  sessionGaps: number;
+  sessionRequests: number;
+  /** Requests meeting every per-request SLO threshold. */
+  good: number;
+}
