@@ -36,8 +36,9 @@ describe('wafersim run', () => {
 
   /** A class's rows of the first repeat. */
   const classRows = (rows: Record<string, string>[]) => rows.filter((r) => r.class !== 'all' && r.repeat === '0');
-  // vLLM's per-request latencies; ITL is weighted by each request's token gaps (output − 1).
-  const METRICS = ['ttft', 'tpot', 'itl', 'e2el', 'ttfvt', 'server_ttft', 'queue'];
+  // vLLM's per-request latencies whose summaries are of one value per request; ITL's are over
+  // every token gap (from the steps: test/metrics/itl-gaps.test.ts), checked apart below.
+  const METRICS = ['ttft', 'tpot', 'e2el', 'ttfvt', 'server_ttft', 'queue'];
   /** The sample a summary column describes: values of `${m}_ms`, each repeated by its weight. */
   function sample(requests: Record<string, string>[], system: string, cls: string, m: string): { values: Float64Array; weights: number[] } {
     const mine = requests.filter((r) => r.system === system && r.class === cls && r[`${m}_ms`] !== '').sort((x, y) => Number(x[`${m}_ms`]) - Number(y[`${m}_ms`]));
@@ -74,6 +75,17 @@ describe('wafersim run', () => {
     expect(checked).toBe(2 * SYSTEMS.length * METRICS.length); // interactive and background of every system
   });
 
+  it("ITL's mean over every gap is the gap-weighted mean of the requests' own mean gaps (within 1%: gaps are counted from the steps, at the server)", () => {
+    const requests = measured(readCsv(join(outA, 'requests.csv')));
+    for (const row of classRows(readCsv(join(outA, 'summary.csv')))) {
+      const { values, weights } = sample(requests, row.system, row.class, 'itl');
+      const gaps = weights.reduce((n, w) => n + w, 0);
+      const mean = weights.reduce((sum, w, i) => sum + w * values[i], 0) / gaps;
+      expect(Math.abs(Number(row.mean_itl_ms) / mean - 1), `${row.system} ${row.class}`).toBeLessThan(0.01);
+      expect(Number(row.p99_itl_ms)).toBeGreaterThanOrEqual(Number(row.median_itl_ms));
+    }
+  });
+
   it('with --records none, writes no requests.csv, and streamed percentiles are within the stated relative error of the order statistics at their rank', () => {
     const outC = join(tmp, 'c');
     expect(wafersim(['run', 'scenarios/codex-spark.yaml', '--out', outC, '--records', 'none', ...SMALL]).code).toBe(0);
@@ -97,6 +109,8 @@ describe('wafersim run', () => {
         }
         expect(Number(streamed[i][`mean_${m}_ms`])).toBeCloseTo(Number(e[`mean_${m}_ms`]), 6);
       }
+      // ITL is streamed whatever the records mode: the same columns both ways.
+      for (const col of ['mean', 'median', 'std', 'p90', 'p95', 'p99']) expect(streamed[i][`${col}_itl_ms`]).toBe(e[`${col}_itl_ms`]);
     }
     expect(checked).toBe(2 * SYSTEMS.length * METRICS.length * 3);
   });
