@@ -39,12 +39,15 @@ export interface World {
 }
 
 export function buildWorld(system: SystemSpec, seed: number, horizon: number, observer: SimObserver, sim = new Simulation(), client: ClientPolicy = NO_TIMEOUT): World {
-  const pools = system.pools.map((p) => ({
-    name: p.name,
-    router: p.router,
-    replicas: Array.from({ length: p.replicas }, (_, i) =>
-      new Replica(`${system.name}/${p.name}/${i}`, sim, poolPerfModel(p), p.engine, p.llm.contextTokens, observer)),
-  }));
+  const pools = system.pools.map((p) => {
+    // One perf model per pool (a pure function of the batch): a fleet's replicas share it.
+    const perf = poolPerfModel(p);
+    return {
+      name: p.name,
+      router: p.router,
+      replicas: Array.from({ length: p.replicas }, (_, i) => new Replica(`${system.name}/${p.name}/${i}`, sim, perf, p.engine, p.llm.contextTokens, observer)),
+    };
+  });
   const cluster = new Cluster(sim, { pools, classRoutes: system.classRoutes, disaggregation: system.disaggregation, seed });
   const clientLayer = new Client(sim, system.network, system.transport, cluster, observer);
   const contextLimit = Math.min(...system.pools.map((p) => p.llm.contextTokens));
