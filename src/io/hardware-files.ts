@@ -6,15 +6,13 @@ import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../domain/errors.js';
-import { assertNever } from '../domain/never.js';
-import type { GpuSpec, HardwareSpec, WaferSpec } from '../domain/specs.js';
-import { GB, GHZ, KW, PB, PFLOPS, TB, TFLOPS } from '../domain/units.js';
+import { HARDWARE_KINDS } from '../domain/kinds.js';
+import type { HardwareSpec } from '../domain/specs.js';
+import { HARDWARE_FORMATS } from '../perf/index.js';
+import { zodFields } from './file-fields.js';
 import { displayPath, idsOf, isBuiltIn, modelsDir, resolveReference } from './model-folders.js';
-import { checkStackKind, gpuCalibrationOf, readStack, waferCalibrationOf, type StackFile } from './stack-files.js';
+import { calibrationOf, checkStackKind, readStack, type StackFile } from './stack-files.js';
 import { readChecked, readYamlFile } from './yaml.js';
-
-const positive = z.number().positive();
-const count = z.number().int().positive();
 
 const common = {
   id: z.string(),
@@ -25,36 +23,9 @@ const common = {
   calibration: z.string(),
 };
 
-export const hardwareFileSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    ...common,
-    kind: z.literal('gpu'),
-    hbmGB: positive,
-    hbmBandwidthTBps: positive,
-    peakTflops: z.strictObject({ bf16: positive, fp8: z.number().nonnegative(), fp4: positive.optional() }),
-    nvlinkGBps: positive,
-    gpusPerNode: count,
-    interNodeGBps: positive,
-    powerBusyW: positive,
-    powerIdleW: z.number().nonnegative(),
-  }),
-  z.strictObject({
-    ...common,
-    kind: z.literal('wafer'),
-    cores: count,
-    fabricWidth: count,
-    fabricHeight: count,
-    sramGB: positive,
-    sramBandwidthPBps: positive,
-    peakDensePflops: positive,
-    clockGHz: positive,
-    linkBytesPerCycle: positive,
-    hopCycles: positive,
-    ioGBps: positive,
-    powerBusyKW: positive,
-    powerIdleKW: z.number().nonnegative(),
-  }),
-]);
+/** One member per kind: the common fields, then the kind's own (its HardwareFormat, perf/formats.ts). */
+const members = HARDWARE_KINDS.map((kind) => z.strictObject({ ...common, kind: z.literal(kind), ...zodFields(HARDWARE_FORMATS[kind].fileFields) }));
+export const hardwareFileSchema = z.discriminatedUnion('kind', members as [(typeof members)[number], ...(typeof members)[number][]]);
 
 type HardwareFile = z.infer<typeof hardwareFileSchema>;
 
@@ -121,52 +92,8 @@ function readHardware(path: string, where: string, options: HardwareOptions): Ha
   checkStackKind(f, stack, options.stack === undefined ? `${displayPath(path)}: calibration` : stackWhere);
   // Validated: built-in hardware with rows of its own in models/validation.yaml, or a stack fitted to this hardware's measurements.
   const validated = (isBuiltIn(path) && isValidated(f.id)) || stack.fittedTo === f.id;
-  switch (f.kind) {
-    case 'gpu': {
-      const gpu: GpuSpec = {
-        kind: 'gpu',
-        id: f.id,
-        name: f.name,
-        source: f.source,
-        validated,
-        hbmBytes: f.hbmGB * GB,
-        hbmBytesPerSecond: f.hbmBandwidthTBps * TB,
-        peakFlops: { bf16: f.peakTflops.bf16 * TFLOPS, fp8: f.peakTflops.fp8 * TFLOPS, fp4: f.peakTflops.fp4 && f.peakTflops.fp4 * TFLOPS },
-        nvlinkBytesPerSecond: f.nvlinkGBps * GB,
-        gpusPerNode: f.gpusPerNode,
-        interNodeBytesPerSecond: f.interNodeGBps * GB,
-        powerBusyWatts: f.powerBusyW,
-        powerIdleWatts: f.powerIdleW,
-        pricePerHourUsd: f.priceUsdPerHour,
-        calibration: gpuCalibrationOf(stack, options.calibration),
-      };
-      return gpu;
-    }
-    case 'wafer': {
-      const wafer: WaferSpec = {
-        kind: 'wafer',
-        id: f.id,
-        name: f.name,
-        source: f.source,
-        validated,
-        cores: f.cores,
-        fabricWidth: f.fabricWidth,
-        fabricHeight: f.fabricHeight,
-        sramBytes: f.sramGB * GB,
-        sramBytesPerSecond: f.sramBandwidthPBps * PB,
-        peakFlops: f.peakDensePflops * PFLOPS,
-        clockHz: f.clockGHz * GHZ,
-        linkBytesPerCycle: f.linkBytesPerCycle,
-        hopCycles: f.hopCycles,
-        ioBytesPerSecond: f.ioGBps * GB,
-        powerBusyWatts: f.powerBusyKW * KW,
-        powerIdleWatts: f.powerIdleKW * KW,
-        pricePerHourUsd: f.priceUsdPerHour,
-        calibration: waferCalibrationOf(stack, options.calibration),
-      };
-      return wafer;
-    }
-    default:
-      return assertNever(f);
-  }
+  const { id, name, source, priceUsdPerHour: pricePerHourUsd } = f;
+  const calibration = calibrationOf(f.kind, stack, options.calibration);
+  // The schema checked f against its kind's fields; TypeScript cannot follow the kind through the map.
+  return HARDWARE_FORMATS[f.kind].spec(f as never, { id, name, source, validated, pricePerHourUsd, calibration } as never);
 }

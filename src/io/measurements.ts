@@ -17,8 +17,8 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseString } from 'fast-csv';
 import { InputError } from '../domain/errors.js';
-import type { HardwareKind } from '../domain/kinds.js';
 import type { HardwareSpec } from '../domain/specs.js';
+import { hardwareFormat } from '../perf/index.js';
 import type { ValidationCase, ValidationMetric } from '../study/validation.js';
 import { fromGenaiPerfCsv, fromGenaiPerfJson, fromVllm, isGenaiPerfCsv, isGenaiPerfJson, isVllmResult, Reader } from './measurement-formats.js';
 import { llmIds, loadLlm } from './models.js';
@@ -140,14 +140,11 @@ export function modelIdOf(name: string, where: string): string {
   throw new InputError([{ where, expected: `a model wafersim has (one of ${llmIds().join(', ')}, or a Hugging Face name a model file's source names), or --model ID`, found: JSON.stringify(name) }]);
 }
 
-/** The shortest closed loop per kind: wafers answer in milliseconds; a GPU run at high concurrency may take seconds per request. */
-const MIN_LOOP_SECONDS: { readonly [K in HardwareKind]: number } = { gpu: 30, wafer: 10 };
-
-/** Simulated seconds of a row's closed loop: at least 10 requests per client and 30 s (the first quarter is warm-up). */
+/** Simulated seconds of a row's closed loop: at least 10 requests per client and the kind's floor (the first quarter is warm-up). */
 export function loopSeconds(row: MeasurementRow, hardware: HardwareSpec): number {
   const request = ((row.ttftMs ?? 0) + (row.itlMs ?? 0) * (row.outputTokens - 1)) / 1000;
   const fromThroughput = row.outputTokensPerSecond ? (row.concurrency * row.outputTokens) / row.outputTokensPerSecond : 0;
-  const floor = MIN_LOOP_SECONDS[hardware.kind];
+  const floor = hardwareFormat(hardware).minValidationLoopSeconds;
   return Math.min(1200, Math.max(floor, 10 * Math.max(request, fromThroughput)));
 }
 

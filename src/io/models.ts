@@ -13,7 +13,7 @@ import { readChecked } from './yaml.js';
 
 export { modelsDir } from './model-folders.js';
 export { defaultStack, hardwareFileSchema, hardwareIds, loadHardware, type HardwareOptions } from './hardware-files.js';
-export { gpuCalibration, readStack, stackIds, waferCalibration, withCalibration, type GpuCalibrationFile, type StackFile, type StackParameter, type WaferCalibrationFile } from './stack-files.js';
+export { calibrationOf, readStack, stackIds, withCalibration, type StackFile, type StackParameter } from './stack-files.js';
 
 const positive = z.number().positive();
 const count = z.number().int().positive();

@@ -7,40 +7,15 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { HARDWARE_KINDS, type HardwareKind } from '../domain/kinds.js';
-import { assertNever } from '../domain/never.js';
-import type { GpuCalibration, HardwareSpec, WaferCalibration } from '../domain/specs.js';
-import { GB, MS, US } from '../domain/units.js';
+import type { HardwareSpec } from '../domain/specs.js';
+import { HARDWARE_FORMATS } from '../perf/index.js';
 import { zodProblems } from '../scenario/problems.js';
+import { zodFields } from './file-fields.js';
 import { displayPath, idsOf, resolveReference } from './model-folders.js';
 import { readChecked } from './yaml.js';
 
-const gpuCalibrationSchema = z.strictObject({
-  computeEfficiency: z.number().positive().max(1),
-  memoryEfficiency: z.number().positive().max(1),
-  stepOverheadMs: z.number().nonnegative(),
-  layerOverheadUs: z.number().nonnegative(),
-  allReduceLatencyUs: z.number().nonnegative(),
-  linkLatencyUs: z.number().nonnegative(),
-  interNodeLatencyUs: z.number().nonnegative(),
-  memoryUtilisation: z.number().positive().max(1),
-  activationReserveGB: z.number().nonnegative(),
-});
-
-const waferCalibrationSchema = z.strictObject({
-  layerSyncUs: z.number().nonnegative(),
-  sramEfficiency: z.number().positive().max(1),
-  computeEfficiency: z.number().positive().max(1),
-  meshEfficiency: z.number().positive().max(1),
-  interWaferLatencyUs: z.number().nonnegative(),
-  stepOverheadUs: z.number().nonnegative(),
-  reserveFraction: z.number().nonnegative().lt(1),
-});
-
-export type GpuCalibrationFile = z.infer<typeof gpuCalibrationSchema>;
-export type WaferCalibrationFile = z.infer<typeof waferCalibrationSchema>;
-
-/** Each kind's calibration parameters: a new kind without its schema does not compile. */
-const CALIBRATION_SCHEMAS: { readonly [K in HardwareKind]: z.ZodType } = { gpu: gpuCalibrationSchema, wafer: waferCalibrationSchema };
+/** Each kind's calibration parameters (its HardwareFormat's fields, perf/formats.ts). */
+const calibrationSchema = (kind: HardwareKind) => z.strictObject(zodFields(HARDWARE_FORMATS[kind].calibrationFields));
 
 /**
  * A serving-stack file: its hardware kind, then one entry per calibration parameter, either
@@ -103,7 +78,7 @@ export function readStack(ref: string, where = 'stack', baseDir = process.cwd())
     typeof p === 'number' ? { name, value: p } : { name, value: p.value, fit: p.fit });
   const file = displayPath(path);
   const values = Object.fromEntries(parameters.map((p) => [p.name, p.value]));
-  checkCalibration(CALIBRATION_SCHEMAS[kind], values, file);
+  checkCalibration(calibrationSchema(kind), values, file);
   return { stack: basename(path).replace(/\.ya?ml$/i, ''), kind, file, path, parameters, values, fittedTo };
 }
 
@@ -120,49 +95,14 @@ export function checkStackKind(hardware: { id: string; kind: HardwareKind }, sta
   }
 }
 
-export const gpuCalibrationOf = (stack: StackFile, overrides: Record<string, number> = {}) =>
-  gpuCalibration(checkCalibration(gpuCalibrationSchema, { ...stack.values, ...overrides }, stack.file), stack.file);
-export const waferCalibrationOf = (stack: StackFile, overrides: Record<string, number> = {}) =>
-  waferCalibration(checkCalibration(waferCalibrationSchema, { ...stack.values, ...overrides }, stack.file), stack.file);
+/** A stack's calibration (values replaced by `overrides`, e.g. a fitter's candidate) for hardware of its kind, in SI. */
+export function calibrationOf<H extends HardwareSpec>(kind: H['kind'], stack: StackFile, overrides: Record<string, number> = {}): H['calibration'] {
+  const values = checkCalibration(calibrationSchema(kind), { ...stack.values, ...overrides }, stack.file);
+  return HARDWARE_FORMATS[kind].calibration(values as never, stack.file);
+}
 
 /** The same hardware under a serving stack's calibration, with some values replaced (a fitter's candidate). */
-export function withCalibration(hardware: HardwareSpec, stack: StackFile, overrides: Record<string, number> = {}): HardwareSpec {
+export function withCalibration<H extends HardwareSpec>(hardware: H, stack: StackFile, overrides: Record<string, number> = {}): H {
   checkStackKind(hardware, stack, 'stack');
-  switch (hardware.kind) {
-    case 'gpu':
-      return { ...hardware, calibration: gpuCalibrationOf(stack, overrides) };
-    case 'wafer':
-      return { ...hardware, calibration: waferCalibrationOf(stack, overrides) };
-    default:
-      return assertNever(hardware);
-  }
-}
-
-/** Calibration file values (human units) → SI. */
-export function gpuCalibration(c: GpuCalibrationFile, source: string): GpuCalibration {
-  return {
-    source,
-    computeEfficiency: c.computeEfficiency,
-    memoryEfficiency: c.memoryEfficiency,
-    stepOverheadSeconds: c.stepOverheadMs * MS,
-    layerOverheadSeconds: c.layerOverheadUs * US,
-    allReduceLatencySeconds: c.allReduceLatencyUs * US,
-    linkLatencySeconds: c.linkLatencyUs * US,
-    interNodeLatencySeconds: c.interNodeLatencyUs * US,
-    memoryUtilisation: c.memoryUtilisation,
-    activationReserveBytes: c.activationReserveGB * GB,
-  };
-}
-
-export function waferCalibration(c: WaferCalibrationFile, source: string): WaferCalibration {
-  return {
-    source,
-    layerSyncSeconds: c.layerSyncUs * US,
-    sramEfficiency: c.sramEfficiency,
-    computeEfficiency: c.computeEfficiency,
-    meshEfficiency: c.meshEfficiency,
-    interWaferLatencySeconds: c.interWaferLatencyUs * US,
-    stepOverheadSeconds: c.stepOverheadUs * US,
-    reserveFraction: c.reserveFraction,
-  };
+  return { ...hardware, calibration: calibrationOf<H>(hardware.kind, stack, overrides) };
 }

@@ -6,8 +6,9 @@
 import type { HardwareDescription, HardwareWords } from '../domain/explanation.js';
 import type { HardwareKind } from '../domain/kinds.js';
 import type { HardwareSpec, HardwareSpecOf } from '../domain/specs.js';
-import type { HardwareModel } from './model.js';
+import type { HardwareFormat, HardwareModel } from './model.js';
 import { GPU_DESCRIPTION, WAFER_DESCRIPTION } from './descriptions.js';
+import { GPU_FORMAT, WAFER_FORMAT } from './formats.js';
 import { gpuHardware } from './gpu.js';
 import { waferHardware } from './wafer.js';
 
@@ -32,4 +33,16 @@ export const HARDWARE_DESCRIPTIONS: { readonly [K in HardwareKind]: HardwareDesc
 export function hardwareWords(kind: HardwareKind): HardwareWords {
   const model = HARDWARE_MODELS[kind];
   return { ...HARDWARE_DESCRIPTIONS[kind], device: model.deviceLabel, memory: model.memoryLabel };
+}
+
+/** Each kind's hardware and calibration files and report wording (perf/formats.ts): io/ and report/ look them up. */
+export const HARDWARE_FORMATS: { readonly [K in HardwareKind]: HardwareFormat<HardwareSpecOf<K>> } = {
+  gpu: GPU_FORMAT,
+  wafer: WAFER_FORMAT,
+};
+
+/** The format of this hardware's kind. */
+export function hardwareFormat<H extends HardwareSpec>(hardware: H): HardwareFormat<H> {
+  // As hardwareModel: the map holds kind K's format for the spec of K.
+  return HARDWARE_FORMATS[hardware.kind] as unknown as HardwareFormat<H>;
 }

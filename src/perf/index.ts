@@ -9,7 +9,7 @@ export * from './model.js';
 export * from './speculative.js';
 export { splitLayers, waferRegion } from './wafer.js';
 export { placeDraft } from './draft.js';
-export { HARDWARE_DESCRIPTIONS, HARDWARE_MODELS, hardwareModel, hardwareWords } from './hardware.js';
+export { HARDWARE_DESCRIPTIONS, HARDWARE_FORMATS, HARDWARE_MODELS, hardwareFormat, hardwareModel, hardwareWords } from './hardware.js';
 export { scaledPerfModel } from './scaled.js';
 
 /** The performance model for a model deployed on one kind of hardware. */

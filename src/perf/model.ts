@@ -55,3 +55,41 @@ export interface HardwareModel<H extends HardwareSpec> {
   /** Link that swaps or offloads KV to host memory, bytes/s. */
   hostLinkBytesPerSecond(hardware: H): number;
 }
+
+/**
+ * How io/ checks one number of a hardware or calibration file (plain data, so perf/ needs no
+ * schema library; io/file-fields.ts turns these into its zod schemas). `count`: a positive
+ * integer; `efficiency`: 0 < x ≤ 1; `fraction`: 0 ≤ x < 1. A trailing `?` makes the field optional.
+ */
+export type FieldCheck = 'positive' | 'nonnegative' | 'count' | 'efficiency' | 'fraction';
+export interface FileFields { readonly [name: string]: FieldCheck | `${FieldCheck}?` | FileFields }
+/** The checked values of a file with these fields, in file units. */
+export type FileValues<F> = { -readonly [K in keyof F]: F[K] extends `${string}?` ? number | undefined : F[K] extends string ? number : FileValues<F[K]> };
+
+/** A hardware file's fields every kind has, converted (the calibration from its serving stack). */
+export interface HardwareFileCommon<H extends HardwareSpec> {
+  id: string;
+  name: string;
+  source: string;
+  validated: boolean;
+  pricePerHourUsd: number;
+  calibration: H['calibration'];
+}
+
+/**
+ * What io/ and the run report need of a kind, kept beside its model (perf/hardware.ts keys them
+ * by HardwareKind): its hardware-file fields and their conversion to SI, its serving-stack
+ * (calibration) fields and theirs, how a deployment is named, and the shortest validation loop.
+ */
+export interface HardwareFormat<H extends HardwareSpec, F = FileFields, C = FileFields> {
+  /** Fields of models/hardware/<id>.yaml beyond id, name, source, price and calibration. */
+  readonly fileFields: F & FileFields;
+  spec(file: FileValues<F>, common: HardwareFileCommon<H>): H;
+  /** Parameters of a serving-stack file (models/calibration/<stack>.yaml) for this kind. */
+  readonly calibrationFields: C & FileFields;
+  calibration(values: FileValues<C>, source: string): H['calibration'];
+  /** The run report's parallelism column ("TP 8 × PP 1 (8 GPUs)"). */
+  describeDeployment(deployment: Deployment): string;
+  /** Floor of a validation's closed loop, seconds (a GPU at high concurrency may take seconds per request). */
+  readonly minValidationLoopSeconds: number;
+}

@@ -1,5 +1,4 @@
 /** The configuration table: per pool, what ran (hardware, model, precision, parallelism, replicas, calibration, price, power). */
-import { assertNever } from '../domain/never.js';
 import type { Deployment, HardwareSpec, LlmSpec } from '../domain/specs.js';
 import { esc } from './svg.js';
 import { int, sig } from './format.js';
@@ -16,18 +15,9 @@ export interface ConfiguredSystem {
     speculative?: { draft: LlmSpec; k: number; acceptance: number };
     /** The memory that holds its weights and KV (perf/'s label for the hardware's kind: SRAM, HBM). */
     memory: string;
+    /** How the deployment is split over devices, in words (perf/'s wording for the hardware's kind). */
+    parallelism: string;
   }[];
-}
-
-function parallelism(h: HardwareSpec, d: Deployment): string {
-  switch (h.kind) {
-    case 'wafer':
-      return `${d.count} wafer${d.count === 1 ? '' : 's'}${d.cores ? `, region of ${int(d.cores)} cores` : ', layers pipelined over the wafer'}`;
-    case 'gpu':
-      return `TP ${d.tp} × PP ${d.pp} (${d.count} GPU${d.count === 1 ? '' : 's'})`;
-    default:
-      return assertNever(h);
-  }
 }
 
 export function configRows(systems: ConfiguredSystem[]): string[][] {
@@ -36,7 +26,7 @@ export function configRows(systems: ConfiguredSystem[]): string[][] {
     const devices = p.deployment.count * p.replicas;
     return [
       s.name, p.name, p.hardware.name, `${p.llm.name}${p.speculative ? ` (speculative: ${p.speculative.draft.name}, k ${p.speculative.k}, acceptance ${p.speculative.acceptance})` : ''}`,
-      `weights ${precision.mlp}, KV ${precision.kvCache}`, parallelism(p.hardware, p.deployment), int(p.replicas),
+      `weights ${precision.mlp}, KV ${precision.kvCache}`, p.parallelism, int(p.replicas),
       p.hardware.calibration.source, sig(p.hardware.pricePerHourUsd * devices, 4), `${sig((p.hardware.powerBusyWatts * devices) / 1000, 3)} / ${sig((p.hardware.powerIdleWatts * devices) / 1000, 3)}`,
     ];
   }));

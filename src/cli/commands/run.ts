@@ -19,7 +19,7 @@ import { Timeline } from '../../report/trace.js';
 import { applySets } from '../sets.js';
 import { checkWork, withLimits, type LimitArgs } from '../limits.js';
 import { estimateWork } from '../../study/estimate.js';
-import { hardwareModel } from '../../perf/hardware.js';
+import { hardwareFormat, hardwareModel } from '../../perf/hardware.js';
 
 const RECORDS: RecordsMode[] = ['all', 'sample', 'none'];
 
@@ -101,7 +101,7 @@ export const runCommand: CommandModule<object, Args> = {
       out.write('run.json', `${JSON.stringify({ wafersim: version, scenario: loaded.file, seed: resolved.seed, records, set: args.set ?? [], timeseriesIntervalSeconds: result.intervalSeconds, scenarioAsRun: raw, resolved: { systems: resolved.systems, slo: resolved.slo }, fingerprints: result.fingerprints }, null, 2)}\n`);
       if (timeline) out.write('trace.json', timeline.json());
       const answer = answerScenario(resolved, result);
-      out.write('report.html', reportHtml({ answer, title: resolved.name, description: resolved.description, systems: resolved.systems.map((s) => ({ ...s, pools: s.pools.map((p) => ({ ...p, memory: hardwareModel(p.hardware).memoryLabel })) })), summaries: result.summaries, rows, cdfs: result.cdfs, timeseries: result.timeseries, intervalSeconds: result.intervalSeconds, slo: resolved.slo, exact: records === 'all', version, seed: resolved.seed }));
+      out.write('report.html', reportHtml({ answer, title: resolved.name, description: resolved.description, systems: resolved.systems.map((s) => ({ ...s, pools: s.pools.map((p) => ({ ...p, memory: hardwareModel(p.hardware).memoryLabel, parallelism: hardwareFormat(p.hardware).describeDeployment(p.deployment) })) })), summaries: result.summaries, rows, cdfs: result.cdfs, timeseries: result.timeseries, intervalSeconds: result.intervalSeconds, slo: resolved.slo, exact: records === 'all', version, seed: resolved.seed }));
       out.commit();
       if (traceStats.skipped > 0) {
         process.stderr.write(`skipped ${traceStats.skipped} bad trace rows, e.g. ${traceStats.examples.map((p) => `${p.where}: expected ${p.expected}, found ${p.found}`).join('; ')}\n`);

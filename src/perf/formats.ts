@@ -1,0 +1,133 @@
+/**
+ * The files of each kind we model and how a run report names its deployments (HardwareFormat,
+ * perf/model.ts), registered beside the models in perf/hardware.ts. A new kind writes its own in
+ * its model file (docs/extending.md); io/ and report/ look the kind up instead of switching on it.
+ */
+import type { GpuSpec, WaferSpec } from '../domain/specs.js';
+import { GB, GHZ, KW, MS, PB, PFLOPS, TB, TFLOPS, US } from '../domain/units.js';
+import type { HardwareFormat } from './model.js';
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const GPU_FILE = {
+  hbmGB: 'positive',
+  hbmBandwidthTBps: 'positive',
+  peakTflops: { bf16: 'positive', fp8: 'nonnegative', fp4: 'positive?' },
+  nvlinkGBps: 'positive',
+  gpusPerNode: 'count',
+  interNodeGBps: 'positive',
+  powerBusyW: 'positive',
+  powerIdleW: 'nonnegative',
+} as const;
+
+const GPU_CALIBRATION = {
+  computeEfficiency: 'efficiency',
+  memoryEfficiency: 'efficiency',
+  stepOverheadMs: 'nonnegative',
+  layerOverheadUs: 'nonnegative',
+  allReduceLatencyUs: 'nonnegative',
+  linkLatencyUs: 'nonnegative',
+  interNodeLatencyUs: 'nonnegative',
+  memoryUtilisation: 'efficiency',
+  activationReserveGB: 'nonnegative',
+} as const;
+
+export const GPU_FORMAT: HardwareFormat<GpuSpec, typeof GPU_FILE, typeof GPU_CALIBRATION> = {
+  fileFields: GPU_FILE,
+  spec: (f, c) => ({
+    kind: 'gpu',
+    id: c.id,
+    name: c.name,
+    source: c.source,
+    validated: c.validated,
+    hbmBytes: f.hbmGB * GB,
+    hbmBytesPerSecond: f.hbmBandwidthTBps * TB,
+    peakFlops: { bf16: f.peakTflops.bf16 * TFLOPS, fp8: f.peakTflops.fp8 * TFLOPS, fp4: f.peakTflops.fp4 && f.peakTflops.fp4 * TFLOPS },
+    nvlinkBytesPerSecond: f.nvlinkGBps * GB,
+    gpusPerNode: f.gpusPerNode,
+    interNodeBytesPerSecond: f.interNodeGBps * GB,
+    powerBusyWatts: f.powerBusyW,
+    powerIdleWatts: f.powerIdleW,
+    pricePerHourUsd: c.pricePerHourUsd,
+    calibration: c.calibration,
+  }),
+  calibrationFields: GPU_CALIBRATION,
+  calibration: (c, source) => ({
+    source,
+    computeEfficiency: c.computeEfficiency,
+    memoryEfficiency: c.memoryEfficiency,
+    stepOverheadSeconds: c.stepOverheadMs * MS,
+    layerOverheadSeconds: c.layerOverheadUs * US,
+    allReduceLatencySeconds: c.allReduceLatencyUs * US,
+    linkLatencySeconds: c.linkLatencyUs * US,
+    interNodeLatencySeconds: c.interNodeLatencyUs * US,
+    memoryUtilisation: c.memoryUtilisation,
+    activationReserveBytes: c.activationReserveGB * GB,
+  }),
+  describeDeployment: (d) => `TP ${d.tp} × PP ${d.pp} (${plural(d.count, 'GPU')})`,
+  minValidationLoopSeconds: 30,
+};
+
+const WAFER_FILE = {
+  cores: 'count',
+  fabricWidth: 'count',
+  fabricHeight: 'count',
+  sramGB: 'positive',
+  sramBandwidthPBps: 'positive',
+  peakDensePflops: 'positive',
+  clockGHz: 'positive',
+  linkBytesPerCycle: 'positive',
+  hopCycles: 'positive',
+  ioGBps: 'positive',
+  powerBusyKW: 'positive',
+  powerIdleKW: 'nonnegative',
+} as const;
+
+const WAFER_CALIBRATION = {
+  layerSyncUs: 'nonnegative',
+  sramEfficiency: 'efficiency',
+  computeEfficiency: 'efficiency',
+  meshEfficiency: 'efficiency',
+  interWaferLatencyUs: 'nonnegative',
+  stepOverheadUs: 'nonnegative',
+  reserveFraction: 'fraction',
+} as const;
+
+export const WAFER_FORMAT: HardwareFormat<WaferSpec, typeof WAFER_FILE, typeof WAFER_CALIBRATION> = {
+  fileFields: WAFER_FILE,
+  spec: (f, c) => ({
+    kind: 'wafer',
+    id: c.id,
+    name: c.name,
+    source: c.source,
+    validated: c.validated,
+    cores: f.cores,
+    fabricWidth: f.fabricWidth,
+    fabricHeight: f.fabricHeight,
+    sramBytes: f.sramGB * GB,
+    sramBytesPerSecond: f.sramBandwidthPBps * PB,
+    peakFlops: f.peakDensePflops * PFLOPS,
+    clockHz: f.clockGHz * GHZ,
+    linkBytesPerCycle: f.linkBytesPerCycle,
+    hopCycles: f.hopCycles,
+    ioBytesPerSecond: f.ioGBps * GB,
+    powerBusyWatts: f.powerBusyKW * KW,
+    powerIdleWatts: f.powerIdleKW * KW,
+    pricePerHourUsd: c.pricePerHourUsd,
+    calibration: c.calibration,
+  }),
+  calibrationFields: WAFER_CALIBRATION,
+  calibration: (c, source) => ({
+    source,
+    layerSyncSeconds: c.layerSyncUs * US,
+    sramEfficiency: c.sramEfficiency,
+    computeEfficiency: c.computeEfficiency,
+    meshEfficiency: c.meshEfficiency,
+    interWaferLatencySeconds: c.interWaferLatencyUs * US,
+    stepOverheadSeconds: c.stepOverheadUs * US,
+    reserveFraction: c.reserveFraction,
+  }),
+  describeDeployment: (d) => `${plural(d.count, 'wafer')}${d.cores ? `, region of ${Math.round(d.cores).toLocaleString('en-US')} cores` : ', layers pipelined over the wafer'}`,
+  // Wafers answer in milliseconds.
+  minValidationLoopSeconds: 10,
+};
