@@ -108,6 +108,8 @@ export interface GpuSpec extends HardwareCommon {
   gpusPerNode: number;
   /** Per-GPU bandwidth to other nodes (InfiniBand / RoCE). */
   interNodeBytesPerSecond: number;
+  /** GPU ↔ host memory (swapped or offloaded KV): PCIe, or NVLink-C2C on Grace systems. */
+  hostLinkBytesPerSecond: number;
   calibration: GpuCalibration;
 }
 

@@ -16,6 +16,8 @@ const GPU_FILE = {
   nvlinkGBps: 'positive',
   gpusPerNode: 'count',
   interNodeGBps: 'positive',
+  /** GPU ↔ host memory, for swapped or offloaded KV (PCIe, or NVLink-C2C on Grace systems). */
+  hostLinkGBps: 'positive',
   powerBusyW: 'positive',
   powerIdleW: 'nonnegative',
 } as const;
@@ -46,6 +48,7 @@ export const GPU_FORMAT: HardwareFormat<GpuSpec, typeof GPU_FILE, typeof GPU_CAL
     nvlinkBytesPerSecond: f.nvlinkGBps * GB,
     gpusPerNode: f.gpusPerNode,
     interNodeBytesPerSecond: f.interNodeGBps * GB,
+    hostLinkBytesPerSecond: f.hostLinkGBps * GB,
     powerBusyWatts: f.powerBusyW,
     powerIdleWatts: f.powerIdleW,
     pricePerHourUsd: c.pricePerHourUsd,

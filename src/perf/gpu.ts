@@ -147,12 +147,6 @@ export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: Pre
 }
 
 
-/**
- * GPU ↔ host memory for swapped or offloaded KV: PCIe Gen5 x16 carries 64 GB/s per direction;
- * ~50 GB/s is what bulk copies reach (assumed, L). Belongs in the hardware file once its loader reads it.
- */
-const GPU_HOST_LINK_BYTES_PER_SECOND = 50e9;
-
 /** TP × PP GPUs: TP up to a node, heads and KV heads divisible, PP at most the layers. */
 export function gpuDeployment(llm: LlmSpec, hw: GpuSpec, o: DeploymentAsked, names: DeploymentFieldNames): Deployment {
   const precision = o.precision;
@@ -183,5 +177,5 @@ export const gpuHardware: HardwareModel<GpuSpec> = {
   kvTokensBesideDraft: (target, draftBytes) => Math.max(0, target.kvCapacityTokens - Math.ceil(draftBytes / target.kvBytesPerToken)),
   draftWhere: (placed) => `the target's ${placed.deployment.count} GPU${placed.deployment.count > 1 ? 's' : ''}`,
   defaultTp: (count) => count,
-  hostLinkBytesPerSecond: () => GPU_HOST_LINK_BYTES_PER_SECOND,
+  hostLinkBytesPerSecond: (gpu) => gpu.hostLinkBytesPerSecond,
 };

@@ -7,7 +7,7 @@ import { speculativePerfModel, type SpeculativeConfig } from './speculative.js';
 export * from './llm.js';
 export * from './model.js';
 export * from './speculative.js';
-export { splitLayers, waferRegion } from './wafer.js';
+export { splitLayers } from './wafer.js';
 export { placeDraft } from './draft.js';
 export { HARDWARE_DESCRIPTIONS, HARDWARE_FORMATS, HARDWARE_MODELS, hardwareFormat, hardwareModel, hardwareWords } from './hardware.js';
 export { scaledPerfModel } from './scaled.js';

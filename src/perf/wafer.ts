@@ -160,22 +160,6 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
   return { fit, step };
 }
 
-/** A square-ish region of `cores` cores of a wafer, as a wafer of its own (per-core figures kept). */
-export function waferRegion(wafer: WaferSpec, cores: number): WaferSpec {
-  const share = cores / wafer.cores;
-  const side = Math.sqrt(cores);
-  return {
-    ...wafer,
-    name: `${cores.toLocaleString('en-US')}-core region of a ${wafer.name}`,
-    cores,
-    fabricWidth: Math.round(side),
-    fabricHeight: Math.round(side),
-    sramBytes: wafer.sramBytes * share,
-    sramBytesPerSecond: wafer.sramBytesPerSecond * share,
-    peakFlops: wafer.peakFlops * share,
-  };
-}
-
 /** Layers split over `count` wafers (no TP or PP), or all on one region of `cores`. */
 export function waferDeployment(llm: LlmSpec, hw: WaferSpec, o: DeploymentAsked, names: DeploymentFieldNames): Deployment {
   const precision = o.precision;
@@ -191,15 +175,18 @@ export const waferHardware: HardwareModel<WaferSpec> = {
   memoryLabel: 'SRAM',
   perfModel: waferPerfModel,
   resolveDeployment: waferDeployment,
-  // Its own region of the target's wafer: just large enough for its weights and one context's KV.
+  // Spread over one of the target's wafers, sharing its cores: draft steps and the verify step run
+  // one after the other, so while the draft runs the target's cores are idle and the draft streams
+  // its weights from every core's SRAM. Packed into the fewest cores that hold it instead, each
+  // core would hold as many bytes as a target layer's and a draft layer would cost as much as a
+  // target layer (the per-layer stream, not the model's size, sets a wafer's per-token time).
+  // Its weights and one context's KV take that much SRAM from the KV of the wafer it shares.
   placeDraft(draft, hardware, _target, contextTokens) {
     const precision = resolvePrecision(draft);
-    const usablePerCore = (hardware.sramBytes / hardware.cores) * (1 - hardware.calibration.reserveFraction);
     const bytes = weightBytes(draft, precision) + kvBytesAt(draft, precision, contextTokens);
-    const cores = Math.min(hardware.cores, Math.ceil(bytes / usablePerCore));
-    return { hardware: waferRegion(hardware, cores), deployment: { count: 1, tp: 1, pp: 1, contextTokens }, bytes: cores * (hardware.sramBytes / hardware.cores) };
+    return { hardware, deployment: { count: 1, tp: 1, pp: 1, contextTokens }, bytes };
   },
-  // The draft's region sits on the wafer with the most free SRAM; the replica holds what its tightest wafer holds.
+  // The draft's bytes come from the wafer with the most free SRAM; the replica holds what its tightest wafer holds.
   kvTokensBesideDraft(target, draftBytes) {
     const perDeviceKv = target.kvBytesPerToken / target.count;
     const free = target.placement.map((p) => p.freeBytes);
@@ -207,7 +194,7 @@ export const waferHardware: HardwareModel<WaferSpec> = {
     free[host] -= draftBytes;
     return Math.max(0, Math.min(target.kvCapacityTokens, Math.floor(Math.min(...free) / perDeviceKv)));
   },
-  draftWhere: (placed) => `a ${placed.hardware.name}`,
+  draftWhere: (placed) => `one ${placed.hardware.name} of the target's, time-shared`,
   defaultTp: () => 1,
   hostLinkBytesPerSecond: (wafer) => wafer.ioBytesPerSecond,
 };

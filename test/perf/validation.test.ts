@@ -11,8 +11,8 @@ import { evaluate, summarise, TOLERANCE } from '../../src/study/validation.js';
 
 /** Rows that fail with the reason in their `gap:` (see docs/validation.md). */
 const KNOWN_GAPS: string[] = [
-  // Cerebras' speculative set-up is not published; with the draft on its own region even acceptance 0.99 falls short.
-  'cs3-llama-3.1-70b-speculative', 'cs3-llama-3.3-70b-aa', 'cs3-llama-3.1-405b', 'cs3-qwen3-32b-service',
+  // Cerebras' speculative set-up is not published; at the cited acceptance 0.8 the draft's steps keep 70B near 1,160 tok/s.
+  'cs3-llama-3.1-70b-speculative', 'cs3-llama-3.3-70b-aa', 'cs3-qwen3-32b-service',
   // Open: one TensorRT-LLM calibration does not meet the NIM curve, MLPerf Offline and Server latencies together.
   'h100-llama-3.1-8b-nim-c100-itl',
   'h100x8-llama-2-70b-mlperf-offline', 'h200x8-llama-2-70b-mlperf-offline',

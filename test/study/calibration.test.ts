@@ -102,7 +102,8 @@ describe('models/validation.yaml problems', () => {
 
 describe('sensitivity to assumed inputs', () => {
   it('moves each numeric assumed input by ±25% (probabilities kept below 1), device counts excepted', async () => {
-    const { sensitivityOf, scaledSetup, simulate } = await import('../../src/study/validation.js');
+    const { simulate } = await import('../../src/study/validation.js');
+    const { sensitivityOf, scaledSetup } = await import('../../src/study/validation-sensitivity.js');
     const c = loadValidationCases().find((x) => x.row.id === 'cs3-llama-3.1-405b')!;
     expect(scaledSetup(c.setup, ['speculative', 'acceptance'], 1.25).speculative!.acceptance).toBe(0.99);
     expect(scaledSetup(c.setup, ['context'], 0.75).context).toBe(768);

@@ -2,7 +2,8 @@ import type { CommandModule } from 'yargs';
 import { examplesText } from '../examples.js';
 import { loadValidationCases } from '../../io/validation.js';
 import { textTable, sig } from '../../report/format.js';
-import { METRIC_UNITS, resultOf, sensitivityOf, simulate, summarise, type ErrorSummary, type ValidationResult } from '../../study/validation.js';
+import { METRIC_UNITS, resultOf, simulate, summarise, type ErrorSummary, type ValidationResult } from '../../study/validation.js';
+import { sensitivityOf } from '../../study/validation-sensitivity.js';
 import { CommandExit, EXIT_INTERNAL } from '../exit.js';
 
 interface Args {
