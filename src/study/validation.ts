@@ -13,7 +13,7 @@ import { runServing, serverLimitRate, type ServingSummary } from './validation-s
 import type { Sensitivity } from './validation-sensitivity.js';
 
 /** Simulated seconds of an offline run (the first quarter is warm-up). */
-const OFFLINE_SECONDS = 60;
+const OFFLINE_SECONDS = 600;
 
 export const VALIDATION_METRICS = [
   'tokensPerSecondPerUser', 'itlMs', 'prefillTokensPerSecond', 'endToEndTokensPerSecond',

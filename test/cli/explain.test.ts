@@ -48,9 +48,9 @@ describe('wafersim explain', () => {
     const spec = JSON.parse(wafersim(['explain', '--model', 'llama-3.3-70b', '--hardware', 'cs-3', '--speculative', 'draft=llama-3.2-1b,k=8,accept=0.9', '--json']).stdout);
     // k = 8, a = 0.9: 1 + 0.9 + … + 0.9⁸ = (1 − 0.9⁹)/0.1, with 0.9⁹ = 0.387420489: 6.12579511.
     expect(spec.speculative.tokensPerStep).toBeCloseTo(6.12579511, 8);
-    // A step = k draft steps on the draft's own region + one verify (≈ one plain decode step on the wafer).
+    // A step = k draft steps on one of the target's wafers, time-shared + one verify (≈ one plain decode step on the wafer).
     expect(spec.speculative.verifySeconds).toBeCloseTo(plain.decode.stepSeconds, 5);
-    expect(spec.speculative.placement).toMatch(/region/);
+    expect(spec.speculative.placement).toMatch(/time-shared/);
     expect(spec.decode.tokensPerSecondPerUser).toBeCloseTo(spec.speculative.tokensPerStep / (spec.speculative.draftSeconds + spec.speculative.verifySeconds), 6);
     expect(spec.decode.tokensPerSecondPerUser).toBeGreaterThan(2 * plain.decode.tokensPerSecondPerUser);
   });
