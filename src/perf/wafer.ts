@@ -180,11 +180,13 @@ export const waferHardware: HardwareModel<WaferSpec> = {
   // its weights from every core's SRAM. Packed into the fewest cores that hold it instead, each
   // core would hold as many bytes as a target layer's and a draft layer would cost as much as a
   // target layer (the per-layer stream, not the model's size, sets a wafer's per-token time).
-  // Its weights and one context's KV take that much SRAM from the KV of the wafer it shares.
-  placeDraft(draft, hardware, _target, contextTokens) {
+  // Its weights and one context's KV take that much SRAM from the KV of the wafer it shares. A
+  // target on a region of `cores` shares that region with its draft, not the rest of the wafer.
+  placeDraft(draft, hardware, target, contextTokens) {
     const precision = resolvePrecision(draft);
     const bytes = weightBytes(draft, precision) + kvBytesAt(draft, precision, contextTokens);
-    return { hardware, deployment: { count: 1, tp: 1, pp: 1, contextTokens }, bytes };
+    const region = target.cores === undefined ? {} : { cores: target.cores };
+    return { hardware, deployment: { count: 1, tp: 1, pp: 1, contextTokens, ...region }, bytes };
   },
   // The draft's bytes come from the wafer with the most free SRAM; the replica holds what its tightest wafer holds.
   kvTokensBesideDraft(target, draftBytes) {
