@@ -25,7 +25,7 @@ export function boundOf(compute: number, memory: number, communication: number, 
 
 /** Where a speculative draft model runs, and what it takes from its target (perf/draft.ts). */
 export interface DraftPlacement {
-  /** The hardware the draft runs on: a GPU, or a region of a wafer described as a small wafer. */
+  /** The hardware the draft runs on: the target's GPUs, or one of the target's wafers (time-shared). */
   hardware: HardwareSpec;
   deployment: Deployment;
   /** Bytes of device memory the draft takes from the target. */
@@ -48,7 +48,7 @@ export interface HardwareModel<H extends HardwareSpec> {
   placeDraft(draft: LlmSpec, hardware: H, target: Deployment, contextTokens: number): DraftPlacement;
   /** The target's KV capacity (tokens) once a draft has taken `draftBytes`. */
   kvTokensBesideDraft(target: Fit, draftBytes: number): number;
-  /** Where the draft runs, in words ("a 58,000-core region of a CS-3"). */
+  /** Where the draft runs, in words ("one CS-3 (WSE-3) of the target's, time-shared"). */
   draftWhere(placed: DraftPlacement): string;
   /** Tensor parallelism a device count means when none is given (validation rows). */
   defaultTp(count: number): number;
