@@ -1,5 +1,6 @@
 /** The workload sections of a scenario file as workload specs: each key the file sets, the fitted default otherwise. */
 import type { DistributionSpec } from '../domain/distribution.js';
+import { WORKLOAD_KINDS, type WorkloadKind } from '../domain/kinds.js';
 import { AGENT_DEFAULTS, INTERACTIVE_DEFAULTS, OPEN_LOOP_DEFAULTS, type WorkloadSpec } from '../domain/workload.js';
 import { distributionOf } from './normalise.js';
 import type { DistributionFile, ScenarioFile } from './schema.js';
@@ -7,12 +8,19 @@ import type { DistributionFile, ScenarioFile } from './schema.js';
 /** A distribution from the file, or the default fitted to the traces. */
 const or = (v: DistributionFile | undefined, fallback: DistributionSpec): DistributionSpec => (v === undefined ? fallback : distributionOf(v));
 
-export function workloadSources(w: ScenarioFile['workload']): WorkloadSpec[] {
-  const sources: WorkloadSpec[] = [];
-  if (w.interactive) {
+type WorkloadFile = ScenarioFile['workload'];
+
+/**
+ * One builder per workload kind, keyed by the kind (domain/kinds.ts): a new kind does not compile
+ * until it has a builder here, and the builder needs its section in the scenario schema. Sources are
+ * built in WORKLOAD_KINDS order (interactive, agents, open-loop), which fixes their stream names.
+ */
+const SOURCES: { readonly [K in WorkloadKind]: (w: WorkloadFile) => Extract<WorkloadSpec, { kind: K }> | undefined } = {
+  interactive: (w) => {
+    if (!w.interactive) return undefined;
     const x = w.interactive;
     const def = INTERACTIVE_DEFAULTS;
-    sources.push({
+    return {
       ...def,
       developers: x.developers,
       cls: x.class ?? def.cls,
@@ -25,12 +33,13 @@ export function workloadSources(w: ScenarioFile['workload']): WorkloadSpec[] {
       reasoning: or(x.reasoningTokens, def.reasoning),
       think: or(x.thinkSeconds, def.think),
       systemPromptTokens: x.systemPromptTokens ?? def.systemPromptTokens,
-    });
-  }
-  if (w.agents) {
+    };
+  },
+  agents: (w) => {
+    if (!w.agents) return undefined;
     const x = w.agents;
     const def = AGENT_DEFAULTS;
-    sources.push({
+    return {
       ...def,
       concurrency: x.concurrency,
       cls: x.class ?? def.cls,
@@ -45,13 +54,14 @@ export function workloadSources(w: ScenarioFile['workload']): WorkloadSpec[] {
         ? { probability: x.subagents.probability, count: or(x.subagents.count, def.subagents.count), steps: or(x.subagents.steps, def.subagents.steps) }
         : def.subagents,
       compaction: x.compaction ?? def.compaction,
-    });
-  }
-  if (w.openLoop) {
+    };
+  },
+  'open-loop': (w) => {
+    if (!w.openLoop) return undefined;
     const x = w.openLoop;
     const def = OPEN_LOOP_DEFAULTS;
     const rate = x.ratePerSecond;
-    sources.push({
+    return {
       ...def,
       rate: typeof rate === 'number' ? { kind: 'constant', perSecond: rate } : rate,
       cls: x.class ?? def.cls,
@@ -59,7 +69,10 @@ export function workloadSources(w: ScenarioFile['workload']): WorkloadSpec[] {
       input: or(x.inputTokens, def.input),
       output: or(x.outputTokens, def.output),
       reasoning: or(x.reasoningTokens, def.reasoning),
-    });
-  }
-  return sources;
+    };
+  },
+};
+
+export function workloadSources(w: WorkloadFile): WorkloadSpec[] {
+  return WORKLOAD_KINDS.flatMap((kind) => SOURCES[kind](w) ?? []);
 }
