@@ -55,7 +55,9 @@ export class OutputDir {
   }
   discard(): void {
     if (!this.closed) {
-      rmSync(this.tmp, { recursive: true, force: true });
+      // On a signal, a stream's file open may still land in the folder while it is removed
+      // (ENOTEMPTY): retrying re-lists and removes what arrived.
+      rmSync(this.tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
       removeCreatedFolders(this.createdParent, dirname(this.target));
     }
     this.closed = true;
