@@ -24,9 +24,43 @@ export function csvField(x: Cell): string {
   return NEEDS_QUOTES.test(field) ? `"${field}"` : field;
 }
 
+const isFiniteNumber = (x: Cell | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** The finite numbers of the row being written, reused from row to row (see `csvLine`). */
+const rowNumbers: number[] = [];
+
+/**
+ * One CSV line. A row's finite numbers are turned into text by one `JSON.stringify` of them all:
+ * V8 does that in C++ ~3x faster per number than `String(x)` one by one (docs/performance.md),
+ * which was most of the cost of a request record. The text is the same: JSON writes a finite
+ * number as ToString(number) (ECMA-262 SerializeJSONProperty), as `String(x)` does, -0 as "0"
+ * included; non-finite numbers go through `csvField` (JSON would write `null`). Consecutive
+ * numbers are separated by a comma in both, so a run of them is copied as one slice.
+ */
 function csvLine(row: readonly (Cell | undefined)[], width: number): string {
-  let line = csvField(row[0] ?? '');
-  for (let i = 1; i < width; i++) line += `,${csvField(row[i] ?? '')}`;
+  let count = 0;
+  for (let i = 0; i < width; i++) {
+    const x = row[i];
+    if (isFiniteNumber(x)) rowNumbers[count++] = x;
+  }
+  rowNumbers.length = count;
+  const json = count === 0 ? '' : JSON.stringify(rowNumbers);
+  let from = 1; // the text of the next number starts here, after '[' or ','
+  let line = '';
+  for (let i = 0; i < width; ) {
+    if (i > 0) line += ',';
+    if (!isFiniteNumber(row[i])) {
+      line += csvField(row[i] ?? '');
+      i++;
+      continue;
+    }
+    let to = from;
+    for (i++; i < width && isFiniteNumber(row[i]); i++) to = json.indexOf(',', to) + 1;
+    const end = json.indexOf(',', to); // none after the row's last number: ']' ends it
+    const stop = end === -1 ? json.length - 1 : end;
+    line += json.slice(from, stop);
+    from = stop + 1;
+  }
   return `${line}\n`;
 }
 

@@ -46,6 +46,29 @@ describe('CsvWriter', () => {
     );
   });
 
+  it('writes every double as String(x) does, in long runs of numbers as a request record has them', async () => {
+    // The writer formats a row's numbers with one JSON.stringify; this pins that the text is String(x)'s
+    // for arbitrary doubles (subnormals, -0, 1e21 and up, NaN, infinities) and that runs split correctly.
+    const dir = mkdtempSync(join(tmpdir(), 'wafersim-csv-'));
+    const number = fc.oneof(fc.double(), fc.double({ min: 0, max: 1e6 }), fc.integer(), fc.constantFrom(-0, NaN, -Infinity, 1e21, 1e-7, 5e-324));
+    const cell: fc.Arbitrary<Cell> = fc.oneof({ arbitrary: number, weight: 6 }, { arbitrary: fc.constantFrom('h100', 'a,b', ''), weight: 1 });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(cell, { minLength: 40, maxLength: 40 }), { minLength: 1, maxLength: 20 }), async (rows) => {
+        const header = Array.from({ length: 40 }, (_, i) => `c${i}`);
+        const ours = join(dir, `ours-${n}.csv`);
+        const theirs = join(dir, `theirs-${n++}.csv`);
+        await withOurs(ours, header, rows);
+        await withFastCsv(theirs, header, rows);
+        const text = readFileSync(ours, 'utf8');
+        expect(text).toBe(readFileSync(theirs, 'utf8'));
+        const byString = rows.map((row) => row.map((x) => (typeof x === 'number' ? String(x) : x === 'a,b' ? '"a,b"' : x)).join(','));
+        expect(text).toBe(`${[header.join(','), ...byString].join('\n')}\n`);
+      }),
+      { numRuns: 300, seed: 17 },
+    );
+  });
+
   it('streams a large output in chunks without losing or reordering rows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wafersim-csv-'));
     const rows = Array.from({ length: 50_000 }, (_, i): Cell[] => [i, i * 0.001, i % 3 === 0 ? 'x,y' : 'z']);
