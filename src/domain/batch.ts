@@ -29,6 +29,11 @@ export interface StepCost {
   bound: Bound;
 }
 
+/** A StepCost to fill: the engine keeps one and hands it to `PerfModel.step` (no object per step). */
+export function newStepCost(): StepCost {
+  return { seconds: 0, compute: 0, memory: 0, communication: 0, overhead: 0, bound: 'compute' };
+}
+
 export function emptyBatch(): BatchShape {
   return { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
 }

@@ -5,7 +5,7 @@
  * launches and sampling. Pipeline parallelism keeps up to PP micro-batches in flight: a step's
  * cycle is the time one micro-batch (batch / PP) takes through every stage.
  */
-import type { BatchShape, StepCost } from '../domain/batch.js';
+import { newStepCost, type BatchShape, type StepCost } from '../domain/batch.js';
 import type { Deployment, GpuSpec, LlmSpec, Precision, PrecisionGroups } from '../domain/specs.js';
 import { BYTES_PER_ELEMENT } from '../domain/specs.js';
 import { formatGB } from '../domain/units.js';
@@ -55,7 +55,9 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
   const ppBandwidth = ppCrossNode ? gpu.interNodeBytesPerSecond : gpu.nvlinkBytesPerSecond;
   const ppLatency = ppCrossNode ? cal.interNodeLatencySeconds : cal.linkLatencySeconds;
 
-  const step = (b: BatchShape): StepCost => {
+  const overhead = cal.stepOverheadSeconds + llm.layers * cal.layerOverheadSeconds;
+
+  const step = (b: BatchShape, into: StepCost = newStepCost()): StepCost => {
     const tokens = b.decodeSeqs + b.prefillTokens;
     const micro = Math.max(1, Math.min(pp, b.decodeSeqs + b.prefillSeqs));
     const x = tokens / micro; // tokens per micro-batch
@@ -73,8 +75,13 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
     const communication =
       allReduces * (tpLatency + ((ringSteps / tp) * message) / tpBandwidth) +
       (pp - 1) * (ppLatency + message / ppBandwidth);
-    const overhead = cal.stepOverheadSeconds + llm.layers * cal.layerOverheadSeconds;
-    return { seconds: Math.max(compute, memory) + communication + overhead, compute, memory, communication, overhead, bound: boundOf(compute, memory, communication, overhead) };
+    into.seconds = Math.max(compute, memory) + communication + overhead;
+    into.compute = compute;
+    into.memory = memory;
+    into.communication = communication;
+    into.overhead = overhead;
+    into.bound = boundOf(compute, memory, communication, overhead);
+    return into;
   };
   return { fit, step };
 }

@@ -9,16 +9,26 @@ export interface PerfModel {
   readonly fit: Fit;
   /** Tokens a decoding sequence gains per step on average (speculative decoding: > 1). */
   readonly tokensPerStep?: number;
-  /** Cost of one batch step: every sequence in the batch advances (one token, or one prefill chunk). */
-  step(batch: BatchShape): StepCost;
+  /**
+   * Cost of one batch step: every sequence in the batch advances (one token, or one prefill chunk).
+   * Written into `into` when given, and returned (the engine's hot path: no object per step);
+   * a new object otherwise.
+   */
+  step(batch: BatchShape, into?: StepCost): StepCost;
 }
 
 /** Which part binds: the largest of the named parts. */
 export function boundOf(compute: number, memory: number, communication: number, overhead: number): StepCost['bound'] {
   let bound: StepCost['bound'] = 'compute';
   let max = compute;
-  if (memory > max) [bound, max] = ['memory', memory];
-  if (communication > max) [bound, max] = ['communication', communication];
+  if (memory > max) {
+    bound = 'memory';
+    max = memory;
+  }
+  if (communication > max) {
+    bound = 'communication';
+    max = communication;
+  }
   if (overhead > max) bound = 'overhead';
   return bound;
 }

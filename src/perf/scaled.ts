@@ -3,7 +3,7 @@
  * model is off by its measured error (the planner's calibration range). Tokens per step are
  * unchanged: only time is scaled.
  */
-import type { BatchShape, StepCost } from '../domain/batch.js';
+import { newStepCost, type BatchShape, type StepCost } from '../domain/batch.js';
 import type { PerfModel } from './model.js';
 
 export function scaledPerfModel(model: PerfModel, factor: number): PerfModel {
@@ -12,9 +12,15 @@ export function scaledPerfModel(model: PerfModel, factor: number): PerfModel {
   return {
     fit: model.fit,
     tokensPerStep: model.tokensPerStep,
-    step(batch: BatchShape): StepCost {
-      const c = model.step(batch);
-      return { ...c, seconds: c.seconds * factor, compute: c.compute * factor, memory: c.memory * factor, communication: c.communication * factor, overhead: c.overhead * factor };
+    step(batch: BatchShape, into: StepCost = newStepCost()): StepCost {
+      const c = model.step(batch, into);
+      into.seconds = c.seconds * factor;
+      into.compute = c.compute * factor;
+      into.memory = c.memory * factor;
+      into.communication = c.communication * factor;
+      into.overhead = c.overhead * factor;
+      into.bound = c.bound;
+      return into;
     },
   };
 }

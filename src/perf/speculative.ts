@@ -5,7 +5,7 @@
  * the verify step's k + 1 tokens ride the layer pipeline like separate sequences, so it costs
  * about one decode step: that is why it pays so well there.
  */
-import { decodeBatch, type BatchShape, type StepCost } from '../domain/batch.js';
+import { decodeBatch, emptyBatch, newStepCost, type BatchShape, type StepCost } from '../domain/batch.js';
 import type { PerfModel } from './model.js';
 
 export interface SpeculativeConfig {
@@ -49,21 +49,31 @@ export function speculativeStep(target: PerfModel, draft: PerfModel, cfg: Specul
  */
 export function speculativePerfModel(target: PerfModel, draft: PerfModel, cfg: SpeculativeConfig): PerfModel {
   const k = cfg.k;
+  // Scratch shapes and costs of the two halves, refilled every step (the engine's hot path).
+  const verifyShape = emptyBatch();
+  const draftShape = emptyBatch();
+  const verifyCost = newStepCost();
+  const draftCost = newStepCost();
   return {
     fit: target.fit,
     tokensPerStep: tokensPerStep(k, cfg.acceptance),
-    step(b: BatchShape): StepCost {
-      if (b.decodeSeqs === 0) return target.step(b);
-      const verify = target.step({ ...b, decodeSeqs: b.decodeSeqs * (k + 1), decodeContextSum: (b.decodeContextSum + (b.decodeSeqs * k) / 2) * (k + 1) });
-      const d = draft.step(decodeBatch(b.decodeSeqs, b.decodeContextSum / b.decodeSeqs));
-      return {
-        seconds: verify.seconds + k * d.seconds,
-        compute: verify.compute + k * d.compute,
-        memory: verify.memory + k * d.memory,
-        communication: verify.communication + k * d.communication,
-        overhead: verify.overhead + k * d.overhead,
-        bound: verify.bound,
-      };
+    step(b: BatchShape, into: StepCost = newStepCost()): StepCost {
+      if (b.decodeSeqs === 0) return target.step(b, into);
+      Object.assign(verifyShape, b);
+      verifyShape.decodeSeqs = b.decodeSeqs * (k + 1);
+      verifyShape.decodeContextSum = (b.decodeContextSum + (b.decodeSeqs * k) / 2) * (k + 1);
+      const verify = target.step(verifyShape, verifyCost);
+      // As decodeBatch(seqs, mean context) builds it.
+      draftShape.decodeSeqs = b.decodeSeqs;
+      draftShape.decodeContextSum = b.decodeSeqs * (b.decodeContextSum / b.decodeSeqs);
+      const d = draft.step(draftShape, draftCost);
+      into.seconds = verify.seconds + k * d.seconds;
+      into.compute = verify.compute + k * d.compute;
+      into.memory = verify.memory + k * d.memory;
+      into.communication = verify.communication + k * d.communication;
+      into.overhead = verify.overhead + k * d.overhead;
+      into.bound = verify.bound;
+      return into;
     },
   };
 }

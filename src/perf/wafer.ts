@@ -16,7 +16,7 @@
  * Layers either form a spatial pipeline, each on its own share of the wafer (Cerebras' service:
  * many micro-batches in flight), or all span one region (`cores`, WaferLLM: one at a time).
  */
-import type { BatchShape, StepCost } from '../domain/batch.js';
+import { newStepCost, type BatchShape, type StepCost } from '../domain/batch.js';
 import type { Deployment, LlmSpec, WaferSpec } from '../domain/specs.js';
 import { BYTES_PER_ELEMENT } from '../domain/specs.js';
 import {
@@ -125,7 +125,9 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
   const depth = fit.pipelineDepth;
   const moe = llm.moe;
 
-  const step = (batch: BatchShape): StepCost => {
+  const overhead = syncSeconds + cal.stepOverheadSeconds;
+
+  const step = (batch: BatchShape, into: StepCost = newStepCost()): StepCost => {
     const tokens = batch.decodeSeqs + batch.prefillTokens;
     const micro = Math.max(1, Math.min(tokens, depth));
     const x = tokens / micro; // tokens per micro-batch: the cycle is one micro-batch through every layer
@@ -154,8 +156,13 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
     const communication =
       hopsSeconds + x * bytesPerToken + expertTokens * bytesPerExpertToken +
       hopsBetweenWafers * (cal.interWaferLatencySeconds + (x * actBytes) / wafer.ioBytesPerSecond);
-    const overhead = syncSeconds + cal.stepOverheadSeconds;
-    return { seconds: compute + memory + communication + overhead, compute, memory, communication, overhead, bound: boundOf(compute, memory, communication, overhead) };
+    into.seconds = compute + memory + communication + overhead;
+    into.compute = compute;
+    into.memory = memory;
+    into.communication = communication;
+    into.overhead = overhead;
+    into.bound = boundOf(compute, memory, communication, overhead);
+    return into;
   };
   return { fit, step };
 }

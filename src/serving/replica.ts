@@ -8,7 +8,7 @@
  * the step is stamped. Runs of unchanging decode steps are computed in one event (DecodeRun).
  */
 import type { Simulation } from '../kernel/index.js';
-import type { BatchShape } from '../domain/batch.js';
+import { newStepCost, type BatchShape } from '../domain/batch.js';
 import type { LlmRequest, RejectReason, RequestListener, Segment, SimObserver, StepRecord } from '../domain/request.js';
 import type { PerfModel } from '../perf/index.js';
 import type { KvCache } from './kv-cache.js';
@@ -30,6 +30,8 @@ export class Replica {
   private wakeAt = Infinity;
   private readonly stepRecord: StepRecord;
   private readonly run = new DecodeRun();
+  /** The perf model writes each step's cost here (read at once: no object per step). */
+  private readonly cost = newStepCost();
   /** Tokens a decode step yields on average (speculative decoding: more than one). */
   private readonly tokensPerStep: number;
   /** Called when `outstanding` changes (the router's load index listens). */
@@ -113,15 +115,15 @@ export class Replica {
       this.wakeForReload(now);
       return;
     }
-    const cost = this.perf.step(next.shape);
+    const seconds = this.perf.step(next.shape, this.cost).seconds;
     this.busy = true;
-    this.startedStep(now, cost.seconds, next.shape.decodeSeqs, next.shape.prefillTokens);
+    this.startedStep(now, seconds, next.shape.decodeSeqs, next.shape.prefillTokens);
     // finishStep reads the batch before the next step() refills it (steps never overlap).
-    if (this.coalescable() && this.planRun(now, cost.seconds) > 1) {
+    if (this.coalescable() && this.planRun(now, seconds) > 1) {
       this.run.event = this.sim.at(this.run.starts[this.run.length], this.runEnd);
     } else {
       this.run.length = 0;
-      this.sim.schedule(cost.seconds, this.stepEnd);
+      this.sim.schedule(seconds, this.stepEnd);
     }
   }
 
@@ -177,7 +179,7 @@ export class Replica {
     return this.run.plan(this.next.members, this.next.shape, now, firstSeconds, this.stepSeconds, kv.blockTokens, free);
   }
 
-  private readonly stepSeconds = (shape: BatchShape): number => this.perf.step(shape).seconds;
+  private readonly stepSeconds = (shape: BatchShape): number => this.perf.step(shape, this.cost).seconds;
 
   /**
    * Apply the starts of the run's steps that began by `time`, in order: their blocks (planned to
