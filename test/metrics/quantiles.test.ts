@@ -45,6 +45,21 @@ describe('weighted quantile accumulators', () => {
     }), { seed: 15, numRuns: 200 });
   });
 
+  it('LogHistogram.addEach over a range equals add of each value in order: every quantile, mean and std to the bit', () => {
+    const values = fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { maxLength: 60 });
+    fc.assert(fc.property(sample, values, fc.integer({ min: 1, max: 40 }), fc.nat(), fc.nat(), (before, xs, w, a, b) => {
+      const [from, to] = [a % (xs.length + 1), b % (xs.length + 1)].sort((p, q) => p - q);
+      const one = new LogHistogram();
+      const bulk = new LogHistogram();
+      // Some values first (one histogram's shift and last bucket set), then the range.
+      for (const [x, v] of before.slice(0, a % 3)) [one, bulk].forEach((h) => h.add(x, v));
+      for (let i = from; i < to; i++) one.add(xs[i], w);
+      bulk.addEach(Float64Array.from(xs), from, to, w);
+      expect([bulk.count, bulk.sum, bulk.mean(), bulk.std()]).toEqual([one.count, one.sum, one.mean(), one.std()]);
+      for (const q of [0, 0.01, 0.5, 0.9, 0.99, 1]) expect(bulk.quantile(q)).toBe(one.quantile(q));
+    }), { seed: 17, numRuns: 300 });
+  });
+
   it('std of a hand-worked sample: 2, 4, 4, 4, 5, 5, 7, 9 has mean 5 and population std 2', () => {
     const e = new Exact();
     e.add(2);
