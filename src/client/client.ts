@@ -9,7 +9,7 @@
  * A stateless API re-sends the whole context each request; a stateful session sends only the new part.
  */
 import type { Simulation } from '../kernel/index.js';
-import type { LlmRequest, NetworkLeg, RequestListener, RequestSink, SessionChannel, SessionTransport, SimObserver } from '../domain/request.js';
+import type { LlmRequest, NetworkLeg, RejectReason, RequestListener, RequestSink, SessionChannel, SessionTransport, SimObserver } from '../domain/request.js';
 import type { NetworkSpec, TransportKind, TransportSpec } from '../domain/transport.js';
 import { sampler, type Rng, type Sampler } from '../random/index.js';
 
@@ -50,10 +50,10 @@ export class ClientSession implements SessionChannel {
   private lastUsed: number;
 
   constructor(
-    private readonly sim: Simulation,
+    readonly sim: Simulation,
     private readonly client: Client,
     private readonly sink: RequestSink,
-    private readonly observer: SimObserver,
+    readonly observer: SimObserver,
     private readonly rng: Rng,
     private readonly rttSampler: Sampler,
     readonly startupSeconds: number,
@@ -85,42 +85,68 @@ export class ClientSession implements SessionChannel {
     const leg = this.leg(req, newTokens, rtt);
     this.observer.onSend?.(req, sim.now, leg);
     if (leg.connectSeconds > 0) this.lastUsed = sim.now; // the new connection is in use from now
-    const down = rtt / 2;
     const frame = t.perTokenSeconds + t.frameBytesPerToken / n.downlinkBytesPerSecond;
-    let firstAt = 0;
-    const toServer = leg.connectSeconds + leg.uploadSeconds + leg.frontendSeconds;
-    sim.schedule(toServer, () => {
-      this.sink.submit(req, {
-        onFirstToken: () => {
-          firstAt = sim.now;
-          sim.schedule(down + frame, () => {
-            this.observer.onClientFirstToken?.(req, sim.now);
-            listener.onFirstToken?.();
-          });
-        },
-        onFirstVisibleToken: () => {
-          // The stream carries the reasoning tokens first (as summaries or keep-alives), one frame each.
-          const wait = Math.max(0, firstAt + frame * (req.reasoningTokens + 1) - sim.now);
-          sim.schedule(down + frame + wait, () => {
-            this.observer.onClientFirstVisibleToken?.(req, sim.now);
-            listener.onFirstVisibleToken?.();
-          });
-        },
-        onComplete: () => {
-          // Tokens leave no faster than one frame each: a slow stream can lag the server.
-          const lastOut = Math.max(sim.now, firstAt + frame * (req.outputTokens - 1));
-          sim.schedule(lastOut - sim.now + down + frame, () => {
-            this.lastUsed = sim.now;
-            this.observer.onClientComplete?.(req, sim.now);
-            listener.onComplete();
-          });
-        },
-        onReject: (reason) =>
-          sim.schedule(down, () => {
-            this.lastUsed = sim.now;
-            listener.onReject?.(reason);
-          }),
-      });
+    const inFlight = new InFlight(this, req, listener, rtt / 2, frame);
+    sim.schedule(leg.connectSeconds + leg.uploadSeconds + leg.frontendSeconds, () => this.sink.submit(req, inFlight));
+  }
+
+  /** The kept connection was used now (a response finished on it). */
+  touch(): void {
+    this.lastUsed = this.sim.now;
+  }
+}
+
+/**
+ * One request between its arrival at the server and the client: hears the server (it is the
+ * server's listener: methods, not a closure per callback, as it lives as long as the request)
+ * and tells the client's listener after the trip back (`down`) and the token's frame.
+ */
+class InFlight implements RequestListener {
+  /** When the server sent the first token. */
+  private firstAt = 0;
+
+  constructor(
+    private readonly session: ClientSession,
+    private readonly req: LlmRequest,
+    private readonly listener: RequestListener,
+    private readonly down: number,
+    private readonly frame: number,
+  ) {}
+
+  onFirstToken(): void {
+    const sim = this.session.sim;
+    this.firstAt = sim.now;
+    sim.schedule(this.down + this.frame, () => {
+      this.session.observer.onClientFirstToken?.(this.req, sim.now);
+      this.listener.onFirstToken?.();
+    });
+  }
+
+  onFirstVisibleToken(): void {
+    const sim = this.session.sim;
+    // The stream carries the reasoning tokens first (as summaries or keep-alives), one frame each.
+    const wait = Math.max(0, this.firstAt + this.frame * (this.req.reasoningTokens + 1) - sim.now);
+    sim.schedule(this.down + this.frame + wait, () => {
+      this.session.observer.onClientFirstVisibleToken?.(this.req, sim.now);
+      this.listener.onFirstVisibleToken?.();
+    });
+  }
+
+  onComplete(): void {
+    const sim = this.session.sim;
+    // Tokens leave no faster than one frame each: a slow stream can lag the server.
+    const lastOut = Math.max(sim.now, this.firstAt + this.frame * (this.req.outputTokens - 1));
+    sim.schedule(lastOut - sim.now + this.down + this.frame, () => {
+      this.session.touch();
+      this.session.observer.onClientComplete?.(this.req, sim.now);
+      this.listener.onComplete();
+    });
+  }
+
+  onReject(reason: RejectReason): void {
+    this.session.sim.schedule(this.down, () => {
+      this.session.touch();
+      this.listener.onReject?.(reason);
     });
   }
 }

@@ -4,7 +4,7 @@
  * disaggregation (prefill on one pool, KV shipped over a link, decode on another).
  */
 import type { Simulation } from '../kernel/index.js';
-import type { LlmRequest, RequestClass, RequestListener, RequestSink } from '../domain/request.js';
+import type { LlmRequest, RejectReason, RequestClass, RequestListener, RequestSink } from '../domain/request.js';
 import type { Replica } from './replica.js';
 import { makeRouter, type Router, type RouterKind } from './router.js';
 import { OverloadMonitor } from './overload.js';
@@ -66,17 +66,32 @@ export class Cluster implements RequestSink {
     const poolName = this.poolFor(req);
     const monitor = this.monitors.get(poolName)!;
     monitor.arrivals++;
-    const counted: RequestListener = {
-      ...listener,
-      onComplete: () => {
-        monitor.completions++;
-        listener.onComplete();
-      },
-      onReject: (reason) => {
-        monitor.rejectedBy[reason]++;
-        listener.onReject?.(reason);
-      },
-    };
-    (this.disaggregated ?? this.routers.get(poolName)!.route(req)).submit(req, counted);
+    (this.disaggregated ?? this.routers.get(poolName)!.route(req)).submit(req, new CountedListener(listener, monitor));
+  }
+}
+
+/** Passes a request's news on, counting its completion or rejection in its pool's monitor. */
+class CountedListener implements RequestListener {
+  constructor(
+    private readonly listener: RequestListener,
+    private readonly monitor: OverloadMonitor,
+  ) {}
+
+  onFirstToken(): void {
+    this.listener.onFirstToken?.();
+  }
+
+  onFirstVisibleToken(): void {
+    this.listener.onFirstVisibleToken?.();
+  }
+
+  onComplete(): void {
+    this.monitor.completions++;
+    this.listener.onComplete();
+  }
+
+  onReject(reason: RejectReason): void {
+    this.monitor.rejectedBy[reason]++;
+    this.listener.onReject?.(reason);
   }
 }

@@ -30,10 +30,11 @@ export class DisaggregatedEntry implements Entry {
     // The prefill half makes the first token only; it is the visible one when there is no reasoning.
     const prefillSide: LlmRequest = { ...req, outputTokens: 1, outputKey: undefined, phase: 'prefill' };
     const prefillReplica = this.prefill.route(prefillSide);
+    // The listener's callbacks are called on it (a listener may be a class: its methods need their `this`).
     prefillReplica.submit(prefillSide, {
-      onFirstToken: listener.onFirstToken,
-      onFirstVisibleToken: listener.onFirstVisibleToken,
-      onReject: listener.onReject,
+      onFirstToken: () => listener.onFirstToken?.(),
+      onFirstVisibleToken: () => listener.onFirstVisibleToken?.(),
+      onReject: (reason) => listener.onReject?.(reason),
       onComplete: () => {
         // Ship the prompt's KV (and the first token's) to a decode replica.
         const tokens = req.inputTokens + 1;
@@ -55,9 +56,9 @@ export class DisaggregatedEntry implements Entry {
       phase: 'decode',
     };
     this.decode.route(decodeSide).submit(decodeSide, {
-      onFirstVisibleToken: listener.onFirstVisibleToken,
-      onComplete: listener.onComplete,
-      onReject: listener.onReject,
+      onFirstVisibleToken: () => listener.onFirstVisibleToken?.(),
+      onComplete: () => listener.onComplete(),
+      onReject: (reason) => listener.onReject?.(reason),
     });
   }
 }

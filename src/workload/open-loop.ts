@@ -4,7 +4,7 @@
  * the day. Arrivals are chained: each schedules the next.
  */
 import { assertNever } from '../domain/never.js';
-import type { LlmRequest } from '../domain/request.js';
+import type { LlmRequest, RequestListener, Segment } from '../domain/request.js';
 import { gamma, sampler, stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
 import { OWNERS, sessionIdOf } from './context.js';
@@ -31,6 +31,11 @@ export function rateAt(rate: RateSpec, seconds: number): number {
   }
 }
 
+/** An open-loop request has no prompt segments to reuse (one empty list for all of them). */
+const NO_SEGMENTS: readonly Segment[] = Object.freeze([]);
+/** Nobody waits on an open-loop request: the next one comes whatever happens to this one. */
+const NOBODY_WAITS: RequestListener = { onComplete: () => {} };
+
 export function startOpenLoop(spec: OpenLoopSpec, ctx: WorkloadContext): void {
   const { sim } = ctx;
   // Arrivals do not depend on the system, so one stream for gaps and one for requests keeps every
@@ -55,9 +60,9 @@ export function startOpenLoop(spec: OpenLoopSpec, ctx: WorkloadContext): void {
       inputTokens: tokens(draw.input(r)),
       outputTokens: tokens(draw.output(r)) + reasoning,
       reasoningTokens: reasoning,
-      segments: [],
+      segments: NO_SEGMENTS,
     };
-    ctx.transport.openSession(-1, net, (channel) => channel.send(req, req.inputTokens, { onComplete: () => {} }), false);
+    ctx.transport.openSession(-1, net, (channel) => channel.send(req, req.inputTokens, NOBODY_WAITS), false);
     next();
   };
   const next = (): void => {
