@@ -127,6 +127,19 @@ const LOG_GAMMA = Math.log(GAMMA);
 /** Values below this are counted as zero (latencies under a nanosecond). */
 const MIN_POSITIVE = 1e-9;
 
+/**
+ * The largest value found at or just below γ^k that the bucket formula puts in bucket k, or `x`
+ * (in bucket k) if none is. Values that grow a little each time (a decode run's step times)
+ * would otherwise each pass the last range's top and take a logarithm; everything from x to the
+ * value returned is in bucket k too, as the index is monotonic in x.
+ */
+function topOf(k: number, x: number): number {
+  let t = Math.pow(GAMMA, k);
+  // γ^k computed may fall a few ulps into bucket k + 1: step down (about one ulp a step).
+  for (let n = 0; n < 32 && t > x; n++, t -= t * Number.EPSILON) if (Math.ceil(Math.log(t) / LOG_GAMMA) === k) return t;
+  return x;
+}
+
 export class LogHistogram extends Moments implements Quantiles {
   /** counts[k - lowest]: weight in bucket k; a dense array (one index per add, no map). */
   private counts = new Float64Array(0);
@@ -161,7 +174,8 @@ export class LogHistogram extends Moments implements Quantiles {
       if (x > this.lastHigh) this.lastHigh = x;
     } else {
       this.lastIndex = i;
-      this.lastLow = this.lastHigh = x;
+      this.lastLow = x;
+      this.lastHigh = topOf(k, x);
     }
   }
   /**

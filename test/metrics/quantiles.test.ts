@@ -60,6 +60,26 @@ describe('weighted quantile accumulators', () => {
     }), { seed: 17, numRuns: 300 });
   });
 
+  it('LogHistogram puts every value in bucket ceil(log x / log γ), also for slowly growing values (a decode run\'s step times)', () => {
+    const gamma = (1 + RELATIVE_ERROR) / (1 - RELATIVE_ERROR);
+    fc.assert(fc.property(fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.double({ min: 0, max: 1e-3, noNaN: true }), fc.integer({ min: 1, max: 3000 }), (x0, growth, n) => {
+      const h = new LogHistogram();
+      const counts = new Map<number, number>();
+      for (let i = 0, x = x0; i < n; i++, x += x * growth) {
+        h.add(x);
+        const k = Math.ceil(Math.log(x) / Math.log(gamma));
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      // Each quantile is the midpoint of the bucket holding its rank, by the formula's counts.
+      const buckets = [...counts].sort(([a], [b]) => a - b);
+      for (const q of [0, 0.1, 0.5, 0.9, 0.99, 1]) {
+        let seen = 0;
+        const [k] = buckets.find(([, c]) => (seen += c) > q * (n - 1))!;
+        expect(h.quantile(q)).toBe((2 * Math.pow(gamma, k)) / (gamma + 1));
+      }
+    }), { seed: 23, numRuns: 200 });
+  });
+
   it('std of a hand-worked sample: 2, 4, 4, 4, 5, 5, 7, 9 has mean 5 and population std 2', () => {
     const e = new Exact();
     e.add(2);
