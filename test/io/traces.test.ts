@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { InputError } from '../../src/domain/errors.js';
 import { MAX_LINE_BYTES, newTraceStats, parseTimestamp, readAgentic, readAzure, readMooncake } from '../../src/io/traces.js';
 import { sessionsOf } from '../../src/workload/index.js';
@@ -29,6 +30,21 @@ describe('Azure trace reader', () => {
     expect(parseTimestamp('2024-05-10 00:00:00.009930+00:00')).toBeCloseTo(Date.UTC(2024, 4, 10) + 9.93, 6);
     expect(parseTimestamp('2024-05-10 02:00:00+02:00')).toBe(Date.UTC(2024, 4, 10));
     expect(parseTimestamp('yesterday')).toBeUndefined();
+  });
+  it('reads a plain timestamp without the regex to exactly the regex\'s number, and leaves anything else to it', () => {
+    // A leading space makes parseTimestamp trim and take the regex, so it is the reference here.
+    const field = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`));
+    // Mostly the right separator, so most texts take the fast path.
+    const sep = (right: string) => fc.oneof({ arbitrary: fc.constant(right), weight: 30 }, { arbitrary: fc.constantFrom('-', ':', ' ', 'T', '.', 'x'), weight: 1 });
+    const text = fc
+      .tuple(field(4), sep('-'), field(2), sep('-'), field(2), sep(' '), field(2), sep(':'), field(2), sep(':'), field(2), fc.oneof(fc.constant(''), fc.constant('.'), field(7).map((f) => `.${f}`), fc.stringMatching(/^\.\d{1,12}$/), fc.constantFrom('Z', '+02:00', '.5 ', '.5x', ' ')))
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(parseTimestamp(t)).toBe(parseTimestamp(` ${t}`));
+      }),
+      { numRuns: 3000, seed: 17 },
+    );
   });
   it('streams the shipped code trace: 8,819 requests over ~57 minutes', async () => {
     const stats = newTraceStats();
