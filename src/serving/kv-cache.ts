@@ -62,10 +62,15 @@ export interface PrefixMatch {
   reloadTokens: number;
   reloadSeconds: number;
   /** Entries pinned for the sequence; release them with `unpin`. */
-  entries: Entry[];
+  entries: readonly Entry[];
 }
 
 export type CacheEntry = Entry;
+
+/** No entries pinned (one list for every sequence without any). */
+export const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
+/** Nothing cached: the match of every request when caching is off or the prompt has no segments. */
+const NO_MATCH: PrefixMatch = Object.freeze({ cachedTokens: 0, reloadTokens: 0, reloadSeconds: 0, entries: NO_ENTRIES });
 
 export class KvCache {
   readonly capacityBlocks: number;
@@ -120,8 +125,9 @@ export class KvCache {
    * (taking device blocks) if there is room, and their reload time reported.
    */
   match(segments: readonly Segment[], now: number): PrefixMatch {
-    const result: PrefixMatch = { cachedTokens: 0, reloadTokens: 0, reloadSeconds: 0, entries: [] };
-    if (!this.o.prefixCaching || segments.length === 0) return result;
+    if (!this.o.prefixCaching || segments.length === 0) return NO_MATCH;
+    const entries: Entry[] = [];
+    const result: PrefixMatch = { cachedTokens: 0, reloadTokens: 0, reloadSeconds: 0, entries };
     this.expire(now);
     for (const s of segments) {
       const e = this.entries.get(s.key);
@@ -144,7 +150,7 @@ export class KvCache {
       }
       e.pins++;
       e.lastUse = now;
-      result.entries.push(e);
+      entries.push(e);
       if (tokens < s.tokens) break; // a partial block: what follows is computed afresh
     }
     if (result.reloadTokens > 0 && this.o.retention.kind === 'offload') {
@@ -164,7 +170,7 @@ export class KvCache {
     return Math.floor(s.tokens / this.blockTokens) * this.blockTokens;
   }
 
-  unpin(entries: Entry[], now: number): void {
+  unpin(entries: readonly Entry[], now: number): void {
     for (const e of entries) {
       e.pins--;
       e.lastUse = now;

@@ -6,7 +6,7 @@
  */
 import Denque from 'denque';
 import type { LlmRequest, RequestListener, Segment, SimObserver } from '../domain/request.js';
-import { KvCache } from './kv-cache.js';
+import { KvCache, NO_ENTRIES } from './kv-cache.js';
 import { Sequence } from './sequence.js';
 import type { EngineConfig } from './engine-config.js';
 
@@ -16,6 +16,9 @@ export interface TableSizing {
   kvReserveTokensPerSequence: number;
   kvBytesPerToken: number;
 }
+
+/** A prompt matched against nothing (after a swap or a recompute its KV is not the segments'). */
+const NO_SEGMENTS: readonly Segment[] = Object.freeze([]);
 
 export class SequenceTable {
   readonly kv: KvCache;
@@ -68,7 +71,7 @@ export class SequenceTable {
   admitHead(priority: number, now: number): Sequence | undefined {
     const queue = this.waiting[priority];
     const s = queue.peekFront()!;
-    const match = this.kv.match(s.req.segments.length > 0 && s.swappedTokens === 0 && s.prompt === s.req.inputTokens ? s.req.segments : [], now);
+    const match = this.kv.match(s.req.segments.length > 0 && s.swappedTokens === 0 && s.prompt === s.req.inputTokens ? s.req.segments : NO_SEGMENTS, now);
     const ready = s.req.kvReadyTokens ?? 0;
     const fromCache = match.cachedTokens + match.reloadTokens;
     const need = this.kv.blocksFor(Math.max(0, s.prompt - fromCache) + 1) + this.reserveBlocks;
@@ -149,7 +152,7 @@ export class SequenceTable {
     s.reserveBlocks = 0;
     this.kv.unpin(s.pinned, now);
     s.ownBlocks = 0;
-    s.pinned = [];
+    s.pinned = NO_ENTRIES;
     s.pinnedTokens = 0;
     s.done = 0;
     this.preemptions++;
