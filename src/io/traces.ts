@@ -42,7 +42,7 @@ function digits(text: string, from: number, to: number): number {
 
 /**
  * `parseTimestamp` of a plain naive timestamp (the 2023 traces' every row), or undefined for any
- * other text, which then takes the regex. Same arithmetic as the regex path, so the same number.
+ * other text, which then takes the regex; the same number as the regex path (see dayStartMs).
  */
 function plainTimestamp(text: string): number | undefined {
   const n = text.length;
@@ -51,11 +51,28 @@ function plainTimestamp(text: string): number | undefined {
     const expected = PLAIN_LAYOUT.charCodeAt(i);
     if (expected !== 48 && text.charCodeAt(i) !== expected) return undefined; // '-', ' ', ':'
   }
-  const [y, mo, d, h, mi, s] = [digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10), digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19)];
-  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return undefined;
-  if (n === PLAIN_LAYOUT.length) return Date.UTC(y, mo - 1, d, h, mi, s);
+  const h = digits(text, 11, 13);
+  const mi = digits(text, 14, 16);
+  const s = digits(text, 17, 19);
+  if (digits(text, 0, 4) < 0 || digits(text, 5, 7) < 0 || digits(text, 8, 10) < 0 || h < 0 || mi < 0 || s < 0) return undefined;
+  // Date.UTC(y, mo, d, h, mi, s) is Date.UTC(y, mo, d) + h·3600000 + mi·60000 + s·1000 in exact integer
+  // arithmetic (ECMA-262 MakeTime, MakeDate), so a row's day is computed once for all its rows.
+  const ms = dayStartMs(text) + h * 3_600_000 + mi * 60_000 + s * 1000;
+  if (n === PLAIN_LAYOUT.length) return ms;
   if (text.charCodeAt(19) !== 46 || digits(text, 20, n) < 0) return undefined; // '.' and digits to the end
-  return Date.UTC(y, mo - 1, d, h, mi, s) + Number(`0.${text.slice(20)}`) * 1000;
+  return ms + Number(`0.${text.slice(20)}`) * 1000;
+}
+
+let lastDay = '';
+let lastDayMs = 0;
+/** Date.UTC of the date part of a plain timestamp (its first 10 characters, known to be digits and '-'). */
+function dayStartMs(text: string): number {
+  const day = text.slice(0, 10);
+  if (day !== lastDay) {
+    lastDayMs = Date.UTC(digits(text, 0, 4), digits(text, 5, 7) - 1, digits(text, 8, 10));
+    lastDay = day;
+  }
+  return lastDayMs;
 }
 
 /** Milliseconds since the epoch of an Azure timestamp; naive ones are read as UTC. */
