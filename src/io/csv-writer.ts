@@ -31,7 +31,7 @@ const rowNumbers: number[] = [];
 
 /**
  * One CSV line. A row's finite numbers are turned into text by one `JSON.stringify` of them all:
- * V8 does that in C++ ~3x faster per number than `String(x)` one by one (docs/performance.md),
+ * V8 does that in C++ 1.4-4x faster per number than `String(x)` one by one (docs/performance.md),
  * which was most of the cost of a request record. The text is the same: JSON writes a finite
  * number as ToString(number) (ECMA-262 SerializeJSONProperty), as `String(x)` does, -0 as "0"
  * included; non-finite numbers go through `csvField` (JSON would write `null`). Consecutive
