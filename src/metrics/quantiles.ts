@@ -131,7 +131,8 @@ const MIN_POSITIVE = 1e-9;
  * The largest value found at or just below γ^k that the bucket formula puts in bucket k, or `x`
  * (in bucket k) if none is. Values that grow a little each time (a decode run's step times)
  * would otherwise each pass the last range's top and take a logarithm; everything from x to the
- * value returned is in bucket k too, as the index is monotonic in x.
+ * value returned is in bucket k too, as the index is monotonic in x. Taken only when a bucket
+ * sees a second, larger value in a row (random values, such as requests' latencies, rarely do).
  */
 function topOf(k: number, x: number): number {
   let t = Math.pow(GAMMA, k);
@@ -145,8 +146,9 @@ export class LogHistogram extends Moments implements Quantiles {
   private counts = new Float64Array(0);
   private lowest = 0;
   private zeros = 0;
-  // The smallest and largest values seen in the bucket of the last value added: a value between
-  // them is in that bucket too (the bucket index is monotonic in x), with no logarithm to take.
+  // A range of values known to be in the bucket of the last value added (those seen, widened to
+  // the bucket's top once values grow): a value inside is in that bucket too (the bucket index
+  // is monotonic in x), with no logarithm to take.
   private lastIndex = -1;
   private lastLow = Infinity;
   private lastHigh = -Infinity;
@@ -171,11 +173,11 @@ export class LogHistogram extends Moments implements Quantiles {
     this.counts[i] += weight;
     if (i === this.lastIndex) {
       if (x < this.lastLow) this.lastLow = x;
-      if (x > this.lastHigh) this.lastHigh = x;
+      // A second value above the range in the same bucket: values are growing, widen to the top.
+      if (x > this.lastHigh) this.lastHigh = topOf(k, x);
     } else {
       this.lastIndex = i;
-      this.lastLow = x;
-      this.lastHigh = topOf(k, x);
+      this.lastLow = this.lastHigh = x;
     }
   }
   /**
