@@ -38,9 +38,12 @@ export function emptyBatch(): BatchShape {
   return { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
 }
 
-/** A batch of `seqs` sequences each decoding one token at `context` tokens of context. */
-export function decodeBatch(seqs: number, context: number): BatchShape {
-  return { ...emptyBatch(), decodeSeqs: seqs, decodeContextSum: seqs * context };
+/** A batch of `seqs` sequences each decoding one token at `context` tokens of context (in `into`, if given). */
+export function decodeBatch(seqs: number, context: number, into: BatchShape = emptyBatch()): BatchShape {
+  into.decodeSeqs = seqs;
+  into.decodeContextSum = seqs * context;
+  into.prefillSeqs = into.prefillTokens = into.prefillContextSum = into.prefillAttentionPairs = 0;
+  return into;
 }
 
 /** One prefill chunk of `tokens` new tokens after `contextBefore` cached ones. */

@@ -5,7 +5,10 @@
  */
 import type { GpuSpec, WaferSpec } from '../domain/specs.js';
 import { GB, GHZ, KW, MS, PB, PFLOPS, TB, TFLOPS, US } from '../domain/units.js';
-import type { HardwareFormat } from './model.js';
+import type { HardwareFileCommon, HardwareFormat } from './model.js';
+
+/** What every hardware file says about itself, first in every spec (run.json keeps this key order). */
+const identity = ({ id, name, source, validated }: HardwareFileCommon<GpuSpec | WaferSpec>) => ({ id, name, source, validated });
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -38,10 +41,7 @@ export const GPU_FORMAT: HardwareFormat<GpuSpec, typeof GPU_FILE, typeof GPU_CAL
   fileFields: GPU_FILE,
   spec: (f, c) => ({
     kind: 'gpu',
-    id: c.id,
-    name: c.name,
-    source: c.source,
-    validated: c.validated,
+    ...identity(c),
     hbmBytes: f.hbmGB * GB,
     hbmBytesPerSecond: f.hbmBandwidthTBps * TB,
     peakFlops: { bf16: f.peakTflops.bf16 * TFLOPS, fp8: f.peakTflops.fp8 * TFLOPS, fp4: f.peakTflops.fp4 && f.peakTflops.fp4 * TFLOPS },
@@ -100,10 +100,7 @@ export const WAFER_FORMAT: HardwareFormat<WaferSpec, typeof WAFER_FILE, typeof W
   fileFields: WAFER_FILE,
   spec: (f, c) => ({
     kind: 'wafer',
-    id: c.id,
-    name: c.name,
-    source: c.source,
-    validated: c.validated,
+    ...identity(c),
     cores: f.cores,
     fabricWidth: f.fabricWidth,
     fabricHeight: f.fabricHeight,

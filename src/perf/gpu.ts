@@ -14,7 +14,7 @@ import {
   kvBytesPerToken, kvReserveTokensPerSequence, layerParams, resolvePrecision, tableBytes, weightBytes,
 } from './llm.js';
 import { inputError, InputError } from '../domain/errors.js';
-import { boundOf, type DeploymentAsked, type DeploymentFieldNames, type Fit, type HardwareModel, type PerfModel } from './model.js';
+import { setStepCost, type DeploymentAsked, type DeploymentFieldNames, type Fit, type HardwareModel, type PerfModel } from './model.js';
 
 export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment): PerfModel {
   const precision = resolvePrecision(llm, deployment.precision);
@@ -75,13 +75,7 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
     const communication =
       allReduces * (tpLatency + ((ringSteps / tp) * message) / tpBandwidth) +
       (pp - 1) * (ppLatency + message / ppBandwidth);
-    into.seconds = Math.max(compute, memory) + communication + overhead;
-    into.compute = compute;
-    into.memory = memory;
-    into.communication = communication;
-    into.overhead = overhead;
-    into.bound = boundOf(compute, memory, communication, overhead);
-    return into;
+    return setStepCost(into, Math.max(compute, memory) + communication + overhead, compute, memory, communication, overhead);
   };
   return { fit, step };
 }

@@ -17,6 +17,17 @@ export interface PerfModel {
   step(batch: BatchShape, into?: StepCost): StepCost;
 }
 
+/** Write a step's cost into `into` (the engine's reused object); the binding part defaults to the largest. */
+export function setStepCost(into: StepCost, seconds: number, compute: number, memory: number, communication: number, overhead: number, bound = boundOf(compute, memory, communication, overhead)): StepCost {
+  into.seconds = seconds;
+  into.compute = compute;
+  into.memory = memory;
+  into.communication = communication;
+  into.overhead = overhead;
+  into.bound = bound;
+  return into;
+}
+
 /** Which part binds: the largest of the named parts. */
 export function boundOf(compute: number, memory: number, communication: number, overhead: number): StepCost['bound'] {
   let bound: StepCost['bound'] = 'compute';

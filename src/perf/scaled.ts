@@ -4,7 +4,7 @@
  * unchanged: only time is scaled.
  */
 import { newStepCost, type BatchShape, type StepCost } from '../domain/batch.js';
-import type { PerfModel } from './model.js';
+import { setStepCost, type PerfModel } from './model.js';
 
 export function scaledPerfModel(model: PerfModel, factor: number): PerfModel {
   if (factor === 1) return model;
@@ -14,13 +14,7 @@ export function scaledPerfModel(model: PerfModel, factor: number): PerfModel {
     tokensPerStep: model.tokensPerStep,
     step(batch: BatchShape, into: StepCost = newStepCost()): StepCost {
       const c = model.step(batch, into);
-      into.seconds = c.seconds * factor;
-      into.compute = c.compute * factor;
-      into.memory = c.memory * factor;
-      into.communication = c.communication * factor;
-      into.overhead = c.overhead * factor;
-      into.bound = c.bound;
-      return into;
+      return setStepCost(into, c.seconds * factor, c.compute * factor, c.memory * factor, c.communication * factor, c.overhead * factor, c.bound);
     },
   };
 }

@@ -6,7 +6,7 @@
  * about one decode step: that is why it pays so well there.
  */
 import { decodeBatch, emptyBatch, newStepCost, type BatchShape, type StepCost } from '../domain/batch.js';
-import type { PerfModel } from './model.js';
+import { setStepCost, type PerfModel } from './model.js';
 
 export interface SpeculativeConfig {
   draftId: string;
@@ -63,17 +63,8 @@ export function speculativePerfModel(target: PerfModel, draft: PerfModel, cfg: S
       verifyShape.decodeSeqs = b.decodeSeqs * (k + 1);
       verifyShape.decodeContextSum = (b.decodeContextSum + (b.decodeSeqs * k) / 2) * (k + 1);
       const verify = target.step(verifyShape, verifyCost);
-      // As decodeBatch(seqs, mean context) builds it.
-      draftShape.decodeSeqs = b.decodeSeqs;
-      draftShape.decodeContextSum = b.decodeSeqs * (b.decodeContextSum / b.decodeSeqs);
-      const d = draft.step(draftShape, draftCost);
-      into.seconds = verify.seconds + k * d.seconds;
-      into.compute = verify.compute + k * d.compute;
-      into.memory = verify.memory + k * d.memory;
-      into.communication = verify.communication + k * d.communication;
-      into.overhead = verify.overhead + k * d.overhead;
-      into.bound = verify.bound;
-      return into;
+      const d = draft.step(decodeBatch(b.decodeSeqs, b.decodeContextSum / b.decodeSeqs, draftShape), draftCost);
+      return setStepCost(into, verify.seconds + k * d.seconds, verify.compute + k * d.compute, verify.memory + k * d.memory, verify.communication + k * d.communication, verify.overhead + k * d.overhead, verify.bound);
     },
   };
 }

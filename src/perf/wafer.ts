@@ -24,7 +24,7 @@ import {
   kvBytesAt, weightBytes,
 } from './llm.js';
 import { inputError } from '../domain/errors.js';
-import { boundOf, type DeploymentAsked, type DeploymentFieldNames, type HardwareModel, type PerfModel } from './model.js';
+import { setStepCost, type DeploymentAsked, type DeploymentFieldNames, type HardwareModel, type PerfModel } from './model.js';
 import { PiecewiseMaxSum } from './piecewise.js';
 import { splitLayers, waferFit } from './wafer-fit.js';
 
@@ -156,13 +156,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
     const communication =
       hopsSeconds + x * bytesPerToken + expertTokens * bytesPerExpertToken +
       hopsBetweenWafers * (cal.interWaferLatencySeconds + (x * actBytes) / wafer.ioBytesPerSecond);
-    into.seconds = compute + memory + communication + overhead;
-    into.compute = compute;
-    into.memory = memory;
-    into.communication = communication;
-    into.overhead = overhead;
-    into.bound = boundOf(compute, memory, communication, overhead);
-    return into;
+    return setStepCost(into, compute + memory + communication + overhead, compute, memory, communication, overhead);
   };
   return { fit, step };
 }
