@@ -14,8 +14,6 @@ export type { TimePoint } from './replica-steps.js';
 
 export class MetricsRecorder implements SimObserver {
   readonly classes = new Map<RequestClass, ClassStats>();
-  /** Per replica, per time bucket. */
-  readonly timeseries = new Map<string, TimePoint[]>();
   private open = new Map<number, RequestRecord>();
   /**
    * FNV-1a over every finished request (in completion order) and, per replica, over its steps
@@ -23,12 +21,10 @@ export class MetricsRecorder implements SimObserver {
    * because a replica may report a run of decode steps after other replicas' later steps.
    */
   private hash = FNV_OFFSET;
-  private replicas = new Map<string, ReplicaSteps>();
-  /** Replicas in the order of their first step (the fingerprint folds their hashes so). */
-  private stepped: ReplicaSteps[] = [];
+  private readonly replicas: ReplicaSteps;
   // The replica of the last step (a decode run reports many steps of one replica in a row).
   private lastReplica = '';
-  private last: ReplicaSteps | undefined;
+  private last = -1;
 
   constructor(
     readonly system: string,
@@ -45,7 +41,9 @@ export class MetricsRecorder implements SimObserver {
       /** The measured window (warm-up end to horizon): requests sent and jobs started outside it are only counted. */
       window: { start: number; end: number };
     },
-  ) {}
+  ) {
+    this.replicas = new ReplicaSteps(o.bucketSeconds, o.window);
+  }
 
   /** Requests sent, and sessions started, outside the window (warm-up or drain), by outcome. */
   readonly outside = { completed: 0, rejected: 0, unfinished: 0, gave_up: 0, sessions: 0 };
@@ -90,7 +88,7 @@ export class MetricsRecorder implements SimObserver {
       rec.arrive = t;
       rec.replica = replica;
     }
-    this.replica(replica).at(t).requests++;
+    this.replicas.arrival(this.replicas.numberOf(replica), t);
   }
   onAdmit(r: LlmRequest, _replica: string, t: number, cached: number, reload: number): void {
     const rec = this.open.get(r.id);
@@ -222,17 +220,18 @@ export class MetricsRecorder implements SimObserver {
       this.onSessionEnd(session);
     }
     // Each class's gaps, merged over replicas in name order (the same sums however steps interleave).
-    const names = [...this.replicas.keys()].sort();
+    const { names, gaps } = this.replicas;
+    const byName = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
     for (const [cls, s] of this.classes) {
       const itl = new LogHistogram();
-      for (const name of names) itl.merge(this.replicas.get(name)!.gaps[cls]);
+      for (const i of byName) itl.merge(gaps[i][cls]);
       s.metrics.itl = itl;
     }
   }
 
   get fingerprint(): string {
     let hash = this.hash;
-    for (const r of this.stepped) hash = fold(hash, r.hash);
+    for (const i of this.replicas.stepped) hash = fold(hash, this.replicas.hashOf(i));
     return (hash >>> 0).toString(16).padStart(8, '0');
   }
 
@@ -242,8 +241,7 @@ export class MetricsRecorder implements SimObserver {
 
   onStep(step: StepRecord): void {
     this.o.onStepRecord?.(step);
-    if (step.replica !== this.lastReplica || !this.last) this.switchReplica(step.replica);
-    this.last!.step(step);
+    this.replicas.step(this.numberOf(step.replica), step);
   }
 
   onDecodeSteps(step: StepRecord, starts: Float64Array, costs: Float64Array, kvUsed: Float64Array, from: number, to: number): void {
@@ -257,28 +255,20 @@ export class MetricsRecorder implements SimObserver {
       }
       return;
     }
-    if (step.replica !== this.lastReplica || !this.last) this.switchReplica(step.replica);
-    this.last!.steps(step, starts, costs, kvUsed, from, to);
+    this.replicas.steps(this.numberOf(step.replica), step, starts, costs, kvUsed, from, to);
   }
 
-  private switchReplica(name: string): void {
-    const r = this.replica(name);
-    if (!r.stepped) {
-      r.stepped = true;
-      this.stepped.push(r);
-    }
-    this.lastReplica = name;
-    this.last = r;
+  /** A replica's time series: a point per interval up to its last (none if it never appeared). */
+  seriesOf(replica: string): TimePoint[] {
+    return this.replicas.seriesOf(replica);
   }
 
-  /** A replica's steps and time series (made on first use: an arrival or a step). */
-  private replica(name: string): ReplicaSteps {
-    let r = this.replicas.get(name);
-    if (!r) {
-      r = new ReplicaSteps(this.o.bucketSeconds, this.o.window);
-      this.replicas.set(name, r);
-      this.timeseries.set(name, r.points);
+  /** The number of the replica named (a run's steps come from one replica in a row: remembered). */
+  private numberOf(name: string): number {
+    if (name !== this.lastReplica || this.last < 0) {
+      this.last = this.replicas.numberOf(name);
+      this.lastReplica = name;
     }
-    return r;
+    return this.last;
   }
 }

@@ -1,7 +1,14 @@
 /**
- * What the recorder keeps of one replica's steps: a hash over them in step order (its part of
- * the run's fingerprint), its time series in fixed intervals, and per class the inter-token gaps
- * its decode steps gave. Memory: one point per interval and two histograms, whatever the load.
+ * What the recorder keeps of the replicas' steps: per replica a hash over its steps in step order
+ * (its part of the run's fingerprint), its time series in fixed intervals, and per class the
+ * inter-token gaps its decode steps gave. Memory: one point per replica and interval and two
+ * histograms per replica, whatever the load.
+ *
+ * Laid out for fleets (DESIGN.md §9): replicas are numbered on first sight and their points live
+ * interval-major in one Float64Array per interval (a replica's point is FIELDS consecutive
+ * doubles), so the points every replica is writing now share one block of memory instead of a
+ * thousand scattered objects; hashes are one Float64Array. The sums are the same operations in
+ * the same order as one object per point.
  */
 import type { RequestClass, StepRecord } from '../domain/request.js';
 import { LogHistogram } from './quantiles.js';
@@ -28,50 +35,88 @@ export function fold(hash: number, x: number): number {
   return Math.imul(Math.imul(hash ^ WORDS[0], 0x01000193) ^ WORDS[1], 0x01000193);
 }
 
+// A point's fields at offsets of its replica's row (8 doubles: one 64-byte row per replica).
+const REQUESTS = 0;
+const KV_PEAK = 1;
+const BUSY = 2;
+const DECODE_SEQS_TIME = 3;
+const WAITING_TIME = 4;
+const KV_TIME = 5;
+const STEPS = 6;
+const FIELDS = 8;
+
+export type StepGaps = Record<RequestClass, LogHistogram>;
+
 export class ReplicaSteps {
-  /** FNV-1a over the replica's steps (start, seconds, decode sequences, prefill tokens), in step order. */
-  hash = FNV_OFFSET;
-  /** Whether the replica has stepped (its hash is part of the fingerprint from its first step). */
-  stepped = false;
-  readonly points: TimePoint[] = [];
+  /** Replica names by number (numbered on first sight: an arrival or a step). */
+  readonly names: string[] = [];
   /**
-   * Inter-token gaps of the replica's decode steps, by class: a step of d seconds gives each
+   * Per replica, inter-token gaps of its decode steps, by class: a step of d seconds gives each
    * sequence decoding in it one gap of d (the time since its previous token, the previous step's
    * end), so these are the gaps of every token after the first, as vLLM's ITL counts them (with
    * speculative decoding a step's tokens arrive together: one gap per step, as vLLM sees chunks).
    * Steps starting inside the measured window count.
    */
-  readonly gaps: Record<RequestClass, LogHistogram> = { interactive: new LogHistogram(), background: new LogHistogram() };
-  private lastBucket = -1;
-  private last: TimePoint | undefined;
+  readonly gaps: StepGaps[] = [];
+  /** Replicas in the order of their first step (the fingerprint folds their hashes so). */
+  readonly stepped: number[] = [];
+  private readonly numbers = new Map<string, number>();
+  /** FNV-1a over each replica's steps (start, seconds, decode sequences, prefill tokens), in step order. */
+  private hashes = new Float64Array(16);
+  /** Per replica: 1 once it has stepped. */
+  private hasStepped = new Uint8Array(16);
+  /** Per replica: its highest interval with a point (-1: none), so its series has that many points. */
+  private lastInterval = new Float64Array(16).fill(-1);
+  /** intervals[b]: the points of interval b, replica i's at [i * FIELDS, (i + 1) * FIELDS). */
+  private readonly intervals: Float64Array[] = [];
+  /** Replicas each interval's array has room for. */
+  private capacity = 16;
 
   constructor(
     private readonly bucketSeconds: number,
     private readonly window: { start: number; end: number },
   ) {}
 
-  /** The point of the interval holding time `t`. */
-  at(t: number): TimePoint {
-    const b = Math.floor(t / this.bucketSeconds);
-    if (b === this.lastBucket) return this.last!;
-    const points = this.points;
-    while (points.length <= b) points.push({ requests: 0, kvPeak: 0, busy: 0, decodeSeqsTime: 0, waitingTime: 0, kvTime: 0, steps: 0 });
-    this.lastBucket = b;
-    return (this.last = points[b]);
+  /** The replica's number (given on first sight). */
+  numberOf(name: string): number {
+    const n = this.numbers.get(name);
+    return n === undefined ? this.add(name) : n;
   }
 
-  step(s: StepRecord): void {
-    this.point(s, s.start, s.seconds, s.kvUsed);
-    if (s.decodeSeqs > 0 && s.start >= this.window.start && s.start < this.window.end) this.gap(s, s.seconds);
+  /** A request arrived at replica `i` at `t`. */
+  arrival(i: number, t: number): void {
+    this.row(i, t)[i * FIELDS + REQUESTS]++;
+  }
+
+  /** One step of replica `i`. */
+  step(i: number, s: StepRecord): void {
+    this.firstStep(i);
+    const { start, seconds, kvUsed } = s;
+    this.hashes[i] = fold(fold(fold(fold(this.hashes[i], start), seconds), s.decodeSeqs), s.prefillTokens);
+    const p = this.row(i, start);
+    const at = i * FIELDS;
+    if (kvUsed > p[at + KV_PEAK]) p[at + KV_PEAK] = kvUsed;
+    p[at + BUSY] += seconds;
+    p[at + DECODE_SEQS_TIME] += s.decodeSeqs * seconds;
+    p[at + WAITING_TIME] += s.waiting * seconds;
+    p[at + KV_TIME] += kvUsed * seconds;
+    p[at + STEPS]++;
+    if (s.decodeSeqs > 0 && start >= this.window.start && start < this.window.end) {
+      const background = s.backgroundDecodeSeqs;
+      const gaps = this.gaps[i];
+      if (background < s.decodeSeqs) gaps.interactive.add(seconds, s.decodeSeqs - background);
+      if (background > 0) gaps.background.add(seconds, background);
+    }
   }
 
   /**
-   * Steps [from, to) of a decode run (SimObserver.onDecodeSteps): the same as a step() each, in
-   * step order (so every sum is made in the same order as when stepping one at a time).
+   * Steps [from, to) of a decode run of replica `i` (SimObserver.onDecodeSteps): the same as a
+   * step() each, in step order (so every sum is made in the same order as one at a time).
    */
-  steps(s: StepRecord, starts: Float64Array, costs: Float64Array, kvUsed: Float64Array, from: number, to: number): void {
-    // point() per step, unrolled: the steps share decodeSeqs, prefillTokens and waiting, so their
-    // words are folded from constants and the hash is kept in a local (the same FNV-1a steps).
+  steps(i: number, s: StepRecord, starts: Float64Array, costs: Float64Array, kvUsed: Float64Array, from: number, to: number): void {
+    this.firstStep(i);
+    // The steps share decodeSeqs, prefillTokens and waiting, so their words are folded from
+    // constants and the hash is kept in a local (the same FNV-1a steps).
     const { decodeSeqs, prefillTokens, waiting } = s;
     BITS[0] = decodeSeqs;
     const seqsLow = WORDS[0];
@@ -79,23 +124,24 @@ export class ReplicaSteps {
     BITS[0] = prefillTokens;
     const prefillLow = WORDS[0];
     const prefillHigh = WORDS[1];
-    let hash = this.hash;
-    for (let i = from; i < to; i++) {
-      const start = starts[i];
-      const seconds = costs[i];
-      const kv = kvUsed[i];
+    let hash = this.hashes[i];
+    const at = i * FIELDS;
+    for (let k = from; k < to; k++) {
+      const start = starts[k];
+      const seconds = costs[k];
+      const kv = kvUsed[k];
       hash = fold(fold(hash, start), seconds);
       hash = Math.imul(Math.imul(hash ^ seqsLow, 0x01000193) ^ seqsHigh, 0x01000193);
       hash = Math.imul(Math.imul(hash ^ prefillLow, 0x01000193) ^ prefillHigh, 0x01000193);
-      const p = this.at(start);
-      if (kv > p.kvPeak) p.kvPeak = kv;
-      p.busy += seconds;
-      p.decodeSeqsTime += decodeSeqs * seconds;
-      p.waitingTime += waiting * seconds;
-      p.kvTime += kv * seconds;
-      p.steps++;
+      const p = this.row(i, start);
+      if (kv > p[at + KV_PEAK]) p[at + KV_PEAK] = kv;
+      p[at + BUSY] += seconds;
+      p[at + DECODE_SEQS_TIME] += decodeSeqs * seconds;
+      p[at + WAITING_TIME] += waiting * seconds;
+      p[at + KV_TIME] += kv * seconds;
+      p[at + STEPS]++;
     }
-    this.hash = hash;
+    this.hashes[i] = hash;
     if (decodeSeqs === 0) return;
     // The gaps of the steps that start inside the window (a contiguous range: starts increase).
     const { start, end } = this.window;
@@ -104,24 +150,66 @@ export class ReplicaSteps {
     let last = first;
     while (last < to && starts[last] < end) last++;
     const background = s.backgroundDecodeSeqs;
-    if (background < decodeSeqs) this.gaps.interactive.addEach(costs, first, last, decodeSeqs - background);
-    if (background > 0) this.gaps.background.addEach(costs, first, last, background);
+    const gaps = this.gaps[i];
+    if (background < decodeSeqs) gaps.interactive.addEach(costs, first, last, decodeSeqs - background);
+    if (background > 0) gaps.background.addEach(costs, first, last, background);
   }
 
-  private point(s: StepRecord, start: number, seconds: number, kvUsed: number): void {
-    this.hash = fold(fold(fold(fold(this.hash, start), seconds), s.decodeSeqs), s.prefillTokens);
-    const p = this.at(start);
-    if (kvUsed > p.kvPeak) p.kvPeak = kvUsed;
-    p.busy += seconds;
-    p.decodeSeqsTime += s.decodeSeqs * seconds;
-    p.waitingTime += s.waiting * seconds;
-    p.kvTime += kvUsed * seconds;
-    p.steps++;
+  /** The replica's step hash (FNV_OFFSET before its first step). */
+  hashOf(i: number): number {
+    return this.hashes[i];
   }
 
-  private gap(s: StepRecord, seconds: number): void {
-    const background = s.backgroundDecodeSeqs;
-    if (background < s.decodeSeqs) this.gaps.interactive.add(seconds, s.decodeSeqs - background);
-    if (background > 0) this.gaps.background.add(seconds, background);
+  /** The replica's time series: one point per interval up to its last point. */
+  seriesOf(name: string): TimePoint[] {
+    const i = this.numbers.get(name);
+    if (i === undefined) return [];
+    const points: TimePoint[] = [];
+    const at = i * FIELDS;
+    for (let b = 0; b <= this.lastInterval[i]; b++) {
+      const p = this.intervals[b];
+      points.push({ requests: p[at + REQUESTS], kvPeak: p[at + KV_PEAK], busy: p[at + BUSY], decodeSeqsTime: p[at + DECODE_SEQS_TIME], waitingTime: p[at + WAITING_TIME], kvTime: p[at + KV_TIME], steps: p[at + STEPS] });
+    }
+    return points;
+  }
+
+  /** The points of the interval holding `t`, where replica `i`'s row is at i * FIELDS. */
+  private row(i: number, t: number): Float64Array {
+    const b = Math.floor(t / this.bucketSeconds);
+    if (b > this.lastInterval[i]) this.lastInterval[i] = b;
+    while (this.intervals.length <= b) this.intervals.push(new Float64Array(this.capacity * FIELDS));
+    return this.intervals[b];
+  }
+
+  private firstStep(i: number): void {
+    if (this.hasStepped[i] === 0) {
+      this.hasStepped[i] = 1;
+      this.stepped.push(i);
+    }
+  }
+
+  private add(name: string): number {
+    const i = this.names.length;
+    if (i === this.capacity) this.grow();
+    this.names.push(name);
+    this.numbers.set(name, i);
+    this.gaps.push({ interactive: new LogHistogram(), background: new LogHistogram() });
+    this.hashes[i] = FNV_OFFSET;
+    return i;
+  }
+
+  /** Room for twice as many replicas (early in a run: replicas are numbered as they first appear). */
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const widen = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a);
+      return b;
+    };
+    this.hashes = widen(this.hashes, (n) => new Float64Array(n));
+    this.hasStepped = widen(this.hasStepped, (n) => new Uint8Array(n));
+    this.lastInterval = widen(this.lastInterval, (n) => new Float64Array(n).fill(-1));
+    for (let b = 0; b < this.intervals.length; b++) this.intervals[b] = widen(this.intervals[b], (n) => new Float64Array(n * FIELDS));
+    this.capacity = capacity;
   }
 }

@@ -29,7 +29,7 @@ export function timeseriesOf(rec: MetricsRecorder, repeat: number, intervalSecon
   const rows: TimeseriesRow[] = [];
   const intervals = Math.max(1, Math.ceil(endSeconds / intervalSeconds - 1e-9));
   for (const replica of [...replicas].sort()) {
-    const series = rec.timeseries.get(replica) ?? [];
+    const series = rec.seriesOf(replica);
     for (let b = 0; b < Math.max(intervals, series.length); b++) {
       const p = series[b] ?? IDLE;
       const busy = Math.max(p.busy, 1e-12);

@@ -156,7 +156,7 @@ export function censoredQuantile(finished: Quantiles, censored: number, q: numbe
 export function replicaLoads(rec: MetricsRecorder, fleet: FleetUsage[], window: Window): ReplicaLoad[] {
   const seconds = window.end - window.start;
   return fleet.flatMap((f) => f.replicas.map((r) => {
-    const series = rec.timeseries.get(r.name) ?? [];
+    const series = rec.seriesOf(r.name);
     return {
       replica: r.name,
       requests: series.reduce((n, p) => n + p.requests, 0),
