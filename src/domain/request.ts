@@ -104,6 +104,8 @@ export interface SessionTransport {
 
 export interface StepRecord {
   replica: string;
+  /** The replica's number in its system (0, 1, … over its pools, as built), -1 if it has none: observers may index tables by it. */
+  replicaNumber: number;
   start: number;
   seconds: number;
   decodeSeqs: number;
@@ -160,7 +162,8 @@ export interface SimObserver {
   /** A session or job began; `s` is updated as it runs and handed to onSessionEnd when it ends. */
   onSessionBegin?(s: SessionRecord): void;
   onSessionEnd?(s: SessionRecord): void;
-  onArrive?(r: LlmRequest, replica: string, t: number): void;
+  /** `replicaNumber`: as StepRecord's (-1: none). */
+  onArrive?(r: LlmRequest, replica: string, t: number, replicaNumber: number): void;
   /** Admitted to a replica's running set: queueing ends, prefill (after any reload) begins. */
   onAdmit?(r: LlmRequest, replica: string, t: number, cachedTokens: number, reloadSeconds: number): void;
   onFirstToken?(r: LlmRequest, t: number): void;

@@ -30,38 +30,85 @@ export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
   return i + 1 < n ? sorted[i] + (pos - i) * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
 }
 
-/** Running count, sum and sum of squares (shifted by the first value, so the variance stays accurate). */
-abstract class Moments {
-  count = 0;
-  sum = 0;
-  protected shift = NaN;
-  protected shiftedSum = 0;
-  protected shiftedSquares = 0;
-  protected moments(x: number, w: number): void {
-    if (Number.isNaN(this.shift)) this.shift = x;
-    const d = x - this.shift;
-    this.count += w;
-    this.sum += x * w;
-    this.shiftedSum += d * w;
-    this.shiftedSquares += d * d * w;
+/**
+ * Running count, sum and sum of squares, shifted by the first value (so the variance stays
+ * accurate), kept as MOMENTS doubles at m[at], m[at + 1], …: an accumulator holds one such slot,
+ * and a table of many accumulators (a fleet's replicas) keeps them all in one Float64Array.
+ */
+export const MOMENTS = 5;
+const COUNT = 0;
+const SUM = 1;
+const SHIFT = 2;
+const SHIFTED_SUM = 3;
+const SHIFTED_SQUARES = 4;
+
+/** `slots` empty moment slots. */
+export function newMoments(slots: number): Float64Array<ArrayBuffer> {
+  const m = new Float64Array(slots * MOMENTS);
+  for (let i = 0; i < slots; i++) m[i * MOMENTS + SHIFT] = NaN;
+  return m;
+}
+
+/** Add x with weight w to the moments at m[at]. */
+export function addMoment(m: Float64Array, at: number, x: number, w: number): void {
+  if (Number.isNaN(m[at + SHIFT])) m[at + SHIFT] = x;
+  const d = x - m[at + SHIFT];
+  m[at + COUNT] += w;
+  m[at + SUM] += x * w;
+  m[at + SHIFTED_SUM] += d * w;
+  m[at + SHIFTED_SQUARES] += d * d * w;
+}
+
+/** addMoment(m, at, values[i], w) for i in [from, to), in order: the same sums, kept in locals. */
+export function addMomentsEach(m: Float64Array, at: number, values: Float64Array, from: number, to: number, w: number): void {
+  if (from >= to) return;
+  if (Number.isNaN(m[at + SHIFT])) m[at + SHIFT] = values[from];
+  const shift = m[at + SHIFT];
+  let count = m[at + COUNT];
+  let sum = m[at + SUM];
+  let shiftedSum = m[at + SHIFTED_SUM];
+  let shiftedSquares = m[at + SHIFTED_SQUARES];
+  for (let i = from; i < to; i++) {
+    const x = values[i];
+    const d = x - shift;
+    count += w;
+    sum += x * w;
+    shiftedSum += d * w;
+    shiftedSquares += d * d * w;
   }
-  /** Add another accumulator's moments (re-centred on this one's shift). */
-  protected mergeMoments(o: Moments): void {
-    if (o.count === 0) return;
-    if (Number.isNaN(this.shift)) this.shift = o.shift;
-    const d = o.shift - this.shift;
-    this.shiftedSquares += o.shiftedSquares + 2 * d * o.shiftedSum + o.count * d * d;
-    this.shiftedSum += o.shiftedSum + o.count * d;
-    this.count += o.count;
-    this.sum += o.sum;
+  m[at + COUNT] = count;
+  m[at + SUM] = sum;
+  m[at + SHIFTED_SUM] = shiftedSum;
+  m[at + SHIFTED_SQUARES] = shiftedSquares;
+}
+
+/** Add the moments at o[oAt] to those at m[at] (re-centred on m's shift). */
+function mergeMoments(m: Float64Array, at: number, o: Float64Array, oAt: number): void {
+  const count = o[oAt + COUNT];
+  if (count === 0) return;
+  if (Number.isNaN(m[at + SHIFT])) m[at + SHIFT] = o[oAt + SHIFT];
+  const d = o[oAt + SHIFT] - m[at + SHIFT];
+  m[at + SHIFTED_SQUARES] += o[oAt + SHIFTED_SQUARES] + 2 * d * o[oAt + SHIFTED_SUM] + count * d * d;
+  m[at + SHIFTED_SUM] += o[oAt + SHIFTED_SUM] + count * d;
+  m[at + COUNT] += count;
+  m[at + SUM] += o[oAt + SUM];
+}
+
+abstract class Moments {
+  protected readonly m = newMoments(1);
+  get count(): number {
+    return this.m[COUNT];
+  }
+  get sum(): number {
+    return this.m[SUM];
   }
   mean(): number {
     return this.count ? this.sum / this.count : NaN;
   }
   std(): number {
     if (!this.count) return NaN;
-    const m = this.shiftedSum / this.count;
-    return Math.sqrt(Math.max(0, this.shiftedSquares / this.count - m * m));
+    const mean = this.m[SHIFTED_SUM] / this.count;
+    return Math.sqrt(Math.max(0, this.m[SHIFTED_SQUARES] / this.count - mean * mean));
   }
 }
 
@@ -80,7 +127,7 @@ export class Exact extends Moments implements Quantiles {
     if (weight !== 1 && !this.weights) this.weights = new Float64Array(this.values.length).fill(1);
     if (this.weights) this.weights[this.n] = weight;
     this.values[this.n++] = x;
-    this.moments(x, weight);
+    addMoment(this.m, 0, x, weight);
     this.sorted = false;
   }
   quantile(q: number): number {
@@ -154,7 +201,7 @@ export class LogHistogram extends Moments implements Quantiles {
   private lastHigh = -Infinity;
   add(x: number, weight = 1): void {
     if (weight <= 0) return;
-    this.moments(x, weight);
+    addMoment(this.m, 0, x, weight);
     this.bucket(x, weight);
   }
   /** Count `weight` in x's bucket. */
@@ -181,31 +228,38 @@ export class LogHistogram extends Moments implements Quantiles {
     }
   }
   /**
-   * add(values[i], weight) for i in [from, to), in order: the same sums, with the moments kept
-   * in locals (a decode run's steps, one call per run instead of one per step).
+   * add(values[i], weight) for i in [from, to), in order: the same sums (a decode run's steps,
+   * one call per run instead of one per step).
    */
   addEach(values: Float64Array, from: number, to: number, weight: number): void {
-    if (weight <= 0 || from >= to) return;
-    if (Number.isNaN(this.shift)) this.shift = values[from];
-    const shift = this.shift;
-    let { count, sum, shiftedSum, shiftedSquares } = this;
-    for (let i = from; i < to; i++) {
-      const x = values[i];
-      const d = x - shift;
-      count += weight;
-      sum += x * weight;
-      shiftedSum += d * weight;
-      shiftedSquares += d * d * weight;
-      this.bucket(x, weight);
-    }
-    this.count = count;
-    this.sum = sum;
-    this.shiftedSum = shiftedSum;
-    this.shiftedSquares = shiftedSquares;
+    if (weight <= 0) return;
+    addMomentsEach(this.m, 0, values, from, to, weight);
+    this.countEach(values, from, to, weight);
+  }
+  /**
+   * The buckets' part of add(x, weight) only: many accumulators (a fleet's replicas) may share
+   * one histogram's buckets, which are counts (the same whatever the order), and keep their
+   * moments, whose sums depend on the order, apart (addMoment, then mergeMomentsOf).
+   */
+  countOne(x: number, weight: number): void {
+    if (weight > 0) this.bucket(x, weight);
+  }
+  /** countOne(values[i], weight) for i in [from, to). */
+  countEach(values: Float64Array, from: number, to: number, weight: number): void {
+    if (weight <= 0) return;
+    for (let i = from; i < to; i++) this.bucket(values[i], weight);
   }
   /** Add `o`'s counts and moments to this histogram. */
   merge(o: LogHistogram): void {
-    this.mergeMoments(o);
+    mergeMoments(this.m, 0, o.m, 0);
+    this.mergeCounts(o);
+  }
+  /** Add the moments kept at m[at] (see MOMENTS) to this histogram's. */
+  mergeMomentsOf(m: Float64Array, at: number): void {
+    mergeMoments(this.m, 0, m, at);
+  }
+  /** Add `o`'s bucket counts (not its moments) to this histogram's. */
+  mergeCounts(o: LogHistogram): void {
     this.zeros += o.zeros;
     for (let i = 0; i < o.counts.length; i++) {
       if (o.counts[i] === 0) continue;

@@ -22,9 +22,6 @@ export class MetricsRecorder implements SimObserver {
    */
   private hash = FNV_OFFSET;
   private readonly replicas: ReplicaSteps;
-  // The replica of the last step (a decode run reports many steps of one replica in a row).
-  private lastReplica = '';
-  private last = -1;
 
   constructor(
     readonly system: string,
@@ -82,13 +79,13 @@ export class MetricsRecorder implements SimObserver {
       connect: leg.connectSeconds, upload: leg.uploadSeconds, frontend: leg.frontendSeconds, rtt: leg.rttSeconds, reloadSeconds: 0, outcome: 'unfinished', rejectReason: '',
     });
   }
-  onArrive(r: LlmRequest, replica: string, t: number): void {
+  onArrive(r: LlmRequest, replica: string, t: number, replicaNumber = -1): void {
     const rec = this.open.get(r.id);
     if (rec) {
       rec.arrive = t;
       rec.replica = replica;
     }
-    this.replicas.arrival(this.replicas.numberOf(replica), t);
+    this.replicas.arrival(this.replicas.indexOf(replica, replicaNumber), t);
   }
   onAdmit(r: LlmRequest, _replica: string, t: number, cached: number, reload: number): void {
     const rec = this.open.get(r.id);
@@ -220,13 +217,7 @@ export class MetricsRecorder implements SimObserver {
       this.onSessionEnd(session);
     }
     // Each class's gaps, merged over replicas in name order (the same sums however steps interleave).
-    const { names, gaps } = this.replicas;
-    const byName = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
-    for (const [cls, s] of this.classes) {
-      const itl = new LogHistogram();
-      for (const i of byName) itl.merge(gaps[i][cls]);
-      s.metrics.itl = itl;
-    }
+    for (const [cls, s] of this.classes) s.metrics.itl = this.replicas.gapsOf(cls);
   }
 
   get fingerprint(): string {
@@ -241,7 +232,7 @@ export class MetricsRecorder implements SimObserver {
 
   onStep(step: StepRecord): void {
     this.o.onStepRecord?.(step);
-    this.replicas.step(this.numberOf(step.replica), step);
+    this.replicas.step(this.replicas.indexOf(step.replica, step.replicaNumber), step);
   }
 
   onDecodeSteps(step: StepRecord, starts: Float64Array, costs: Float64Array, kvUsed: Float64Array, from: number, to: number): void {
@@ -255,20 +246,11 @@ export class MetricsRecorder implements SimObserver {
       }
       return;
     }
-    this.replicas.steps(this.numberOf(step.replica), step, starts, costs, kvUsed, from, to);
+    this.replicas.steps(this.replicas.indexOf(step.replica, step.replicaNumber), step, starts, costs, kvUsed, from, to);
   }
 
   /** A replica's time series: a point per interval up to its last (none if it never appeared). */
   seriesOf(replica: string): TimePoint[] {
     return this.replicas.seriesOf(replica);
-  }
-
-  /** The number of the replica named (a run's steps come from one replica in a row: remembered). */
-  private numberOf(name: string): number {
-    if (name !== this.lastReplica || this.last < 0) {
-      this.last = this.replicas.numberOf(name);
-      this.lastReplica = name;
-    }
-    return this.last;
   }
 }

@@ -7,11 +7,13 @@
  * Laid out for fleets (DESIGN.md §9): replicas are numbered on first sight and their points live
  * interval-major in one Float64Array per interval (a replica's point is FIELDS consecutive
  * doubles), so the points every replica is writing now share one block of memory instead of a
- * thousand scattered objects; hashes are one Float64Array. The sums are the same operations in
- * the same order as one object per point.
+ * thousand scattered objects; hashes are one Float64Array; the gaps' bucket counts are one
+ * histogram per class (counts add up the same in any order) and their moments, whose sums depend
+ * on the order, one table slot per replica, merged in name order at the end. The sums are the same
+ * operations in the same order as one object per point and one histogram per replica.
  */
-import type { RequestClass, StepRecord } from '../domain/request.js';
-import { LogHistogram } from './quantiles.js';
+import { REQUEST_CLASSES, type RequestClass, type StepRecord } from '../domain/request.js';
+import { addMoment, addMomentsEach, LogHistogram, MOMENTS, newMoments } from './quantiles.js';
 
 export interface TimePoint {
   /** Requests that arrived at the replica in the bucket. */
@@ -45,22 +47,24 @@ const KV_TIME = 5;
 const STEPS = 6;
 const FIELDS = 8;
 
-export type StepGaps = Record<RequestClass, LogHistogram>;
-
 export class ReplicaSteps {
   /** Replica names by number (numbered on first sight: an arrival or a step). */
   readonly names: string[] = [];
   /**
-   * Per replica, inter-token gaps of its decode steps, by class: a step of d seconds gives each
+   * Inter-token gaps of the replicas' decode steps, by class: a step of d seconds gives each
    * sequence decoding in it one gap of d (the time since its previous token, the previous step's
    * end), so these are the gaps of every token after the first, as vLLM's ITL counts them (with
    * speculative decoding a step's tokens arrive together: one gap per step, as vLLM sees chunks).
-   * Steps starting inside the measured window count.
+   * Steps starting inside the measured window count. Bucket counts of all replicas here...
    */
-  readonly gaps: StepGaps[] = [];
+  private readonly gapCounts: Record<RequestClass, LogHistogram> = { interactive: new LogHistogram(), background: new LogHistogram() };
+  /** ...and each replica's moments at i * MOMENTS. */
+  private gapMoments: Record<RequestClass, Float64Array> = { interactive: newMoments(16), background: newMoments(16) };
   /** Replicas in the order of their first step (the fingerprint folds their hashes so). */
   readonly stepped: number[] = [];
   private readonly numbers = new Map<string, number>();
+  /** byNumber[n]: our index of the replica whose number is n (-1: not seen yet). */
+  private byNumber = new Int32Array(16).fill(-1);
   /** FNV-1a over each replica's steps (start, seconds, decode sequences, prefill tokens), in step order. */
   private hashes = new Float64Array(16);
   /** Per replica: 1 once it has stepped. */
@@ -77,10 +81,22 @@ export class ReplicaSteps {
     private readonly window: { start: number; end: number },
   ) {}
 
-  /** The replica's number (given on first sight). */
-  numberOf(name: string): number {
-    const n = this.numbers.get(name);
-    return n === undefined ? this.add(name) : n;
+  /**
+   * Our index of the replica (given on first sight): by its number in the system when it has one
+   * (StepRecord.replicaNumber: no lookup of its name), else by name.
+   */
+  indexOf(name: string, replicaNumber: number): number {
+    if (replicaNumber >= 0 && replicaNumber < this.byNumber.length && this.byNumber[replicaNumber] >= 0) return this.byNumber[replicaNumber];
+    const i = this.numbers.get(name) ?? this.add(name);
+    if (replicaNumber >= 0) {
+      if (replicaNumber >= this.byNumber.length) {
+        const wider = new Int32Array(Math.max(2 * this.byNumber.length, replicaNumber + 1)).fill(-1);
+        wider.set(this.byNumber);
+        this.byNumber = wider;
+      }
+      this.byNumber[replicaNumber] = i;
+    }
+    return i;
   }
 
   /** A request arrived at replica `i` at `t`. */
@@ -103,9 +119,8 @@ export class ReplicaSteps {
     p[at + STEPS]++;
     if (s.decodeSeqs > 0 && start >= this.window.start && start < this.window.end) {
       const background = s.backgroundDecodeSeqs;
-      const gaps = this.gaps[i];
-      if (background < s.decodeSeqs) gaps.interactive.add(seconds, s.decodeSeqs - background);
-      if (background > 0) gaps.background.add(seconds, background);
+      if (background < s.decodeSeqs) this.gap('interactive', i, seconds, s.decodeSeqs - background);
+      if (background > 0) this.gap('background', i, seconds, background);
     }
   }
 
@@ -150,9 +165,28 @@ export class ReplicaSteps {
     let last = first;
     while (last < to && starts[last] < end) last++;
     const background = s.backgroundDecodeSeqs;
-    const gaps = this.gaps[i];
-    if (background < decodeSeqs) gaps.interactive.addEach(costs, first, last, decodeSeqs - background);
-    if (background > 0) gaps.background.addEach(costs, first, last, background);
+    if (background < decodeSeqs) this.gapEach('interactive', i, costs, first, last, decodeSeqs - background);
+    if (background > 0) this.gapEach('background', i, costs, first, last, background);
+  }
+
+  /** Every replica's gaps of class `cls`, their moments merged in the replicas' name order. */
+  gapsOf(cls: RequestClass): LogHistogram {
+    const names = this.names;
+    const byName = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+    const gaps = new LogHistogram();
+    for (const i of byName) gaps.mergeMomentsOf(this.gapMoments[cls], i * MOMENTS);
+    gaps.mergeCounts(this.gapCounts[cls]);
+    return gaps;
+  }
+
+  private gap(cls: RequestClass, i: number, seconds: number, weight: number): void {
+    addMoment(this.gapMoments[cls], i * MOMENTS, seconds, weight);
+    this.gapCounts[cls].countOne(seconds, weight);
+  }
+
+  private gapEach(cls: RequestClass, i: number, costs: Float64Array, from: number, to: number, weight: number): void {
+    addMomentsEach(this.gapMoments[cls], i * MOMENTS, costs, from, to, weight);
+    this.gapCounts[cls].countEach(costs, from, to, weight);
   }
 
   /** The replica's step hash (FNV_OFFSET before its first step). */
@@ -193,7 +227,6 @@ export class ReplicaSteps {
     if (i === this.capacity) this.grow();
     this.names.push(name);
     this.numbers.set(name, i);
-    this.gaps.push({ interactive: new LogHistogram(), background: new LogHistogram() });
     this.hashes[i] = FNV_OFFSET;
     return i;
   }
@@ -206,6 +239,7 @@ export class ReplicaSteps {
       b.set(a);
       return b;
     };
+    for (const cls of REQUEST_CLASSES) this.gapMoments[cls] = widen(this.gapMoments[cls], newMoments);
     this.hashes = widen(this.hashes, (n) => new Float64Array(n));
     this.hasStepped = widen(this.hasStepped, (n) => new Uint8Array(n));
     this.lastInterval = widen(this.lastInterval, (n) => new Float64Array(n).fill(-1));

@@ -45,8 +45,10 @@ export class Replica {
     /** The model's context limit (prompt + output). */
     private readonly contextLimit: number,
     private readonly observer: SimObserver = {},
+    /** Its number in its system (StepRecord.replicaNumber), -1: none. */
+    readonly replicaNumber = -1,
   ) {
-    this.stepRecord = { replica: name, start: 0, seconds: 0, decodeSeqs: 0, backgroundDecodeSeqs: 0, prefillTokens: 0, waiting: 0, running: 0, kvUsed: 0 };
+    this.stepRecord = { replica: name, replicaNumber, start: 0, seconds: 0, decodeSeqs: 0, backgroundDecodeSeqs: 0, prefillTokens: 0, waiting: 0, running: 0, kvUsed: 0 };
     this.tokensPerStep = perf.tokensPerStep ?? 1;
     this.table = new SequenceTable(name, config, perf.fit, observer);
     this.next = new StepBatch(this.table, config.maxBatchTokens, config.maxSeqs, Math.ceil(this.tokensPerStep));
@@ -79,7 +81,7 @@ export class Replica {
 
   submit(req: LlmRequest, listener: RequestListener): void {
     const now = this.sim.now;
-    if (req.phase !== 'decode') this.observer.onArrive?.(req, this.name, now);
+    if (req.phase !== 'decode') this.observer.onArrive?.(req, this.name, now, this.replicaNumber);
     const total = req.inputTokens + req.outputTokens;
     const reason: RejectReason | undefined = total > this.contextLimit ? 'exceeds_context_limit' : !this.table.fitsEmpty(total) ? 'exceeds_kv_capacity' : undefined;
     if (reason) {

@@ -39,13 +39,14 @@ export interface World {
 }
 
 export function buildWorld(system: SystemSpec, seed: number, horizon: number, observer: SimObserver, sim = new Simulation(), client: ClientPolicy = NO_TIMEOUT): World {
+  let numbered = 0; // replicas numbered over the system's pools (observers index tables by it)
   const pools = system.pools.map((p) => {
     // One perf model per pool (a pure function of the batch): a fleet's replicas share it.
     const perf = poolPerfModel(p);
     return {
       name: p.name,
       router: p.router,
-      replicas: Array.from({ length: p.replicas }, (_, i) => new Replica(`${system.name}/${p.name}/${i}`, sim, perf, p.engine, p.llm.contextTokens, observer)),
+      replicas: Array.from({ length: p.replicas }, (_, i) => new Replica(`${system.name}/${p.name}/${i}`, sim, perf, p.engine, p.llm.contextTokens, observer, numbered++)),
     };
   });
   const cluster = new Cluster(sim, { pools, classRoutes: system.classRoutes, disaggregation: system.disaggregation, seed });
