@@ -55,10 +55,10 @@ export class ReplicaSteps {
    * sequence decoding in it one gap of d (the time since its previous token, the previous step's
    * end), so these are the gaps of every token after the first, as vLLM's ITL counts them (with
    * speculative decoding a step's tokens arrive together: one gap per step, as vLLM sees chunks).
-   * Steps starting inside the measured window count. Bucket counts of all replicas here...
+   * Steps starting inside the measured window count. Here: every replica's bucket counts.
    */
   private readonly gapCounts: Record<RequestClass, LogHistogram> = { interactive: new LogHistogram(), background: new LogHistogram() };
-  /** ...and each replica's moments at i * MOMENTS. */
+  /** The gaps' moments of replica i at i * MOMENTS. */
   private gapMoments: Record<RequestClass, Float64Array> = { interactive: newMoments(16), background: newMoments(16) };
   /** Replicas in the order of their first step (the fingerprint folds their hashes so). */
   readonly stepped: number[] = [];
