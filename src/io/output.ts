@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CsvWriter } from './csv-writer.js';
+import type { CsvColumn } from '../report/csv.js';
 import { checkOutputTarget, makeFolders, removeCreatedFolders, writeMarker, type OutputKind } from './output-target.js';
 import { packageVersion } from './package.js';
 
@@ -36,7 +37,7 @@ export class OutputDir {
   path(name: string): string {
     return join(this.tmp, name);
   }
-  csv(name: string, header: string[]): CsvWriter {
+  csv(name: string, header: readonly (string | CsvColumn)[]): CsvWriter {
     return new CsvWriter(this.path(name), header);
   }
   write(name: string, text: string): void {

@@ -8,7 +8,7 @@ import { packageVersion } from '../../io/package.js';
 import { readScenario, resolveScenario } from '../../io/scenario.js';
 import { newTraceStats } from '../../io/traces.js';
 import { consoleTable } from '../../report/console.js';
-import { REQUEST_HEADER, SESSION_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER, requestRow, sessionRow, summaryRow, timeseriesRow } from '../../report/csv.js';
+import { REQUEST_COLUMNS, SESSION_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER, requestRow, sessionRow, summaryRow, timeseriesRow } from '../../report/csv.js';
 import { reportHtml } from '../../report/html.js';
 import { answerText } from '../../report/answer.js';
 import { answerScenario } from '../../study/answers.js';
@@ -69,7 +69,7 @@ export const runCommand: CommandModule<object, Args> = {
     const out = OutputDir.open(target, 'run', inputs);
     const bar = args.progress ? progressBar(`${resolved.name}`) : undefined;
     try {
-      const requests = records === 'none' ? undefined : out.csv('requests.csv', REQUEST_HEADER);
+      const requests = records === 'none' ? undefined : out.csv('requests.csv', REQUEST_COLUMNS);
       const sessions = out.csv('sessions.csv', SESSION_HEADER);
       const result = await runScenario(resolved, {
         records,
