@@ -3,7 +3,6 @@
  * converted to SI with the serving stack that calibrates them.
  */
 import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../domain/errors.js';
 import { HARDWARE_KINDS } from '../domain/kinds.js';
@@ -12,7 +11,8 @@ import { HARDWARE_FORMATS } from '../perf/index.js';
 import { zodFields } from './file-fields.js';
 import { displayPath, idsOf, isBuiltIn, modelsDir, resolveReference } from './model-folders.js';
 import { calibrationOf, checkStackKind, readStack, type StackFile } from './stack-files.js';
-import { readChecked, readYamlFile } from './yaml.js';
+import { readChecked } from './yaml.js';
+import { validatedHardwareIds } from './validated-hardware.js';
 
 const common = {
   id: z.string(),
@@ -34,11 +34,7 @@ export const hardwareIds = (): string[] => idsOf('hardware');
 /** Hardware ids with published measurements of their own in models/validation.yaml. */
 let validatedIds: Set<string> | undefined;
 function isValidated(id: string): boolean {
-  if (!validatedIds) {
-    const path = join(modelsDir(), 'validation.yaml');
-    const rows = existsSync(path) ? (readYamlFile(path, 'models/validation.yaml').value as { rows?: { hardware?: unknown }[] }).rows : [];
-    validatedIds = new Set((Array.isArray(rows) ? rows : []).map((r) => String(r?.hardware)));
-  }
+  validatedIds ??= validatedHardwareIds(join(modelsDir(), 'validation.yaml'));
   return validatedIds.has(id);
 }
 
