@@ -97,7 +97,7 @@ function openTrace(t: NonNullable<NormalisedScenario['trace']>, loaded: LoadedSc
   const check = async () => {
     const stats = newTraceStats();
     try {
-      for await (const _row of readers.rows(stats));
+      for await (const _batch of readers.rows(stats));
     } catch (error) {
       if (error instanceof InputError) throw new InputError(error.problems.map((p) => ({ ...p, usedBy: `${loaded.file} workload.trace.file` })));
       throw error;
@@ -107,7 +107,7 @@ function openTrace(t: NonNullable<NormalisedScenario['trace']>, loaded: LoadedSc
   return { path, replay: { file: path, ...readers.replay(traceStats) }, check };
 }
 
-/** Each trace format's reader: every row (for the check before the run), and what the replay opens. */
+/** Each trace format's reader: every row, in batches (for the check before the run), and what the replay opens. */
 function traceReaders(format: TraceFormat, path: string, shown: string, o: TraceReadOptions): {
   rows: (stats: TraceStats) => AsyncIterable<unknown>;
   replay: (stats: TraceStats) => Pick<TraceReplay, 'kind' | 'arrivals' | 'sessions' | 'blockTokens'>;

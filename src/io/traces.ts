@@ -107,11 +107,16 @@ function num(row: Record<string, string | undefined>, column: string, opts: { in
   return x;
 }
 
-/** Run `convert` on each row; bad rows throw an InputError or are skipped and counted. A trace with no usable row is an error. */
-async function* checked<R, T>(file: string, batches: AsyncIterable<[number, R | RowError][]>, convert: (row: R) => T, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<T> {
+/**
+ * Run `convert` on each row; bad rows throw an InputError or are skipped and counted. A trace with
+ * no usable row is an error. Rows are handed on in the batches they were read in: one promise per
+ * row cost ~0.5 µs each (an async generator's step), ~2% of replaying the Azure trace.
+ */
+async function* checked<R, T>(file: string, batches: AsyncIterable<[number, R | RowError][]>, convert: (row: R) => T, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<T[]> {
   let used = 0;
   let skipped = 0;
   for await (const batch of batches) {
+    const values: T[] = [];
     for (const [line, row] of batch) {
       let value: T;
       try {
@@ -128,8 +133,9 @@ async function* checked<R, T>(file: string, batches: AsyncIterable<[number, R | 
       }
       stats.rows++;
       used++;
-      yield value;
+      values.push(value);
     }
+    if (values.length > 0) yield values;
   }
   if (used === 0) throw new InputError([{ file, where: '(file)', expected: 'at least one data row', found: skipped > 0 ? `none usable (${skipped} bad rows skipped)` : 'no rows (an empty or header-only file)' }]);
 }
@@ -233,7 +239,7 @@ async function* jsonLines(path: string, file: string): AsyncGenerator<[number, u
   if (batch.length > 0) yield batch;
 }
 
-export function readAzure(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<ArrivalRow> {
+export function readAzure(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<ArrivalRow[]> {
   let first: number | undefined;
   let last = -Infinity;
   return checked(file, csvRows(path, file, ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens']), (row) => {
@@ -252,7 +258,7 @@ export function readAzure(path: string, file: string, o: TraceReadOptions, stats
  */
 export const MOONCAKE_BLOCK_TOKENS = 512;
 
-export function readMooncake(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<ArrivalRow> {
+export function readMooncake(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<ArrivalRow[]> {
   let last = -Infinity;
   return checked(file, jsonLines(path, file), (value) => {
     if (typeof value !== 'object' || value === null) throw new RowError({ expected: 'a JSON object', found: describe(value) });
@@ -267,7 +273,7 @@ export function readMooncake(path: string, file: string, o: TraceReadOptions, st
   }, o, stats);
 }
 
-export function readAgentic(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<AgenticRow> {
+export function readAgentic(path: string, file: string, o: TraceReadOptions, stats: TraceStats): AsyncGenerator<AgenticRow[]> {
   return checked(file, csvRows(path, file, ['trace_id', 'agent_id', 'parent_offset_s', 'req_idx', 'input_tokens', 'output_tokens', 'think_time_s', 'lcp_prev_blocks']), (row) => {
     if (!row.trace_id) throw new RowError({ column: 'trace_id', expected: 'a session id in column trace_id', found: 'nothing' });
     return {

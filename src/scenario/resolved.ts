@@ -72,8 +72,8 @@ export interface TraceReplay {
   concurrency: number;
   /** Tokens per prefix block, for formats whose rows carry prefix hash ids (Mooncake): its reader says it. */
   blockTokens?: number;
-  /** Opens the trace afresh (each system and repeat reads it again: bounded memory). */
-  arrivals?: () => AsyncIterable<ArrivalRow>;
+  /** Opens the trace afresh (each system and repeat reads it again: bounded memory); rows come in batches. */
+  arrivals?: () => AsyncIterable<readonly ArrivalRow[]>;
   sessions?: () => AsyncIterable<AgenticSession>;
 }
 

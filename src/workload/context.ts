@@ -1,5 +1,5 @@
 import type { Simulation } from '../kernel/index.js';
-import type { ClientPolicy, SessionTransport, SimObserver } from '../domain/request.js';
+import type { ClientPolicy, RequestListener, Segment, SessionTransport, SimObserver } from '../domain/request.js';
 
 /** What a workload source needs from the run that hosts it. */
 export interface WorkloadContext {
@@ -16,6 +16,11 @@ export interface WorkloadContext {
   /** Clients' timeout and retries (default: wait for ever). */
   client?: ClientPolicy;
 }
+
+/** A request with no prompt segments to reuse (open-loop and most trace rows): one empty list for all of them. */
+export const NO_SEGMENTS: readonly Segment[] = Object.freeze([]);
+/** Nobody waits on an open-loop or replayed arrival: the next one comes whatever happens to this one. */
+export const NOBODY_WAITS: RequestListener = { onComplete: () => {} };
 
 /** Owners (developers, job slots) per source; the last one is reserved for open-loop arrivals. */
 export const OWNERS = 100_000;

@@ -4,10 +4,10 @@
  * the day. Arrivals are chained: each schedules the next.
  */
 import { assertNever } from '../domain/never.js';
-import type { LlmRequest, RequestListener, Segment } from '../domain/request.js';
+import type { LlmRequest } from '../domain/request.js';
 import { gamma, sampler, stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
-import { OWNERS, sessionIdOf } from './context.js';
+import { NO_SEGMENTS, NOBODY_WAITS, OWNERS, sessionIdOf } from './context.js';
 import { requestId } from './ids.js';
 import { reasoningDraw, tokens } from './draw.js';
 import type { OpenLoopSpec, RateSpec } from '../domain/workload.js';
@@ -31,10 +31,6 @@ export function rateAt(rate: RateSpec, seconds: number): number {
   }
 }
 
-/** An open-loop request has no prompt segments to reuse (one empty list for all of them). */
-const NO_SEGMENTS: readonly Segment[] = Object.freeze([]);
-/** Nobody waits on an open-loop request: the next one comes whatever happens to this one. */
-const NOBODY_WAITS: RequestListener = { onComplete: () => {} };
 
 export function startOpenLoop(spec: OpenLoopSpec, ctx: WorkloadContext): void {
   const { sim } = ctx;

@@ -8,7 +8,7 @@ import type { LlmRequest, RequestClass, Segment, SessionChannel } from '../domai
 import type { AgenticRow, AgenticSession, ArrivalRow } from '../domain/trace.js';
 import { stream } from '../random/index.js';
 import type { WorkloadContext } from './context.js';
-import { OWNERS, sessionIdOf } from './context.js';
+import { NO_SEGMENTS, NOBODY_WAITS, OWNERS, sessionIdOf } from './context.js';
 import { requestId, segmentKey } from './ids.js';
 import { ask, beginSession, endSession, tally } from './conversation.js';
 
@@ -33,29 +33,31 @@ function copies(rate: number, u: number): number {
   return Math.floor(rate) + (u < rate - Math.floor(rate) ? 1 : 0);
 }
 
-export async function replayArrivals(rows: AsyncIterable<ArrivalRow>, ctx: WorkloadContext, o: ReplayOptions): Promise<number> {
+export async function replayArrivals(batches: AsyncIterable<readonly ArrivalRow[]>, ctx: WorkloadContext, o: ReplayOptions): Promise<number> {
   const { sim } = ctx;
   const rng = stream(ctx.seed, 'workload', ctx.source, 'replay');
   const firstId = requestId(sessionIdOf(ctx.source, OWNERS - 1, 0), 0);
   let n = 0;
   let sliceEnd = SLICE;
-  for await (const row of rows) {
-    const at = row.time * o.timeScale;
-    if (at >= ctx.horizon) break;
-    while (at > sliceEnd) {
-      sim.run({ until: sliceEnd });
-      sliceEnd += SLICE;
-    }
-    for (let c = copies(o.rateScale, rng.next()); c > 0; c--) {
-      const req: LlmRequest = { id: firstId + n++, sessionId: -1, cls: o.cls, inputTokens: row.input, outputTokens: row.output, reasoningTokens: 0, segments: segmentsOf(row, o.blockTokens) };
-      sim.at(Math.max(at, sim.now), () => ctx.transport.openSession(-1, rng, (ch) => ch.send(req, req.inputTokens, { onComplete: () => {} }), false));
+  rows: for await (const batch of batches) {
+    for (const row of batch) {
+      const at = row.time * o.timeScale;
+      if (at >= ctx.horizon) break rows;
+      while (at > sliceEnd) {
+        sim.run({ until: sliceEnd });
+        sliceEnd += SLICE;
+      }
+      for (let c = copies(o.rateScale, rng.next()); c > 0; c--) {
+        const req: LlmRequest = { id: firstId + n++, sessionId: -1, cls: o.cls, inputTokens: row.input, outputTokens: row.output, reasoningTokens: 0, segments: segmentsOf(row, o.blockTokens) };
+        sim.at(Math.max(at, sim.now), () => ctx.transport.openSession(-1, rng, (ch) => ch.send(req, req.inputTokens, NOBODY_WAITS), false));
+      }
     }
   }
   return n;
 }
 
-function segmentsOf(row: ArrivalRow, blockTokens: number | undefined): Segment[] {
-  if (!row.hashIds || row.hashIds.length === 0) return [];
+function segmentsOf(row: ArrivalRow, blockTokens: number | undefined): readonly Segment[] {
+  if (!row.hashIds || row.hashIds.length === 0) return NO_SEGMENTS;
   if (blockTokens === undefined || !(blockTokens > 0)) throw new Error('a trace whose rows carry hash ids needs its format\'s block size (TraceReplay.blockTokens)');
   const segments: Segment[] = [];
   let left = row.input;
@@ -71,17 +73,19 @@ function segmentsOf(row: ArrivalRow, blockTokens: number | undefined): Segment[]
 }
 
 
-/** Group consecutive rows of one session (the trace lists a session's rows together). */
-export async function* sessionsOf(rows: AsyncIterable<AgenticRow>): AsyncGenerator<AgenticSession> {
+/** Group consecutive rows of one session (the trace lists a session's rows together); rows come in batches. */
+export async function* sessionsOf(batches: AsyncIterable<readonly AgenticRow[]>): AsyncGenerator<AgenticSession> {
   let current: AgenticSession | undefined;
-  for await (const row of rows) {
-    if (!current || current.name !== row.session) {
-      if (current) yield byIndex(current);
-      current = { name: row.session, agents: new Map() };
+  for await (const batch of batches) {
+    for (const row of batch) {
+      if (!current || current.name !== row.session) {
+        if (current) yield byIndex(current);
+        current = { name: row.session, agents: new Map() };
+      }
+      let list = current.agents.get(row.agent);
+      if (!list) current.agents.set(row.agent, (list = []));
+      list.push(row);
     }
-    let list = current.agents.get(row.agent);
-    if (!list) current.agents.set(row.agent, (list = []));
-    list.push(row);
   }
   if (current) yield byIndex(current);
 }

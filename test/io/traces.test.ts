@@ -12,9 +12,10 @@ import { sessionsOf } from '../../src/workload/index.js';
 const TRACES = resolve(__dirname, '../../data/traces');
 const dir = mkdtempSync(join(tmpdir(), 'wafersim-traces-'));
 
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+/** A reader's rows (they come in batches). */
+async function collect<T>(batches: AsyncIterable<readonly T[]>): Promise<T[]> {
   const out: T[] = [];
-  for await (const x of it) out.push(x);
+  for await (const batch of batches) out.push(...batch);
   return out;
 }
 
@@ -86,7 +87,7 @@ describe('Azure trace reader', () => {
     execFileSync('mkfifo', [fifo]);
     for (const [path, found] of [[fifo, 'a FIFO \\(named pipe\\)'], ['/dev/zero', 'a special file'], [dir, 'a folder']] as const) {
       for (const read of [readAzure, readMooncake, readAgentic]) {
-        const error = await collect(read(path, 'x', { skipBad: false }, newTraceStats()) as AsyncIterable<unknown>).catch((e) => e);
+        const error = await collect(read(path, 'x', { skipBad: false }, newTraceStats()) as AsyncIterable<readonly unknown[]>).catch((e) => e);
         expect(error.message).toMatch(new RegExp(`x: \\(file\\): expected a regular file, found ${found}`));
       }
     }
@@ -128,8 +129,8 @@ describe('Azure trace reader', () => {
     const before = process.memoryUsage().heapUsed;
     let peak = before;
     let n = 0;
-    for await (const _row of readAzure(path, 'big.csv', { skipBad: false }, newTraceStats())) {
-      if (++n % 100_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+    for await (const batch of readAzure(path, 'big.csv', { skipBad: false }, newTraceStats())) {
+      for (const _row of batch) if (++n % 100_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
     expect(n).toBe(i);
     console.log(`100 MB trace: ${n.toLocaleString('en-US')} rows, heap grew by at most ${((peak - before) / 1e6).toFixed(1)} MB`);

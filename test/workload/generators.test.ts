@@ -89,9 +89,11 @@ describe('generators match their traces', () => {
   it('interactive turns: first prompt and output tokens (Azure code trace)', async () => {
     const input: number[] = [];
     const output: number[] = [];
-    for await (const r of readAzure(`${TRACES}/azure2023_code.csv`, 'azure', { skipBad: false }, newTraceStats())) {
-      input.push(r.input);
-      output.push(r.output);
+    for await (const batch of readAzure(`${TRACES}/azure2023_code.csv`, 'azure', { skipBad: false }, newTraceStats())) {
+      for (const r of batch) {
+        input.push(r.input);
+        output.push(r.output);
+      }
     }
     const sim = new Simulation();
     const service = instantService(sim, 0);
