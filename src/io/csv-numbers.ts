@@ -55,8 +55,8 @@ function writeDigits(out: Uint8Array, at: number, v: number, count: number): num
   return end;
 }
 
-/** An integer -2^31 ≤ x < 2^31 (the caller checks `x === (x | 0)`); -0 is written "0", as String(-0) is. */
-export function writeInt32(out: Uint8Array, at: number, x: number): number {
+/** A safe integer (|x| < 2^53), as String(x) writes it: -0 as "0". */
+export function writeInteger(out: Uint8Array, at: number, x: number): number {
   if (x < 0) {
     out[at++] = MINUS;
     x = -x;

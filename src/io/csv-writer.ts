@@ -16,7 +16,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { assertNever } from '../domain/never.js';
 import type { CsvColumn } from '../report/csv.js';
-import { fixedText, MAX_FIXED_DECIMALS, writeFixed, writeInt32, writeWhole } from './csv-numbers.js';
+import { fixedText, MAX_FIXED_DECIMALS, writeFixed, writeInteger } from './csv-numbers.js';
 
 export type Cell = string | number;
 
@@ -25,7 +25,6 @@ const CHUNK_BYTES = 1 << 16;
 const NUMBER_BYTES = 40;
 const NEEDS_QUOTES = /[,\r\n|]/;
 const COMMA = 44;
-const MINUS = 45;
 const NEWLINE = 10;
 /** `decimals` of a column whose numbers are written in their shortest form. */
 const SHORTEST = -1;
@@ -54,12 +53,8 @@ function decimalsOf(column: string | CsvColumn): number {
 
 /** Whole numbers of 32 bits are the same text in every format; the caller made room for NUMBER_BYTES. */
 function writeNumber(out: Buffer, at: number, x: number, decimals: number): number {
-  if (x === (x | 0)) return writeInt32(out, at, x);
-  if (decimals === SHORTEST) {
-    if (!Number.isSafeInteger(x)) return writeAscii(out, at, `${x}`);
-    if (x < 0) out[at++] = MINUS; // ids of 2^31 and more
-    return writeWhole(out, at, Math.abs(x));
-  }
+  if (x === (x | 0)) return writeInteger(out, at, x);
+  if (decimals === SHORTEST) return Number.isSafeInteger(x) ? writeInteger(out, at, x) : writeAscii(out, at, `${x}`); // ids reach 2^31 and more
   const end = writeFixed(out, at, x, decimals);
   return end >= 0 ? end : writeAscii(out, at, Number.isFinite(x) ? fixedText(x, decimals) : `${x}`);
 }

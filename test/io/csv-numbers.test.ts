@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fixedText, writeFixed, writeInt32, writeWhole } from '../../src/io/csv-numbers.js';
+import { fixedText, writeFixed, writeInteger, writeWhole } from '../../src/io/csv-numbers.js';
 
 const out = new Uint8Array(64);
 const text = (end: number) => Buffer.from(out.subarray(0, end)).toString('latin1');
@@ -98,15 +98,16 @@ describe('writeFixed', () => {
 });
 
 describe('whole numbers', () => {
-  it('writeInt32 and writeWhole write String(x)', () => {
+  it('writeInteger and writeWhole write String(x)', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), (i, w) => {
-        expect(text(writeInt32(out, 0, i))).toBe(String(i));
+      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger()), fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), (i, w) => {
+        expect(text(writeInteger(out, 0, i))).toBe(String(i));
         expect(text(writeWhole(out, 0, w))).toBe(String(w));
       }),
       { numRuns: 10_000, seed: 17 },
     );
-    expect(text(writeInt32(out, 0, -0))).toBe('0');
+    expect(text(writeInteger(out, 0, -0))).toBe('0');
+    expect(text(writeInteger(out, 0, -(2 ** 53 - 1)))).toBe('-9007199254740991');
     expect(text(writeWhole(out, 0, 2 ** 53 - 1))).toBe('9007199254740991');
   });
 });
