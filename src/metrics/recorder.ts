@@ -5,6 +5,7 @@
  * bounded whatever the run's length (with `exact: false` the accumulators are histograms too).
  */
 import { REJECT_REASONS, type LlmRequest, type NetworkLeg, type RejectReason, type RequestClass, type SessionRecord, type SimObserver, type StepRecord } from '../domain/request.js';
+import type { Assert, SameKinds } from '../domain/kinds.js';
 import { Exact, LogHistogram, type Quantiles } from './quantiles.js';
 import { addStages, latencies, LATENCY_METRICS, type ClassStats, type LatencyMetric, type RequestRecord, type RequestSlo } from './request-record.js';
 import { fold, FNV_OFFSET, ReplicaSteps, type TimePoint } from './replica-steps.js';
@@ -12,9 +13,19 @@ import { fold, FNV_OFFSET, ReplicaSteps, type TimePoint } from './replica-steps.
 export * from './request-record.js';
 export type { TimePoint } from './replica-steps.js';
 
+/** Add x unless it is NaN (a latency a request does not have). */
+function addNumber(q: Quantiles, x: number): void {
+  if (!Number.isNaN(x)) q.add(x);
+}
+
+/** Every latency metric but ITL, whose distribution comes from the steps: finish() adds each of these. */
+export type FinishAddsEveryMetric = Assert<SameKinds<Exclude<LatencyMetric, 'itl'>, 'ttft' | 'tpot' | 'e2el' | 'ttfvt' | 'server_ttft' | 'queue'>>;
+
 export class MetricsRecorder implements SimObserver {
   readonly classes = new Map<RequestClass, ClassStats>();
   private open = new Map<number, RequestRecord>();
+  /** finish() writes each request's latencies here. */
+  private readonly latencies = {} as Record<LatencyMetric, number>;
   /**
    * FNV-1a over every finished request (in completion order) and, per replica, over its steps
    * (in step order): a fingerprint of the run's event sequence. Steps are hashed per replica
@@ -157,9 +168,16 @@ export class MetricsRecorder implements SimObserver {
       return;
     }
     const s = this.stats(rec.cls);
-    const l = latencies(rec);
+    const l = latencies(rec, this.latencies);
     // ITL's distribution is of every gap, from the steps (finishRun), not of requests' means.
-    for (const m of LATENCY_METRICS) if (m !== 'itl' && !Number.isNaN(l[m])) s.metrics[m].add(l[m]);
+    // The other metrics one by one (a loop over LATENCY_METRICS reads both objects by key).
+    const q = s.metrics;
+    addNumber(q.ttft, l.ttft);
+    addNumber(q.tpot, l.tpot);
+    addNumber(q.e2el, l.e2el);
+    addNumber(q.ttfvt, l.ttfvt);
+    addNumber(q.server_ttft, l.server_ttft);
+    addNumber(q.queue, l.queue);
     s.requests++;
     s.preemptions += rec.preemptions;
     s.inputTokens += rec.input;

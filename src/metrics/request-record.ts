@@ -47,18 +47,17 @@ export interface RequestSlo {
 export const LATENCY_METRICS = ['ttft', 'tpot', 'itl', 'e2el', 'ttfvt', 'server_ttft', 'queue'] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
 
-/** A request's latencies in seconds, NaN where undefined. */
-export function latencies(r: RequestRecord): Record<LatencyMetric, number> {
+/** A request's latencies in seconds, NaN where undefined (written into `into` when given: no object per request). */
+export function latencies(r: RequestRecord, into = {} as Record<LatencyMetric, number>): Record<LatencyMetric, number> {
   const gap = r.output > 1 ? (r.clientDone - r.clientFirst) / (r.output - 1) : NaN;
-  return {
-    ttft: r.clientFirst - r.send,
-    tpot: gap,
-    itl: gap,
-    e2el: r.clientDone - r.send,
-    ttfvt: r.clientFirstVisible - r.send,
-    server_ttft: r.serverFirst - r.arrive,
-    queue: r.admit - r.arrive,
-  };
+  into.ttft = r.clientFirst - r.send;
+  into.tpot = gap;
+  into.itl = gap;
+  into.e2el = r.clientDone - r.send;
+  into.ttfvt = r.clientFirstVisible - r.send;
+  into.server_ttft = r.serverFirst - r.arrive;
+  into.queue = r.admit - r.arrive;
+  return into;
 }
 
 export type Stages = ClassStats['stages'];

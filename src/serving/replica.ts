@@ -21,6 +21,15 @@ import type { EngineConfig, ReplicaStats } from './engine-config.js';
 
 export { DEFAULT_ENGINE, type EngineConfig, type ReplicaStats } from './engine-config.js';
 
+/**
+ * The perf model writes each step's cost here and the replica reads it at once; the step record
+ * is filled and handed to the observer at once (observers copy what they keep). Steps never
+ * interleave, so every replica shares these two: a fleet of a thousand touches two objects, not
+ * two thousand scattered ones, per step.
+ */
+const STEP_COST = newStepCost();
+const STEP_RECORD: StepRecord = { replica: '', replicaNumber: -1, start: 0, seconds: 0, decodeSeqs: 0, backgroundDecodeSeqs: 0, prefillTokens: 0, waiting: 0, running: 0, kvUsed: 0 };
+
 export class Replica {
   private readonly table: SequenceTable;
   private readonly next: StepBatch;
@@ -28,10 +37,7 @@ export class Replica {
   private readonly counters: ReplicaStats = { steps: 0, busySeconds: 0, completed: 0, rejected: 0, preemptions: 0, generatedTokens: 0, prefilledTokens: 0 };
   private busy = false;
   private wakeAt = Infinity;
-  private readonly stepRecord: StepRecord;
   private readonly run = new DecodeRun();
-  /** The perf model writes each step's cost here (read at once: no object per step). */
-  private readonly cost = newStepCost();
   /** Tokens a decode step yields on average (speculative decoding: more than one). */
   private readonly tokensPerStep: number;
   /** Called when `outstanding` changes (the router's load index listens). */
@@ -48,7 +54,6 @@ export class Replica {
     /** Its number in its system (StepRecord.replicaNumber), -1: none. */
     readonly replicaNumber = -1,
   ) {
-    this.stepRecord = { replica: name, replicaNumber, start: 0, seconds: 0, decodeSeqs: 0, backgroundDecodeSeqs: 0, prefillTokens: 0, waiting: 0, running: 0, kvUsed: 0 };
     this.tokensPerStep = perf.tokensPerStep ?? 1;
     this.table = new SequenceTable(name, config, perf.fit, observer);
     this.next = new StepBatch(this.table, config.maxBatchTokens, config.maxSeqs, Math.ceil(this.tokensPerStep));
@@ -117,7 +122,7 @@ export class Replica {
       this.wakeForReload(now);
       return;
     }
-    const seconds = this.perf.step(next.shape, this.cost).seconds;
+    const seconds = this.perf.step(next.shape, STEP_COST).seconds;
     this.busy = true;
     this.startedStep(now, seconds, next.shape.decodeSeqs, next.shape.prefillTokens);
     // finishStep reads the batch before the next step() refills it (steps never overlap).
@@ -154,7 +159,9 @@ export class Replica {
 
   /** The step record with what the batch and queue say (one record reused: observers copy what they keep). */
   private record(decodeSeqs: number, prefillTokens: number): StepRecord {
-    const r = this.stepRecord;
+    const r = STEP_RECORD;
+    r.replica = this.name;
+    r.replicaNumber = this.replicaNumber;
     r.decodeSeqs = decodeSeqs;
     r.backgroundDecodeSeqs = this.next.backgroundDecodes;
     r.prefillTokens = prefillTokens;
@@ -181,7 +188,7 @@ export class Replica {
     return this.run.plan(this.next.members, this.next.shape, now, firstSeconds, this.stepSeconds, kv.blockTokens, free);
   }
 
-  private readonly stepSeconds = (shape: BatchShape): number => this.perf.step(shape, this.cost).seconds;
+  private readonly stepSeconds = (shape: BatchShape): number => this.perf.step(shape, STEP_COST).seconds;
 
   /**
    * Apply the starts of the run's steps that began by `time`, in order: their blocks (planned to
