@@ -17,7 +17,13 @@ const IN_FLIGHT = 5 * REPLICAS;
 /** What the router reads and writes on a replica. */
 interface LoadOnly {
   outstanding: number;
-  onLoadChange?: () => void;
+  loadIndex?: { set(slot: number, load: number): void };
+  loadSlot: number;
+}
+
+/** What a replica does when its load changes. */
+function changed(r: LoadOnly): void {
+  r.loadIndex?.set(r.loadSlot, r.outstanding);
 }
 
 const request: LlmRequest = { id: 0, sessionId: -1, cls: 'interactive', inputTokens: 100, outputTokens: 10, reasoningTokens: 0, segments: [] };
@@ -29,7 +35,7 @@ function drive(route: () => LoadOnly): number {
   const step = () => {
     const r = route();
     r.outstanding++;
-    r.onLoadChange?.();
+    changed(r);
     inFlight.push(r);
     if (inFlight.length > IN_FLIGHT) {
       const k = Math.floor(rng.next() * inFlight.length);
@@ -37,7 +43,7 @@ function drive(route: () => LoadOnly): number {
       inFlight[k] = inFlight[inFlight.length - 1];
       inFlight.pop();
       done.outstanding--;
-      done.onLoadChange?.();
+      changed(done);
     }
   };
   for (let i = 0; i < 2 * IN_FLIGHT; i++) step(); // fill the pool, warm up the JIT
@@ -47,10 +53,10 @@ function drive(route: () => LoadOnly): number {
 }
 
 export function routingRows(): Row[] {
-  const indexed = Array.from({ length: REPLICAS }, (): LoadOnly => ({ outstanding: 0 }));
+  const indexed = Array.from({ length: REPLICAS }, (): LoadOnly => ({ outstanding: 0, loadSlot: 0 }));
   const router = makeRouter('least-outstanding', indexed as unknown as Replica[], stream(1, 'bench', 'ties'));
   const fast = drive(() => router.route(request) as unknown as LoadOnly);
-  const scanned = Array.from({ length: REPLICAS }, (): LoadOnly => ({ outstanding: 0 }));
+  const scanned = Array.from({ length: REPLICAS }, (): LoadOnly => ({ outstanding: 0, loadSlot: 0 }));
   const linear = drive(() => {
     let best = scanned[0];
     for (const r of scanned) if (r.outstanding < best.outstanding) best = r;

@@ -40,8 +40,13 @@ export class Replica {
   private readonly run = new DecodeRun();
   /** Tokens a decode step yields on average (speculative decoding: more than one). */
   private readonly tokensPerStep: number;
-  /** Called when `outstanding` changes (the router's load index listens). */
-  onLoadChange?: () => void;
+  /**
+   * The router's load index, told when `outstanding` changes; this replica is its entry
+   * `loadSlot`. (An index shared by the pool, not a closure per replica: at a thousand replicas,
+   * two fewer objects to fetch from memory per change.)
+   */
+  loadIndex?: { set(slot: number, load: number): void };
+  loadSlot = 0;
 
   constructor(
     readonly name: string,
@@ -97,7 +102,7 @@ export class Replica {
     }
     if (this.run.length > 0) this.cutRun(now);
     this.table.enqueue(req, listener);
-    this.onLoadChange?.();
+    this.loadIndex?.set(this.loadSlot, this.outstanding);
     if (!this.busy) this.step();
   }
 
@@ -313,7 +318,7 @@ export class Replica {
     if (s.generated >= s.req.outputTokens) {
       this.table.complete(s, now);
       this.counters.completed++;
-      this.onLoadChange?.();
+      this.loadIndex?.set(this.loadSlot, this.outstanding);
       if (s.req.phase !== 'prefill') this.observer.onComplete?.(s.req, now);
       s.listener.onComplete();
     }

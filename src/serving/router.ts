@@ -37,7 +37,8 @@ function indexOf(replicas: readonly Replica[], rng: Rng): LoadIndex {
   const index = new LoadIndex(replicas.length, rng);
   replicas.forEach((r, i) => {
     index.set(i, r.outstanding);
-    r.onLoadChange = () => index.set(i, r.outstanding);
+    r.loadIndex = index;
+    r.loadSlot = i;
   });
   return index;
 }
