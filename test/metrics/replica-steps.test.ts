@@ -1,0 +1,105 @@
+/**
+ * The recorder's per-replica tables (metrics/replica-steps.ts) against the same bookkeeping done
+ * the plain way: one point object per replica and interval, one hash per replica, one ITL
+ * histogram per replica merged in name order. Replicas come with and without numbers, more of
+ * them than the tables' first capacity (16), arrivals and steps interleaved across intervals and
+ * out of time order between replicas (as decode runs report them), so growing, the name order
+ * and each replica's last interval are all exercised. Sums must match to the bit.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { StepRecord } from '../../src/domain/request.js';
+import { LogHistogram } from '../../src/metrics/quantiles.js';
+import { fold, FNV_OFFSET, ReplicaSteps, type TimePoint } from '../../src/metrics/replica-steps.js';
+
+const BUCKET_SECONDS = 10;
+const WINDOW = { start: 5, end: 60 };
+
+type Event = { kind: 'arrival'; replica: number; t: number } | { kind: 'step'; replica: number; step: Omit<StepRecord, 'replica' | 'replicaNumber'> };
+
+/** The plain way: what the recorder kept before the tables. */
+class PlainReplica {
+  hash = FNV_OFFSET;
+  points: TimePoint[] = [];
+  gaps = { interactive: new LogHistogram(), background: new LogHistogram() };
+  at(t: number): TimePoint {
+    const b = Math.floor(t / BUCKET_SECONDS);
+    while (this.points.length <= b) this.points.push({ requests: 0, kvPeak: 0, busy: 0, decodeSeqsTime: 0, waitingTime: 0, kvTime: 0, steps: 0 });
+    return this.points[b];
+  }
+  step(s: StepRecord): void {
+    this.hash = fold(fold(fold(fold(this.hash, s.start), s.seconds), s.decodeSeqs), s.prefillTokens);
+    const p = this.at(s.start);
+    if (s.kvUsed > p.kvPeak) p.kvPeak = s.kvUsed;
+    p.busy += s.seconds;
+    p.decodeSeqsTime += s.decodeSeqs * s.seconds;
+    p.waitingTime += s.waiting * s.seconds;
+    p.kvTime += s.kvUsed * s.seconds;
+    p.steps++;
+    if (s.decodeSeqs > 0 && s.start >= WINDOW.start && s.start < WINDOW.end) {
+      const background = s.backgroundDecodeSeqs;
+      if (background < s.decodeSeqs) this.gaps.interactive.add(s.seconds, s.decodeSeqs - background);
+      if (background > 0) this.gaps.background.add(s.seconds, background);
+    }
+  }
+}
+
+const stepArb = fc.record({
+  start: fc.double({ min: 0, max: 80, noNaN: true }),
+  seconds: fc.double({ min: 1e-4, max: 0.5, noNaN: true }),
+  decodeSeqs: fc.integer({ min: 0, max: 6 }),
+  backgroundDecodeSeqs: fc.integer({ min: 0, max: 6 }),
+  prefillTokens: fc.integer({ min: 0, max: 4096 }),
+  waiting: fc.integer({ min: 0, max: 9 }),
+  running: fc.integer({ min: 0, max: 9 }),
+  kvUsed: fc.double({ min: 0, max: 1, noNaN: true }),
+}).map((s) => ({ ...s, backgroundDecodeSeqs: Math.min(s.backgroundDecodeSeqs, s.decodeSeqs) }));
+
+const eventArb: fc.Arbitrary<Event> = fc.oneof(
+  fc.record({ kind: fc.constant('arrival' as const), replica: fc.integer({ min: 0, max: 39 }), t: fc.double({ min: 0, max: 80, noNaN: true }) }),
+  fc.record({ kind: fc.constant('step' as const), replica: fc.integer({ min: 0, max: 39 }), step: stepArb }),
+);
+
+// Replicas 0-19 have numbers (in a shuffled order), 20-39 none (-1): both ways of finding a replica.
+const numberOf = (r: number) => (r < 20 ? (r * 7) % 20 : -1);
+const nameOf = (r: number) => `sys/pool/${r}`;
+
+describe('ReplicaSteps tables', () => {
+  it('keep the same points, hashes and gaps as an object per replica (property)', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 300 }), (events) => {
+        const tables = new ReplicaSteps(BUCKET_SECONDS, WINDOW);
+        const plain = new Map<string, PlainReplica>();
+        const plainOf = (name: string) => plain.get(name) ?? plain.set(name, new PlainReplica()).get(name)!;
+        for (const e of events) {
+          const name = nameOf(e.replica);
+          const i = tables.indexOf(name, numberOf(e.replica));
+          if (e.kind === 'arrival') {
+            tables.arrival(i, e.t);
+            plainOf(name).at(e.t).requests++;
+          } else {
+            const step: StepRecord = { ...e.step, replica: name, replicaNumber: numberOf(e.replica) };
+            tables.step(i, step);
+            plainOf(name).step(step);
+          }
+        }
+        for (const [name, p] of plain) {
+          expect(tables.seriesOf(name)).toEqual(p.points);
+          expect(tables.names[tables.indexOf(name, -1)]).toBe(name);
+        }
+        expect(tables.seriesOf('never seen')).toEqual([]);
+        for (const i of tables.stepped) expect(tables.hashOf(i)).toBe(plainOf(tables.names[i]).hash);
+        for (const cls of ['interactive', 'background'] as const) {
+          const merged = new LogHistogram();
+          for (const name of [...plain.keys()].sort()) merged.merge(plain.get(name)!.gaps[cls]);
+          const gaps = tables.gapsOf(cls);
+          expect(gaps.count).toBe(merged.count);
+          expect(gaps.sum).toBe(merged.sum);
+          expect(gaps.std()).toBe(merged.std());
+          for (const q of [0, 0.1, 0.5, 0.9, 0.99, 1]) expect(gaps.quantile(q)).toBe(merged.quantile(q));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
