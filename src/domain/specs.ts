@@ -104,9 +104,10 @@ export interface GpuSpec extends HardwareCommon {
   hbmBytesPerSecond: number;
   /** Dense peak FLOP/s by compute precision. */
   peakFlops: { bf16: number; fp8: number; fp4?: number };
-  nvlinkBytesPerSecond: number;
+  /** Scale-up link bandwidth each way per GPU: half the datasheet's NVLink figure, which adds both directions. */
+  nvlinkBytesPerSecondEachWay: number;
   gpusPerNode: number;
-  /** Per-GPU bandwidth to other nodes (InfiniBand / RoCE). */
+  /** Per-GPU bandwidth to other nodes (InfiniBand / RoCE), each way. */
   interNodeBytesPerSecond: number;
   /** GPU ↔ host memory (swapped or offloaded KV): PCIe, or NVLink-C2C on Grace systems. */
   hostLinkBytesPerSecond: number;
@@ -123,17 +124,35 @@ export interface GpuCalibration {
   stepOverheadSeconds: number;
   /** Cost per layer a step passes through that bandwidth does not hide (kernel launches, syncs). */
   layerOverheadSeconds: number;
+  /**
+   * Host-side cost per sequence in a step (preparing its inputs, sampling): the replica's CPU
+   * work, paid once per replica whatever its TP, and growing with the batch.
+   */
+  sequenceOverheadSeconds: number;
+  /**
+   * Host-side cost per sequence per step of sending its new token to the client, when tokens are
+   * streamed (a callback, a response message): NVIDIA's MLPerf harness streams in Server and not in
+   * Offline, which is what makes its Server steps slower per token than its Offline ones.
+   */
+  streamingOverheadSeconds: number;
   /** Latency of one small all-reduce across the tensor-parallel group (NCCL on NVLink). */
   allReduceLatencySeconds: number;
   /** Latency of one point-to-point hand-off over NVLink (pipeline stages). */
   linkLatencySeconds: number;
   /** Latency of one hop between nodes. */
   interNodeLatencySeconds: number;
-  /** Fraction of HBM the serving stack may use (vLLM gpu_memory_utilization). */
-  memoryUtilisation: number;
+  /** How much memory the KV cache gets: a share of the whole HBM or of what weights and activations leave free. */
+  kvMemory: KvMemoryShare;
   /** Activations and workspace kept free per GPU. */
   activationReserveBytes: number;
 }
+
+/**
+ * The KV cache's memory, as serving stacks size it: vLLM's gpu_memory_utilization is a fraction of
+ * the whole HBM (weights, activations and KV inside it); TensorRT-LLM's kv_cache_free_gpu_mem_fraction
+ * is a fraction of the memory left free once weights and activations are loaded.
+ */
+export type KvMemoryShare = { of: 'hbm'; fraction: number } | { of: 'free'; fraction: number };
 
 /** One wafer-scale system (a CS-3 holds one WSE-3). */
 export interface WaferSpec extends HardwareCommon {
@@ -195,6 +214,11 @@ export interface Deployment {
    * on it (WaferLLM). Unset: layers form a spatial pipeline, each on its own share of the wafer.
    */
   cores?: number;
+  /**
+   * Whether each token is streamed out as it is made (a chat or coding client, MLPerf Server) or
+   * handed over when the request is done (MLPerf Offline, batch jobs). Unset: streamed.
+   */
+  streaming?: boolean;
 }
 
 /** Energy bought for a fleet: price per kWh at the meter, and the facility's power usage effectiveness (cooling, power conversion; ≥ 1). */

@@ -3,7 +3,8 @@
  * perf/model.ts), registered beside the models in perf/hardware.ts. A new kind writes its own in
  * its model file (docs/extending.md); io/ and report/ look the kind up instead of switching on it.
  */
-import type { GpuSpec, WaferSpec } from '../domain/specs.js';
+import { InputError } from '../domain/errors.js';
+import type { GpuSpec, KvMemoryShare, WaferSpec } from '../domain/specs.js';
 import { GB, GHZ, KW, MS, PB, PFLOPS, TB, TFLOPS, US } from '../domain/units.js';
 import type { HardwareFileCommon, HardwareFormat } from './model.js';
 
@@ -30,10 +31,13 @@ const GPU_CALIBRATION = {
   memoryEfficiency: 'efficiency',
   stepOverheadMs: 'nonnegative',
   layerOverheadUs: 'nonnegative',
+  sequenceOverheadUs: 'nonnegative?', // absent: 0 (files written before it existed)
+  streamingOverheadUs: 'nonnegative?', // absent: 0
   allReduceLatencyUs: 'nonnegative',
   linkLatencyUs: 'nonnegative',
   interNodeLatencyUs: 'nonnegative',
-  memoryUtilisation: 'efficiency',
+  memoryUtilisation: 'efficiency?', // a share of the whole HBM (vLLM's gpu_memory_utilization) ...
+  kvCacheFreeFraction: 'efficiency?', // ... or of the memory left free (TensorRT-LLM's kv_cache_free_gpu_mem_fraction): one of the two
   activationReserveGB: 'nonnegative',
 } as const;
 
@@ -45,7 +49,9 @@ export const GPU_FORMAT: HardwareFormat<GpuSpec, typeof GPU_FILE, typeof GPU_CAL
     hbmBytes: f.hbmGB * GB,
     hbmBytesPerSecond: f.hbmBandwidthTBps * TB,
     peakFlops: { bf16: f.peakTflops.bf16 * TFLOPS, fp8: f.peakTflops.fp8 * TFLOPS, fp4: f.peakTflops.fp4 && f.peakTflops.fp4 * TFLOPS },
-    nvlinkBytesPerSecond: f.nvlinkGBps * GB,
+    // Datasheets quote NVLink (and Infinity Fabric) per GPU with both directions added; a ring
+    // all-reduce sends one way on each link at a time.
+    nvlinkBytesPerSecondEachWay: (f.nvlinkGBps * GB) / 2,
     gpusPerNode: f.gpusPerNode,
     interNodeBytesPerSecond: f.interNodeGBps * GB,
     hostLinkBytesPerSecond: f.hostLinkGBps * GB,
@@ -61,15 +67,25 @@ export const GPU_FORMAT: HardwareFormat<GpuSpec, typeof GPU_FILE, typeof GPU_CAL
     memoryEfficiency: c.memoryEfficiency,
     stepOverheadSeconds: c.stepOverheadMs * MS,
     layerOverheadSeconds: c.layerOverheadUs * US,
+    sequenceOverheadSeconds: (c.sequenceOverheadUs ?? 0) * US,
+    streamingOverheadSeconds: (c.streamingOverheadUs ?? 0) * US,
     allReduceLatencySeconds: c.allReduceLatencyUs * US,
     linkLatencySeconds: c.linkLatencyUs * US,
     interNodeLatencySeconds: c.interNodeLatencyUs * US,
-    memoryUtilisation: c.memoryUtilisation,
+    kvMemory: kvMemoryShare(c.memoryUtilisation, c.kvCacheFreeFraction, source),
     activationReserveBytes: c.activationReserveGB * GB,
   }),
   describeDeployment: (d) => `TP ${d.tp} × PP ${d.pp} (${plural(d.count, 'GPU')})`,
   minValidationLoopSeconds: 30,
 };
+
+function kvMemoryShare(ofHbm: number | undefined, ofFree: number | undefined, file: string): KvMemoryShare {
+  if (ofHbm !== undefined && ofFree === undefined) return { of: 'hbm', fraction: ofHbm };
+  if (ofFree !== undefined && ofHbm === undefined) return { of: 'free', fraction: ofFree };
+  const found = ofHbm === undefined ? 'neither' : `both (memoryUtilisation ${ofHbm}, kvCacheFreeFraction ${ofFree})`;
+  const expected = "exactly one of them (the KV cache's share of the whole HBM, or of the memory weights and activations leave free)";
+  throw new InputError([{ file, where: 'memoryUtilisation, kvCacheFreeFraction', expected, found }]);
+}
 
 const WAFER_FILE = {
   cores: 'count',

@@ -1,9 +1,10 @@
 /**
  * A GPU replica: TP × PP GPUs. A step costs the larger of its compute and its HBM traffic (the
  * roofline, each at a calibrated efficiency), plus tensor-parallel all-reduces and pipeline
- * hand-offs, plus a per-step host overhead that measured serving stacks spend on scheduling,
- * launches and sampling. Pipeline parallelism keeps up to PP micro-batches in flight: a step's
- * cycle is the time one micro-batch (batch / PP) takes through every stage.
+ * hand-offs, plus the host overhead that measured serving stacks spend on scheduling, launches
+ * and sampling, per step and per sequence in it (more per sequence when its token is streamed
+ * out). Pipeline parallelism keeps up to PP micro-batches in flight: a step's cycle is the time
+ * one micro-batch (batch / PP) takes through every stage.
  */
 import { newStepCost, type BatchShape, type StepCost } from '../domain/batch.js';
 import type { Deployment, GpuSpec, LlmSpec, Precision, PrecisionGroups } from '../domain/specs.js';
@@ -14,6 +15,7 @@ import {
   kvBytesPerToken, kvReserveTokensPerSequence, layerParams, resolvePrecision, tableBytes, weightBytes,
 } from './llm.js';
 import { inputError, InputError } from '../domain/errors.js';
+import { assertNever } from '../domain/never.js';
 import { setStepCost, type DeploymentAsked, type DeploymentFieldNames, type Fit, type HardwareModel, type PerfModel } from './model.js';
 
 export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment): PerfModel {
@@ -46,16 +48,17 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
   // Communication: two all-reduces per layer over the TP group (a fixed latency plus the ring's
   // 2(TP−1)/TP × message over the link); PP hand-offs between stages.
   const crossNode = tp > gpu.gpusPerNode;
-  const tpBandwidth = crossNode ? gpu.interNodeBytesPerSecond : gpu.nvlinkBytesPerSecond;
+  const tpBandwidth = crossNode ? gpu.interNodeBytesPerSecond : gpu.nvlinkBytesPerSecondEachWay;
   const tpLatency = cal.allReduceLatencySeconds + (crossNode ? cal.interNodeLatencySeconds : 0);
   const actBytes = activationBytesPerToken(llm, precision);
   const allReduces = tp > 1 ? 2 * llm.layers : 0;
   const ringSteps = 2 * (tp - 1);
   const ppCrossNode = tp * pp > gpu.gpusPerNode;
-  const ppBandwidth = ppCrossNode ? gpu.interNodeBytesPerSecond : gpu.nvlinkBytesPerSecond;
+  const ppBandwidth = ppCrossNode ? gpu.interNodeBytesPerSecond : gpu.nvlinkBytesPerSecondEachWay;
   const ppLatency = ppCrossNode ? cal.interNodeLatencySeconds : cal.linkLatencySeconds;
 
-  const overhead = cal.stepOverheadSeconds + llm.layers * cal.layerOverheadSeconds;
+  const stepOverhead = cal.stepOverheadSeconds + llm.layers * cal.layerOverheadSeconds;
+  const sequenceOverhead = cal.sequenceOverheadSeconds + (deployment.streaming === false ? 0 : cal.streamingOverheadSeconds);
 
   const step = (b: BatchShape, into: StepCost = newStepCost()): StepCost => {
     const tokens = b.decodeSeqs + b.prefillTokens;
@@ -75,6 +78,7 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
     const communication =
       allReduces * (tpLatency + ((ringSteps / tp) * message) / tpBandwidth) +
       (pp - 1) * (ppLatency + message / ppBandwidth);
+    const overhead = stepOverhead + (b.decodeSeqs + b.prefillSeqs) * sequenceOverhead;
     return setStepCost(into, Math.max(compute, memory) + communication + overhead, compute, memory, communication, overhead);
   };
   return { fit, step };
@@ -97,15 +101,29 @@ export function peakFor(gpu: GpuSpec, p: Precision): number {
   }
 }
 
+/** Bytes per GPU the KV cache gets beside `weightsPerGpu` (negative: the weights do not fit). */
+function kvBytesPerGpu(gpu: GpuSpec, weightsPerGpu: number): number {
+  const { kvMemory, activationReserveBytes } = gpu.calibration;
+  switch (kvMemory.of) {
+    case 'hbm':
+      return gpu.hbmBytes * kvMemory.fraction - weightsPerGpu - activationReserveBytes;
+    case 'free': {
+      const free = gpu.hbmBytes - weightsPerGpu - activationReserveBytes;
+      return free > 0 ? free * kvMemory.fraction : free;
+    }
+    default:
+      return assertNever(kvMemory);
+  }
+}
+
 export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: PrecisionGroups): Fit {
-  const cal = gpu.calibration;
   const weights = weightBytes(llm, precision);
   const kvPerToken = kvBytesPerToken(llm, precision);
   const reserve = kvReserveTokensPerSequence(llm, precision);
   const capacity = (count: number, tp: number) => {
     // KV heads are split over TP (replicated beyond the number of KV heads), layers over PP.
     const kvPerTokenPerGpu = kvPerToken / (Math.min(tp, llm.kvHeads) * (count / tp));
-    const perGpuFree = gpu.hbmBytes * cal.memoryUtilisation - weights / count - cal.activationReserveBytes;
+    const perGpuFree = kvBytesPerGpu(gpu, weights / count);
     return { perGpuFree, tokens: perGpuFree > 0 ? Math.floor(perGpuFree / kvPerTokenPerGpu) : 0 };
   };
   const count = d.tp * d.pp;
@@ -123,7 +141,7 @@ export function gpuFit(llm: LlmSpec, gpu: GpuSpec, d: Deployment, precision: Pre
   const reason = fits
     ? undefined
     : perGpuFree <= 0
-      ? `weights need ${formatGB(weights / count)} per GPU but ${formatGB(gpu.hbmBytes * cal.memoryUtilisation - cal.activationReserveBytes)} is usable on a ${gpu.name}`
+      ? `weights need ${formatGB(weights / count)} per GPU but ${formatGB(weights / count + perGpuFree)} is usable on a ${gpu.name}`
       : `KV cache holds ${tokens} tokens, fewer than one ${d.contextTokens ?? 1}-token context needs (${needed} with its windowed layers)`;
   return {
     fits,

@@ -97,10 +97,10 @@ function runReplica(llm: LlmSpec, model: PerfModel, setup: RowSetup, load: Extra
   let tokensAtEnd = 0;
   sim.at(warm, () => void (tokensAtWarm = replica.stats.generatedTokens));
   sim.at(end, () => void (tokensAtEnd = replica.stats.generatedTokens));
-  const send = (then?: () => void): void => {
+  const send = (then?: () => void, outputTokens = output): void => {
     const life: Life = { sent: sim.now };
     if (sim.now >= warm && sim.now < end) lives.push(life);
-    const req: LlmRequest = { id: nextId++, sessionId: -1, cls: 'interactive', inputTokens: input, outputTokens: output, reasoningTokens: 0, segments: [] };
+    const req: LlmRequest = { id: nextId++, sessionId: -1, cls: 'interactive', inputTokens: input, outputTokens, reasoningTokens: 0, segments: [] };
     replica.submit(req, {
       onFirstToken: () => {
         life.first = sim.now;
@@ -118,7 +118,12 @@ function runReplica(llm: LlmSpec, model: PerfModel, setup: RowSetup, load: Extra
       const client = (): void => {
         if (sim.now < end) send(client);
       };
-      for (let i = 0; i < load.concurrency; i++) sim.schedule(0, client);
+      // A benchmark that has run a while has its clients at every stage of a request, not all in
+      // step: with equal requests started together, every sequence would prefill at once, then
+      // decode at once (waves no steady benchmark shows). So the first requests are cut short,
+      // client i's to (i + 1)/N of the output, and the clients stay spread (a warm-up, not measured).
+      const n = load.concurrency;
+      for (let i = 0; i < n; i++) sim.schedule(0, () => send(client, Math.max(1, Math.round((output * (i + 1)) / n))));
       sim.run({ until: end });
       // Requests still running at the end are in flight, not late: only those that finished count.
       const done = lives.filter((l) => l.done !== undefined);

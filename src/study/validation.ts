@@ -96,9 +96,11 @@ export interface ValidationCase {
 /** Tolerances by role (issue 11): fit rows ±15%, holdout rows ±25%. */
 export const TOLERANCE: Record<Role, number> = { fit: 0.15, holdout: 0.25 };
 
-export function deploymentOf(setup: RowSetup, hardware: HardwareSpec): Deployment {
+/** A row's deployment; an offline row's tokens are handed over when each request is done, not streamed. */
+export function deploymentOf(setup: RowSetup, hardware: HardwareSpec, load?: ValidationLoad): Deployment {
   const tp = setup.tp ?? hardwareModel(hardware).defaultTp(setup.count);
-  return { count: setup.count, tp, pp: setup.pp ?? 1, precision: setup.precision, cores: setup.cores };
+  const deployment: Deployment = { count: setup.count, tp, pp: setup.pp ?? 1, precision: setup.precision, cores: setup.cores };
+  return load?.kind === 'offline' ? { ...deployment, streaming: false } : deployment;
 }
 
 function need(setup: RowSetup, field: 'context' | 'input' | 'output'): number {
@@ -140,7 +142,7 @@ function fromServing(metric: ValidationMetric, s: ServingSummary): number {
 /** The row's figure as the simulator computes it, for the given setup (the row's, or a perturbed one). */
 export function simulate(c: ValidationCase, setup: RowSetup = c.setup): number {
   const cs: ValidationCase = { ...c, setup };
-  const deployment = deploymentOf(setup, c.hardware);
+  const deployment = deploymentOf(setup, c.hardware, c.row.load);
   const model = perfModel(c.llm, c.hardware, deployment);
   const { row } = c;
   const load = row.load;
@@ -168,12 +170,11 @@ export function simulate(c: ValidationCase, setup: RowSetup = c.setup): number {
       }
     case 'offline': {
       // MLPerf Offline hands the system every sample at once and the engine runs full: a closed
-      // loop of as many sequences as it runs at once — its sequence cap, or as many whole
-      // sequences as its KV holds (TensorRT-LLM's no-evict scheduling reserves each one's KV; more
-      // would only thrash in preemptions). The same engine gives the Server rows' figures.
-      const input = need(setup, 'input');
-      const output = need(setup, 'output');
-      const running = Math.min(setup.engine?.maxSeqs ?? DEFAULT_ENGINE.maxSeqs, Math.floor(model.fit.kvCapacityTokens / (input + output)));
+      // loop of as many sequences as its sequence cap. The engine admits on the blocks a prompt
+      // needs now and preempts when growth runs out, as NVIDIA's harness schedules TensorRT-LLM
+      // (max_util, its default: closed/NVIDIA/code/harness/harness_llm/main_llm.cc in MLPerf
+      // Inference v4.1). The same engine gives the Server rows' figures.
+      const running = setup.engine?.maxSeqs ?? DEFAULT_ENGINE.maxSeqs;
       const closed = { kind: 'closed' as const, concurrency: Math.max(1, running), seconds: OFFLINE_SECONDS };
       return memo(c, setup, () => runServing(c.llm, model, setup, closed)).outputTokensPerSecond;
     }

@@ -74,7 +74,7 @@ describe('errors name the file that is wrong', () => {
   afterAll(() => sandbox.dispose());
   it('a broken model file is reported with its own path and line, and where the scenario uses it', () => {
     const scenario = 'name: model-check\ndurationMinutes: 1\nsystems:\n  - name: h100\n    pools: [{ name: gpus, hardware: h100-sxm, model: llama-3.1-8b, count: 1 }]\nworkload: { openLoop: { ratePerSecond: 1 } }\n';
-    const r = sandbox.run({ family: 'model', label: 'hbmGB = -1', files: { 's.yaml': scenario }, modelFile: { path: 'hardware/h100-sxm.yaml', content: readFileSync(join(ROOT, 'models/hardware/h100-sxm.yaml'), 'utf8').replace(/^hbmGB: \d+/m, 'hbmGB: -1') }, args: ['run', 's.yaml', ...QUIET], blame: 'h100-sxm.yaml' }, 30_000);
+    const r = sandbox.run({ family: 'model', label: 'hbmGB = -1', files: { 's.yaml': scenario }, modelFile: { path: 'hardware/h100-sxm.yaml', content: readFileSync(join(ROOT, 'models/hardware/h100-sxm.yaml'), 'utf8').replace(/^hbmGB: [\d.]+/m, 'hbmGB: -1') }, args: ['run', 's.yaml', ...QUIET], blame: 'h100-sxm.yaml' }, 30_000);
     expect(r.outcome, r.why).toBe('clear');
     expect(r.why).toMatch(/models\/hardware\/h100-sxm\.yaml: hbmGB \(line \d+\): expected a number > 0, found -1 \(used by s\.yaml systems\[0\]\.pools\[0\]\)/);
   });

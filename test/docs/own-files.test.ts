@@ -69,7 +69,7 @@ describe('docs/own-files.md, end to end', () => {
     // import-model, explain --list is prose (not a block), calibrate, run.
     expect(ran).toBe(3);
     expect(existsSync(join(dir, 'my-models/llm/my-llama-8b.yaml'))).toBe(true);
-    const fitted = Number(/^stepOverheadMs\s+2\.67\s+([\d.]+)/m.exec(outputs[1])?.[1]);
+    const fitted = Number(/^stepOverheadMs\s+[\d.]+\s+([\d.]+)/m.exec(outputs[1])?.[1]);
     expect(fitted).toBeGreaterThan(3);
     expect(readFileSync(join(dir, 'my-vllm.yaml'), 'utf8')).toMatch(/^fittedTo: "my-h100"/m);
     // The run: no uncalibrated label (its stack was fitted to this hardware's results).

@@ -75,6 +75,15 @@ describe('own files', () => {
     expect(messageOf(() => resolvePool(scenario(dir, 'hardware: gone.yaml\nmodel: llama-3.1-8b')))).toMatch(/scenario\.yaml: systems\[0\]\.pools\[0\]\.hardware \(line 9\): expected a hardware id or a hardware file that exists.*found "gone\.yaml"/);
     expect(messageOf(() => resolvePool(scenario(dir, 'hardware: h100-sxm\nmodel: llama-3.1-8b\npowerIdleW: 2000')))).toMatch(/systems\[0\]\.pools\[0\]\.powerIdleW \(line 11\): expected idle power at most busy power/);
   });
+  it('a GPU calibration gives the KV cache exactly one share: of the whole HBM or of the memory left free', () => {
+    const dir = userFolder();
+    const cal = join(dir, 'calibration', 'my-cal.yaml');
+    const text = readFileSync(cal, 'utf8');
+    writeFileSync(cal, `${text}memoryUtilisation: 0.9\n`);
+    expect(messageOf(() => resolvePool(scenario(dir, 'hardware: hardware/my-gpu.yaml\nmodel: llama-3.1-8b\ncalibration: calibration/my-cal.yaml')))).toMatch(/my-cal\.yaml: memoryUtilisation, kvCacheFreeFraction: expected exactly one of them .*found both/);
+    writeFileSync(cal, text.replace(/^kvCacheFreeFraction: .*$/m, ''));
+    expect(messageOf(() => resolvePool(scenario(dir, 'hardware: hardware/my-gpu.yaml\nmodel: llama-3.1-8b\ncalibration: calibration/my-cal.yaml')))).toMatch(/my-cal\.yaml: memoryUtilisation, kvCacheFreeFraction: expected exactly one of them .*found neither/);
+  });
   it('CLI: --models DIR and $WAFERSIM_MODELS add ids; a folder that is not one is bad input (exit 2)', () => {
     const dir = userFolder();
     const viaFlag = wafersim(['explain', '--models', dir, '--model', 'my-8b', '--hardware', 'my-gpu', '--json']);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBatch, prefillBatch } from '../../src/domain/batch.js';
 import { perfModel, speculativeStep, tokensPerStep } from '../../src/perf/index.js';
 import { stream } from '../../src/random/index.js';
+import type { GpuSpec } from '../../src/domain/specs.js';
 import { gpu, llm, wafer } from '../support/models.js';
 
 const dep = (count: number, extra: object = {}) => ({ count, tp: 1, pp: 1, ...extra });
@@ -74,11 +75,22 @@ describe('GPU model', () => {
     expect(perfModel(m, gpu('h100-sxm'), dep(2, { tp: 2 })).step(decodeBatch(1, 1024)).communication).toBeGreaterThan(0);
     expect(perfModel(llm('llama-3.1-8b'), gpu('h100-sxm'), dep(1)).step(decodeBatch(1, 1024)).communication).toBe(0);
   });
-  it('reports KV capacity from the HBM left after weights and reserves', () => {
+  it('gives the KV cache its share of the memory weights and reserves leave (TensorRT-LLM), or of the whole HBM (vLLM)', () => {
     const m = llm('llama-3.1-8b');
-    const fit = perfModel(m, gpu('h100-sxm'), dep(1)).fit;
-    // 80 GB × 0.9 − 16.06 GB weights − 2 GB reserve = 53.94 GB, at 131,072 bytes per token
-    expect(fit.kvCapacityTokens).toBe(Math.floor((80e9 * 0.9 - 16_059_990_016 - 2e9) / 131_072));
+    const h100 = gpu('h100-sxm');
+    const tokens = (kvMemory: GpuSpec['calibration']['kvMemory']) => perfModel(m, { ...h100, calibration: { ...h100.calibration, kvMemory } }, dep(1)).fit.kvCapacityTokens;
+    // 85.52 GB (the driver's memory.total) − 16.06 GB of weights − 2 GB reserve, at 131,072 bytes per token
+    expect(h100.calibration.kvMemory).toEqual({ of: 'free', fraction: 0.9 });
+    expect(tokens({ of: 'free', fraction: 0.9 })).toBe(Math.floor(((85.52e9 - 16_059_990_016 - 2e9) * 0.9) / 131_072));
+    expect(tokens({ of: 'hbm', fraction: 0.9 })).toBe(Math.floor((85.52e9 * 0.9 - 16_059_990_016 - 2e9) / 131_072));
+  });
+  it('charges host time per sequence for streaming its token out, which an offline run does not pay', () => {
+    const m = llm('llama-3.1-8b');
+    const h100 = gpu('h100-sxm');
+    const cal = { ...h100.calibration, streamingOverheadSeconds: 30e-6 };
+    const step = (streaming?: boolean) => perfModel(m, { ...h100, calibration: cal }, dep(1, { streaming })).step(decodeBatch(100, 1024));
+    expect(step().overhead - step(false).overhead).toBeCloseTo(100 * 30e-6, 12);
+    expect(step(true).seconds).toBe(step().seconds);
   });
   it('says a model does not fit, why, and how many GPUs would', () => {
     const fit = perfModel(llm('llama-3.1-405b'), gpu('h100-sxm'), dep(4, { tp: 4 })).fit;

