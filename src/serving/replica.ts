@@ -9,11 +9,12 @@
  */
 import type { Simulation } from '../kernel/index.js';
 import { newStepCost, type BatchShape } from '../domain/batch.js';
-import type { LlmRequest, RejectReason, RequestListener, Segment, SimObserver, StepRecord } from '../domain/request.js';
+import type { LlmRequest, RejectReason, RequestListener, Segment, SimObserver } from '../domain/request.js';
 import type { PerfModel } from '../perf/index.js';
 import type { KvCache } from './kv-cache.js';
 import type { Sequence } from './sequence.js';
 import { DecodeRun } from './decode-run.js';
+import { StepReport } from './step-report.js';
 import { SequenceTable } from './sequence-table.js';
 import { StepBatch } from './step-batch.js';
 import { POLICIES, type BatchPolicy } from './policies/index.js';
@@ -21,14 +22,8 @@ import type { EngineConfig, ReplicaStats } from './engine-config.js';
 
 export { DEFAULT_ENGINE, type EngineConfig, type ReplicaStats } from './engine-config.js';
 
-/**
- * The perf model writes each step's cost here and the replica reads it at once; the step record
- * is filled and handed to the observer at once (observers copy what they keep). Steps never
- * interleave, so every replica shares these two: a fleet of a thousand touches two objects, not
- * two thousand scattered ones, per step.
- */
+/** The perf model writes each step's cost here and the replica reads it at once: steps never interleave, so every replica shares it. */
 const STEP_COST = newStepCost();
-const STEP_RECORD: StepRecord = { replica: '', replicaNumber: -1, start: 0, seconds: 0, decodeSeqs: 0, backgroundDecodeSeqs: 0, prefillTokens: 0, waiting: 0, running: 0, kvUsed: 0 };
 
 export class Replica {
   private readonly table: SequenceTable;
@@ -38,6 +33,7 @@ export class Replica {
   private busy = false;
   private wakeAt = Infinity;
   private readonly run = new DecodeRun();
+  private readonly report: StepReport;
   /** Tokens a decode step yields on average (speculative decoding: more than one). */
   private readonly tokensPerStep: number;
   /**
@@ -63,6 +59,7 @@ export class Replica {
     this.table = new SequenceTable(name, config, perf.fit, observer);
     this.next = new StepBatch(this.table, config.maxBatchTokens, config.maxSeqs, Math.ceil(this.tokensPerStep));
     this.policy = POLICIES[config.policy];
+    this.report = new StepReport(name, replicaNumber, observer, this.table, this.next);
   }
 
   get kv(): KvCache {
@@ -102,8 +99,12 @@ export class Replica {
     }
     if (this.run.length > 0) this.cutRun(now);
     this.table.enqueue(req, listener);
-    this.loadIndex?.set(this.loadSlot, this.outstanding);
+    this.loadChanged();
     if (!this.busy) this.step();
+  }
+
+  private loadChanged(): void {
+    this.loadIndex?.set(this.loadSlot, this.outstanding);
   }
 
   /** Whether the KV blocks this request needs beyond its cached prefix are free (or evictable) now. */
@@ -153,26 +154,7 @@ export class Replica {
   private startedStep(start: number, seconds: number, decodeSeqs: number, prefillTokens: number): void {
     this.counters.steps++;
     this.counters.busySeconds += seconds;
-    if (this.observer.onStep) {
-      const r = this.record(decodeSeqs, prefillTokens);
-      r.start = start;
-      r.seconds = seconds;
-      r.kvUsed = this.kv.usedBlocks / Math.max(1, this.kv.capacityBlocks);
-      this.observer.onStep(r);
-    }
-  }
-
-  /** The step record with what the batch and queue say (one record reused: observers copy what they keep). */
-  private record(decodeSeqs: number, prefillTokens: number): StepRecord {
-    const r = STEP_RECORD;
-    r.replica = this.name;
-    r.replicaNumber = this.replicaNumber;
-    r.decodeSeqs = decodeSeqs;
-    r.backgroundDecodeSeqs = this.next.backgroundDecodes;
-    r.prefillTokens = prefillTokens;
-    r.waiting = this.table.waitingCount;
-    r.running = this.table.running.length;
-    return r;
+    this.report.step(start, seconds, decodeSeqs, prefillTokens);
   }
 
   /** The batch cannot change before a sequence's next visible event (see DecodeRun). */
@@ -216,17 +198,7 @@ export class Replica {
     }
     this.counters.steps += to - from;
     run.started = to;
-    const o = this.observer;
-    if (o.onDecodeSteps) o.onDecodeSteps(this.record(this.next.members.length, 0), run.starts, run.costs, run.kvUsed, from, to);
-    else if (o.onStep) {
-      const r = this.record(this.next.members.length, 0);
-      for (let i = from; i < to; i++) {
-        r.start = run.starts[i];
-        r.seconds = run.costs[i];
-        r.kvUsed = run.kvUsed[i];
-        o.onStep(r);
-      }
-    }
+    this.report.decodeSteps(run, from, to);
   }
 
   /** Give the sequences the tokens (and blocks) of the run's first `steps` steps. */
@@ -318,7 +290,7 @@ export class Replica {
     if (s.generated >= s.req.outputTokens) {
       this.table.complete(s, now);
       this.counters.completed++;
-      this.loadIndex?.set(this.loadSlot, this.outstanding);
+      this.loadChanged();
       if (s.req.phase !== 'prefill') this.observer.onComplete?.(s.req, now);
       s.listener.onComplete();
     }

@@ -97,10 +97,10 @@ export interface ValidationCase {
 export const TOLERANCE: Record<Role, number> = { fit: 0.15, holdout: 0.25 };
 
 /** A row's deployment; an offline row's tokens are handed over when each request is done, not streamed. */
-export function deploymentOf(setup: RowSetup, hardware: HardwareSpec, load?: ValidationLoad): Deployment {
+export function deploymentOf(setup: RowSetup, hardware: HardwareSpec, load: ValidationLoad): Deployment {
   const tp = setup.tp ?? hardwareModel(hardware).defaultTp(setup.count);
   const deployment: Deployment = { count: setup.count, tp, pp: setup.pp ?? 1, precision: setup.precision, cores: setup.cores };
-  return load?.kind === 'offline' ? { ...deployment, streaming: false } : deployment;
+  return load.kind === 'offline' ? { ...deployment, streaming: false } : deployment;
 }
 
 function need(setup: RowSetup, field: 'context' | 'input' | 'output'): number {
@@ -231,7 +231,7 @@ export function resultOf(c: ValidationCase, simulated: number, sensitivity?: Sen
   const tolerance = TOLERANCE[row.role];
   const within = Math.abs(error) <= tolerance;
   const status: RowStatus = row.gap ? (within ? 'gap closed' : 'known gap') : within ? 'pass' : 'fail';
-  const fit = perfModel(c.llm, c.hardware, deploymentOf(c.setup, c.hardware)).fit;
+  const fit = perfModel(c.llm, c.hardware, deploymentOf(c.setup, c.hardware, c.row.load)).fit;
   return {
     id: row.id,
     role: row.role,
