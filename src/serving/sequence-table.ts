@@ -20,6 +20,19 @@ export interface TableSizing {
 /** A prompt matched against nothing (after a swap or a recompute its KV is not the segments'). */
 const NO_SEGMENTS: readonly Segment[] = Object.freeze([]);
 
+/** Take `s` out of the running set, keeping the others' order (splice would allocate the removed list). */
+function removeRunning(running: Sequence[], s: Sequence): void {
+  const last = running.length - 1;
+  for (let i = running.indexOf(s); i < last; i++) running[i] = running[i + 1];
+  running.pop();
+}
+
+/**
+ * Nothing computed to cache (a sequence without segments or an output key). Not frozen: V8
+ * iterates a frozen array with for-of through an iterator object and a result object per call.
+ */
+const NOTHING_COMPUTED: readonly Segment[] = [];
+
 export class SequenceTable {
   readonly kv: KvCache;
   /** Blocks each running sequence holds for its capped layers' KV. */
@@ -141,7 +154,7 @@ export class SequenceTable {
   }
 
   private preempt(s: Sequence, now: number): void {
-    this.running.splice(this.running.indexOf(s), 1);
+    removeRunning(this.running, s);
     s.running = false;
     if (this.config.preemption === 'swap') s.swappedTokens = Math.max(1, s.ownTokens);
     else {
@@ -150,7 +163,8 @@ export class SequenceTable {
     }
     this.kv.release(s.ownBlocks + s.reserveBlocks);
     s.reserveBlocks = 0;
-    this.kv.unpin(s.pinned, now);
+    // NO_ENTRIES is frozen: for-of over it in unpin would allocate (see NOTHING_COMPUTED).
+    if (s.pinned.length !== 0) this.kv.unpin(s.pinned, now);
     s.ownBlocks = 0;
     s.pinned = NO_ENTRIES;
     s.pinnedTokens = 0;
@@ -164,20 +178,24 @@ export class SequenceTable {
 
   /** A finished sequence leaves; the blocks it computed become cached segments. */
   complete(s: Sequence, now: number): void {
-    this.running.splice(this.running.indexOf(s), 1);
+    removeRunning(this.running, s);
     s.running = false;
-    this.kv.unpin(s.pinned, now);
-    // Uncached prompt segments, then the output.
-    const computed: Segment[] = [];
-    let covered = 0;
-    for (const seg of s.req.segments) {
-      covered += seg.tokens;
-      if (covered > s.pinnedTokens) computed.push(seg);
-    }
-    if (s.req.outputKey !== undefined) computed.push({ key: s.req.outputKey, tokens: s.req.outputTokens });
+    if (s.pinned.length !== 0) this.kv.unpin(s.pinned, now);
     this.kv.release(s.reserveBlocks);
     s.reserveBlocks = 0;
-    this.kv.adopt(computed, s.ownBlocks, now);
+    this.kv.adopt(s.req.segments.length === 0 && s.req.outputKey === undefined ? NOTHING_COMPUTED : computedSegments(s), s.ownBlocks, now);
     s.ownBlocks = 0;
   }
+}
+
+/** A finished sequence's uncached prompt segments, then its output. */
+function computedSegments(s: Sequence): Segment[] {
+  const computed: Segment[] = [];
+  let covered = 0;
+  for (const seg of s.req.segments) {
+    covered += seg.tokens;
+    if (covered > s.pinnedTokens) computed.push(seg);
+  }
+  if (s.req.outputKey !== undefined) computed.push({ key: s.req.outputKey, tokens: s.req.outputTokens });
+  return computed;
 }

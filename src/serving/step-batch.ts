@@ -8,6 +8,15 @@ import type { Priority, StepBuilder } from './policies/index.js';
 import type { Sequence } from './sequence.js';
 import type { SequenceTable } from './sequence-table.js';
 
+/**
+ * Empty a reused array, keeping its backing store: `length = 0` is a runtime call that also
+ * drops the store, so the next step's pushes allocate a new one (a step each, per replica).
+ * Popping keeps it (V8 trims only a store far larger than what is left).
+ */
+export function empty(a: unknown[]): void {
+  while (a.length !== 0) a.pop();
+}
+
 export class StepBatch implements StepBuilder {
   readonly members: Sequence[] = [];
   readonly shape: BatchShape = { decodeSeqs: 0, decodeContextSum: 0, prefillSeqs: 0, prefillTokens: 0, prefillContextSum: 0, prefillAttentionPairs: 0 };
@@ -28,8 +37,7 @@ export class StepBatch implements StepBuilder {
 
   reset(): void {
     const shape = this.shape;
-    // Setting an array's length is a runtime call: skip it when already empty.
-    if (this.members.length !== 0) this.members.length = 0;
+    empty(this.members);
     shape.decodeSeqs = shape.decodeContextSum = shape.prefillSeqs = shape.prefillTokens = shape.prefillContextSum = shape.prefillAttentionPairs = 0;
     this.budget = this.maxBatchTokens;
     this.headBlocked = false;
@@ -48,7 +56,7 @@ export class StepBatch implements StepBuilder {
       if (!this.hasRoom()) break;
       if (s.running && !s.inBatch && s.done >= s.prompt && s.readyAt <= now) this.addDecode(s, now);
     }
-    if (snapshot.length !== 0) snapshot.length = 0;
+    empty(snapshot);
   }
 
   continuePrefills(now: number, priority: Priority): void {
