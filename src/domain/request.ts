@@ -71,6 +71,11 @@ export interface LlmRequest {
   kvReadyTokens?: number;
   /** Disaggregated serving: this is the prefill half or the decode half of a request. */
   phase?: 'prefill' | 'decode';
+  /**
+   * The metrics recorder's record of this request, set when it is sent (copies made after that
+   * share it): each later event finds it here instead of by id in a map.
+   */
+  record?: object;
 }
 
 /** What a request's submitter is told, at the simulated time it happens. */

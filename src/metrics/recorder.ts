@@ -13,6 +13,17 @@ import { fold, FNV_OFFSET, ReplicaSteps, type TimePoint } from './replica-steps.
 export * from './request-record.js';
 export type { TimePoint } from './replica-steps.js';
 
+/**
+ * The request's record while it is open (sent, not yet completed, rejected or given up): the one
+ * onSend put on it. A finished record has its outcome, so a copy of the request that still
+ * carries it (a disaggregated half, a retry before its own send) finds nothing, as a lookup by id
+ * in the open map would. Until finishRun every open record is 'unfinished' and every other is not.
+ */
+function openRecord(r: LlmRequest): RequestRecord | undefined {
+  const rec = r.record as RequestRecord | undefined;
+  return rec !== undefined && rec.outcome === 'unfinished' ? rec : undefined;
+}
+
 /** Add x unless it is NaN (a latency a request does not have). */
 function addNumber(q: Quantiles, x: number): void {
   if (!Number.isNaN(x)) q.add(x);
@@ -83,15 +94,18 @@ export class MetricsRecorder implements SimObserver {
 
   onSend(r: LlmRequest, t: number, leg: NetworkLeg): void {
     this.o.onSent?.(t);
-    this.open.set(r.id, {
+    const rec: RequestRecord = {
       system: this.system, id: r.id, session: r.sessionId, cls: r.cls, replica: '', send: t, arrive: NaN, admit: NaN,
       serverFirst: NaN, serverDone: NaN, clientFirst: NaN, clientFirstVisible: NaN, clientDone: NaN,
       input: r.inputTokens, cached: 0, output: r.outputTokens, reasoning: r.reasoningTokens, preemptions: 0,
       connect: leg.connectSeconds, upload: leg.uploadSeconds, frontend: leg.frontendSeconds, rtt: leg.rttSeconds, reloadSeconds: 0, outcome: 'unfinished', rejectReason: '',
-    });
+    };
+    // The map keeps the open records in the order they were sent (finishRun hands them on so).
+    this.open.set(r.id, rec);
+    r.record = rec;
   }
   onArrive(r: LlmRequest, replica: string, t: number, replicaNumber = -1): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (rec) {
       rec.arrive = t;
       rec.replica = replica;
@@ -99,7 +113,7 @@ export class MetricsRecorder implements SimObserver {
     this.replicas.arrival(this.replicas.indexOf(replica, replicaNumber), t);
   }
   onAdmit(r: LlmRequest, _replica: string, t: number, cached: number, reload: number): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (rec && Number.isNaN(rec.admit)) {
       if (this.inWindow(t)) this.inputTokensAdmittedInWindow += r.inputTokens;
       rec.admit = t;
@@ -108,27 +122,27 @@ export class MetricsRecorder implements SimObserver {
     }
   }
   onFirstToken(r: LlmRequest, t: number): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (rec) rec.serverFirst = t;
   }
   onComplete(r: LlmRequest, t: number): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (rec) rec.serverDone = t;
   }
   onPreempt(r: LlmRequest): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (rec) rec.preemptions++;
   }
   onClientFirstToken(r: LlmRequest, t: number): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (rec) rec.clientFirst = t;
   }
   onClientFirstVisibleToken(r: LlmRequest, t: number): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (rec) rec.clientFirstVisible = t;
   }
   onReject(r: LlmRequest, _t: number, reason: RejectReason): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (!rec) return;
     rec.outcome = 'rejected';
     rec.rejectReason = reason;
@@ -141,7 +155,7 @@ export class MetricsRecorder implements SimObserver {
     this.o.onRecord?.(rec);
   }
   onGiveUp(r: LlmRequest): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (!rec) return;
     rec.outcome = 'gave_up';
     this.open.delete(r.id);
@@ -151,7 +165,7 @@ export class MetricsRecorder implements SimObserver {
   }
 
   onClientComplete(r: LlmRequest, t: number): void {
-    const rec = this.open.get(r.id);
+    const rec = openRecord(r);
     if (!rec) return;
     rec.clientDone = t;
     this.open.delete(r.id);

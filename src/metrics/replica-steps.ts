@@ -141,6 +141,9 @@ export class ReplicaSteps {
     const prefillHigh = WORDS[1];
     let hash = this.hashes[i];
     const at = i * FIELDS;
+    // A run's steps mostly share an interval: its row is looked up when the interval changes.
+    let interval = -1;
+    let p = this.intervals[0];
     for (let k = from; k < to; k++) {
       const start = starts[k];
       const seconds = costs[k];
@@ -148,7 +151,10 @@ export class ReplicaSteps {
       hash = fold(fold(hash, start), seconds);
       hash = Math.imul(Math.imul(hash ^ seqsLow, 0x01000193) ^ seqsHigh, 0x01000193);
       hash = Math.imul(Math.imul(hash ^ prefillLow, 0x01000193) ^ prefillHigh, 0x01000193);
-      const p = this.row(i, start);
+      if (Math.floor(start / this.bucketSeconds) !== interval) {
+        interval = Math.floor(start / this.bucketSeconds);
+        p = this.row(i, start);
+      }
       if (kv > p[at + KV_PEAK]) p[at + KV_PEAK] = kv;
       p[at + BUSY] += seconds;
       p[at + DECODE_SEQS_TIME] += decodeSeqs * seconds;

@@ -184,7 +184,8 @@ export class Replica {
   private syncRun(time: number): void {
     const run = this.run;
     const from = run.started;
-    let to = from;
+    // Starts increase: at the run's end (the usual call) every step has started.
+    let to = run.starts[run.length - 1] <= time ? run.length : from;
     while (to < run.length && run.starts[to] <= time) to++;
     if (to === from) return;
     const kv = this.kv;
