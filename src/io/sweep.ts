@@ -32,6 +32,8 @@ export interface SweepPlan {
   checkTrace: () => Promise<number>;
   /** The work of every point together (events summed; memory of the largest point). */
   estimate: (traceRows: number) => WorkEstimate;
+  /** Each point's estimated kernel events (by index): the order in which workers are given points. */
+  weights: (traceRows: number) => number[];
 }
 
 export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) => r, checkPoints = true): SweepPlan {
@@ -56,7 +58,8 @@ export function planSweep(path: string, sets: (raw: unknown) => unknown = (r) =>
       memoryBytes: Math.max(0, ...each.map((e) => e.memoryBytes)),
     };
   };
-  return { loaded, axes, points, base, name: resolved.name, question: resolved.question ?? resolved.description, inputs, keys, checkTrace, estimate };
+  const weights = (traceRows: number): number[] => resolvedPoints.map((r) => estimateWork({ ...r, repeat: 1 }, traceRows, false).events);
+  return { loaded, axes, points, base, name: resolved.name, question: resolved.question ?? resolved.description, inputs, keys, checkTrace, estimate, weights };
 }
 
 /** The scenario of one point: the base with the point's overrides, one repeat with its own seed. */

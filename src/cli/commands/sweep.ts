@@ -1,21 +1,19 @@
 import type { CommandModule } from 'yargs';
-import { summaryFromJson } from '../../metrics/summary-json.js';
 import { examplesText } from '../examples.js';
 import { answerText } from '../../report/answer.js';
 import { sweepAnswer } from '../../study/answers.js';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { fork, type ChildProcess } from 'node:child_process';
-import { InputError, inputError, type InputProblem } from '../../domain/errors.js';
-import { onInterrupt, setResumeHint } from '../interrupt.js';
+import { InputError, inputError } from '../../domain/errors.js';
+import { setResumeHint } from '../interrupt.js';
+import { SweepPool } from '../sweep-pool.js';
 import { loadPoints, planSweep, pointsDir, readJsonFile, savePoint } from '../../io/sweep.js';
 import { CsvWriter } from '../../io/output.js';
 import { checkOutputTarget, claimFolder } from '../../io/output-target.js';
 import { packageVersion } from '../../io/package.js';
 import { sweepHtml } from '../../report/sweep.js';
-import { shardOf, sweepHeader, sweepObjects, sweepRows, type PointResult, type SweepPoint } from '../../study/sweep.js';
+import { shardOf, sweepHeader, sweepObjects, sweepRows, type PointResult } from '../../study/sweep.js';
 import { progressBar } from '../progress.js';
 import { applySets } from '../sets.js';
 import { checkWork, withLimits, type LimitArgs } from '../limits.js';
@@ -64,95 +62,52 @@ export const sweepCommand: CommandModule<object, Args> = {
     const shard = parseShard(args.shard);
     if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw inputError('--workers', 'a whole number >= 1', args.workers);
     const sets = args.set ?? [];
-    const plan = planSweep(args.scenario, (raw) => applySets(raw, sets));
-    const name = plan.name;
-    checkOutputTarget(args.out ?? join('output', `${name}-sweep`), plan.inputs);
-    checkWork(plan.estimate(await plan.checkTrace()), args, `a sweep of ${plan.points.length} points`, plan.loaded.file);
-    const out = claimFolder(args.out ?? join('output', `${name}-sweep`), 'sweep', plan.inputs, packageVersion());
-    const info: SweepInfo = { scenario: plan.loaded.file, axes: plan.axes.map((a) => a.path), labels: plan.axes.map((a) => a.label ?? null), points: plan.points.length };
-    claimSweepJson(join(out, 'sweep.json'), { ...info, set: sets });
-    // A stored point counts only if its key matches: an edited scenario, axis value, model or
-    // calibration file, trace or version makes it stale, and it is run again.
-    const done = new Set(args.fresh ? [] : loadPoints(out, plan.keys).map((p) => p.index));
-    setResumeHint(`Finished points are kept in ${out}; run the same command again to resume.`);
-    const todo = shardOf(plan.points, shard).filter((p) => !done.has(p.index));
-    const workers = Math.min(args.workers ?? availableParallelism(), Math.max(1, todo.length));
-    const bar = args.progress ? progressBar(`${name} sweep`) : undefined;
-    const total = todo.length;
-    let finished = 0;
-    const onResult = (r: PointResult) => {
-      savePoint(out, { ...r, key: plan.keys[r.index] });
-      bar?.update(++finished / Math.max(1, total));
-    };
+    // Workers start now, loading the simulator while this process checks the points (sweep-pool.ts).
+    const pool = new SweepPool(args.scenario, sets, args.workers ?? availableParallelism());
     try {
-      // Points always run in worker processes (one or more), so every point runs the same way.
-      if (todo.length > 0) await runOnWorkers(todo, workers, args.scenario, sets, onResult);
+      await sweep(args, shard, sets, pool);
     } finally {
-      bar?.stop();
+      pool.close();
     }
-    const all = loadPoints(out, plan.keys);
-    const mine = shardOf(plan.points, shard).length;
-    const complete = all.length === plan.points.length;
-    await writeResults(out, info, all, complete);
-    const summary = { out, points: plan.points.length, shard: args.shard ?? null, ran: total, skipped: mine - total, finished: all.length };
-    const answer = complete ? sweepAnswer(plan.question, all) : undefined;
-    if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, answer, columns: sweepHeader(info.axes), rows: all.flatMap((p) => sweepObjects(info.axes, p)) }, null, 2)}\n`);
-    else process.stdout.write(`${answer ? `${answerText(answer)}\n\n` : ''}Sweep ${name}: ${plan.points.length} points; this run ${total} (skipped ${mine - total} already done with the same inputs), ${workers} worker${workers === 1 ? '' : 's'}.\n${complete ? `Wrote ${out}/sweep.csv and report.html.` : `${all.length} of ${plan.points.length} points are in ${out}; run the other shards, then: wafersim merge <dirs> --out DIR`}\n`);
   },
 };
 
-function runOnWorkers(points: SweepPoint[], workers: number, scenario: string, sets: string[], onResult: (r: PointResult) => void): Promise<void> {
-  const script = fileURLToPath(new URL('../sweep-worker.js', import.meta.url));
-  return new Promise((resolveAll, reject) => {
-    const queue = points.slice();
-    let active = 0;
-    let failed = false;
-    const env = { ...process.env, WAFERSIM_SWEEP: JSON.stringify({ scenario: resolve(scenario), sets }) };
-    const pool: ChildProcess[] = Array.from({ length: workers }, () => fork(script, [], { env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workerFlags(workers) }));
-    const stopWorkers = () => pool.forEach((x) => x.kill());
-    const forget = onInterrupt(stopWorkers);
-    const fail = (e: Error) => {
-      if (failed) return;
-      failed = true;
-      forget();
-      stopWorkers();
-      reject(e);
-    };
-    const next = (w: ChildProcess) => {
-      const p = queue.shift();
-      if (!p) {
-        w.disconnect();
-        if (--active === 0 && !failed) {
-          forget();
-          resolveAll();
-        }
-        return;
-      }
-      w.send(p);
-    };
-    for (const w of pool) {
-      active++;
-      w.on('message', (m: { ok: true; result: PointResult } | { ok: false; error: string; problems?: InputProblem[] }) => {
-        if (!m.ok) return fail(m.problems ? new InputError(m.problems) : new Error(m.error));
-        onResult({ ...m.result, summaries: summaryFromJson(m.result.summaries) });
-        next(w);
-      });
-      w.on('error', fail);
-      w.on('exit', (code) => {
-        if (code !== 0 && code !== null && !failed) fail(new Error(`sweep worker exited with code ${code}`));
-      });
-      next(w);
-    }
-  });
-}
-
-/**
- * V8 flags for sweep workers: a larger young generation (the simulation allocates many
- * short-lived objects: measured ~7% faster), and, when the workers take every core, garbage
- * collection on each worker's own thread instead of helper threads that would compete for them.
- */
-function workerFlags(workers: number): string[] {
-  return ['--max-semi-space-size=32', ...(workers >= availableParallelism() ? ['--single-threaded-gc'] : [])];
+async function sweep(args: Args, shard: { index: number; count: number } | undefined, sets: string[], pool: SweepPool): Promise<void> {
+  const plan = planSweep(args.scenario, (raw) => applySets(raw, sets));
+  const name = plan.name;
+  checkOutputTarget(args.out ?? join('output', `${name}-sweep`), plan.inputs);
+  const traceRows = await plan.checkTrace();
+  checkWork(plan.estimate(traceRows), args, `a sweep of ${plan.points.length} points`, plan.loaded.file);
+  const out = claimFolder(args.out ?? join('output', `${name}-sweep`), 'sweep', plan.inputs, packageVersion());
+  const info: SweepInfo = { scenario: plan.loaded.file, axes: plan.axes.map((a) => a.path), labels: plan.axes.map((a) => a.label ?? null), points: plan.points.length };
+  claimSweepJson(join(out, 'sweep.json'), { ...info, set: sets });
+  // A stored point counts only if its key matches: an edited scenario, axis value, model or
+  // calibration file, trace or version makes it stale, and it is run again.
+  const done = new Set(args.fresh ? [] : loadPoints(out, plan.keys).map((p) => p.index));
+  setResumeHint(`Finished points are kept in ${out}; run the same command again to resume.`);
+  const todo = shardOf(plan.points, shard).filter((p) => !done.has(p.index));
+  const workers = Math.min(args.workers ?? availableParallelism(), Math.max(1, todo.length));
+  const bar = args.progress ? progressBar(`${name} sweep`) : undefined;
+  const total = todo.length;
+  let finished = 0;
+  const onResult = (r: PointResult) => {
+    savePoint(out, { ...r, key: plan.keys[r.index] });
+    bar?.update(++finished / Math.max(1, total));
+  };
+  try {
+    // Points always run in worker processes (one or more), so every point runs the same way.
+    if (todo.length > 0) await pool.run(todo, plan.weights(traceRows), workers, onResult);
+  } finally {
+    bar?.stop();
+  }
+  const all = loadPoints(out, plan.keys);
+  const mine = shardOf(plan.points, shard).length;
+  const complete = all.length === plan.points.length;
+  await writeResults(out, info, all, complete);
+  const summary = { out, points: plan.points.length, shard: args.shard ?? null, ran: total, skipped: mine - total, finished: all.length };
+  const answer = complete ? sweepAnswer(plan.question, all) : undefined;
+  if (args.json) process.stdout.write(`${JSON.stringify({ ...summary, answer, columns: sweepHeader(info.axes), rows: all.flatMap((p) => sweepObjects(info.axes, p)) }, null, 2)}\n`);
+  else process.stdout.write(`${answer ? `${answerText(answer)}\n\n` : ''}Sweep ${name}: ${plan.points.length} points; this run ${total} (skipped ${mine - total} already done with the same inputs), ${workers} worker${workers === 1 ? '' : 's'}.\n${complete ? `Wrote ${out}/sweep.csv and report.html.` : `${all.length} of ${plan.points.length} points are in ${out}; run the other shards, then: wafersim merge <dirs> --out DIR`}\n`);
 }
 
 /** A new sweep folder gets its sweep.json; a resumed one must hold the same sweep, or its points would mix. */
