@@ -52,6 +52,17 @@ export interface Segment {
   tokens: number;
 }
 
+/**
+ * A conversation's statement about a request's prompt: its first `segments` segments are, key and
+ * tokens alike, the prompt segments and then the output of request `id` (its previous turn).
+ * `id` -1 and `segments` 0: a first turn (or one after a compaction or an unanswered turn), which
+ * states nothing but that a later turn may continue it.
+ */
+export interface Continues {
+  id: number;
+  segments: number;
+}
+
 export interface LlmRequest {
   id: number;
   /** The session or agent job the request belongs to (-1: none). */
@@ -67,6 +78,8 @@ export interface LlmRequest {
   segments: readonly Segment[];
   /** Key under which the output's KV is cached for the next turn (undefined: not cached). */
   outputKey?: number;
+  /** Set by a conversation: the previous turn this prompt extends (serving/kv-cache.ts takes it as one unit). */
+  continues?: Continues;
   /** Tokens whose KV arrives with the request (disaggregated decode): no prefill for them. */
   kvReadyTokens?: number;
   /** Disaggregated serving: this is the prefill half or the decode half of a request. */

@@ -52,6 +52,7 @@ export class DisaggregatedEntry implements Entry {
       // Counted from the second token: −1 (no reasoning) means its visible token came from prefill.
       reasoningTokens: req.reasoningTokens - 1,
       segments: [],
+      continues: undefined,
       kvReadyTokens: tokens,
       phase: 'decode',
     };

@@ -9,7 +9,7 @@
  */
 import type { Simulation } from '../kernel/index.js';
 import { newStepCost, type BatchShape } from '../domain/batch.js';
-import type { LlmRequest, RejectReason, RequestListener, Segment, SimObserver } from '../domain/request.js';
+import type { Continues, LlmRequest, RejectReason, RequestListener, Segment, SimObserver } from '../domain/request.js';
 import type { PerfModel } from '../perf/index.js';
 import type { KvCache } from './kv-cache.js';
 import type { Sequence } from './sequence.js';
@@ -109,13 +109,13 @@ export class Replica {
 
   /** Whether the KV blocks this request needs beyond its cached prefix are free (or evictable) now. */
   fitsNow(req: LlmRequest): boolean {
-    const uncached = req.inputTokens - this.kv.cachedPrefixTokens(req.segments);
+    const uncached = req.inputTokens - this.kv.cachedPrefixTokens(req.segments, req.continues);
     return this.kv.blocksFor(uncached + req.outputTokens) <= this.kv.available(this.sim.now);
   }
 
   /** Tokens of this prompt already cached here (prefix-aware routing). */
-  cachedPrefixTokens(segments: readonly Segment[]): number {
-    return this.kv.cachedPrefixTokens(segments);
+  cachedPrefixTokens(segments: readonly Segment[], continues?: Continues): number {
+    return this.kv.cachedPrefixTokens(segments, continues);
   }
 
   private step(): void {

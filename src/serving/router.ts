@@ -81,7 +81,7 @@ export function makeRouter(kind: RouterKind, replicas: readonly Replica[], rng: 
         let best = replicas[0];
         let bestTokens = -1;
         for (const r of replicas) {
-          const tokens = r.cachedPrefixTokens(req.segments);
+          const tokens = r.cachedPrefixTokens(req.segments, req.continues);
           if (tokens > bestTokens || (tokens === bestTokens && r.outstanding < best.outstanding)) {
             best = r;
             bestTokens = tokens;

@@ -6,7 +6,7 @@
  */
 import Denque from 'denque';
 import type { LlmRequest, RequestListener, Segment, SimObserver } from '../domain/request.js';
-import { KvCache, NO_ENTRIES } from './kv-cache.js';
+import { KvCache, NO_MATCH } from './kv-cache.js';
 import { Sequence } from './sequence.js';
 import type { EngineConfig } from './engine-config.js';
 
@@ -84,7 +84,7 @@ export class SequenceTable {
   admitHead(priority: number, now: number): Sequence | undefined {
     const queue = this.waiting[priority];
     const s = queue.peekFront()!;
-    const match = this.kv.match(s.req.segments.length > 0 && s.swappedTokens === 0 && s.prompt === s.req.inputTokens ? s.req.segments : NO_SEGMENTS, now);
+    const match = this.kv.match(s.req.segments.length > 0 && s.swappedTokens === 0 && s.prompt === s.req.inputTokens ? s.req.segments : NO_SEGMENTS, now, s.req.continues);
     const ready = s.req.kvReadyTokens ?? 0;
     const fromCache = match.cachedTokens + match.reloadTokens;
     const need = this.kv.blocksFor(Math.max(0, s.prompt - fromCache) + 1) + this.reserveBlocks;
@@ -94,14 +94,14 @@ export class SequenceTable {
     }
     if (!ok) {
       // submit() rejected anything that could not fit in an empty replica, so this cannot wait forever.
-      this.kv.unpin(match.entries, now);
+      this.kv.unpin(match, now);
       return undefined;
     }
     queue.shift();
     this.waitingCount--;
     s.ownBlocks = need - this.reserveBlocks;
     s.reserveBlocks = this.reserveBlocks;
-    s.pinned = match.entries;
+    s.pinned = match;
     s.pinnedTokens = fromCache;
     let reloadSeconds = match.reloadSeconds;
     if (s.swappedTokens > 0) {
@@ -163,10 +163,9 @@ export class SequenceTable {
     }
     this.kv.release(s.ownBlocks + s.reserveBlocks);
     s.reserveBlocks = 0;
-    // NO_ENTRIES is frozen: for-of over it in unpin would allocate (see NOTHING_COMPUTED).
-    if (s.pinned.length !== 0) this.kv.unpin(s.pinned, now);
+    if (s.pinned !== NO_MATCH) this.kv.unpin(s.pinned, now);
     s.ownBlocks = 0;
-    s.pinned = NO_ENTRIES;
+    s.pinned = NO_MATCH;
     s.pinnedTokens = 0;
     s.done = 0;
     this.preemptions++;
@@ -180,22 +179,23 @@ export class SequenceTable {
   complete(s: Sequence, now: number): void {
     removeRunning(this.running, s);
     s.running = false;
-    if (s.pinned.length !== 0) this.kv.unpin(s.pinned, now);
+    const match = s.pinned;
+    if (match !== NO_MATCH) this.kv.unpin(match, now);
     this.kv.release(s.reserveBlocks);
     s.reserveBlocks = 0;
-    this.kv.adopt(s.req.segments.length === 0 && s.req.outputKey === undefined ? NOTHING_COMPUTED : computedSegments(s), s.ownBlocks, now);
+    const computed = s.req.segments.length === 0 && s.req.outputKey === undefined ? NOTHING_COMPUTED : computedSegments(s);
+    this.kv.adopt(computed, s.ownBlocks, now, s.req.continues === undefined ? undefined : { match, id: s.req.id });
+    s.pinned = NO_MATCH;
     s.ownBlocks = 0;
   }
 }
 
-/** A finished sequence's uncached prompt segments, then its output. */
+/**
+ * A finished sequence's uncached prompt segments (all after the ones its match took whole: a
+ * partly matched one is cached already, and adopt skips it), then its output.
+ */
 function computedSegments(s: Sequence): Segment[] {
-  const computed: Segment[] = [];
-  let covered = 0;
-  for (const seg of s.req.segments) {
-    covered += seg.tokens;
-    if (covered > s.pinnedTokens) computed.push(seg);
-  }
+  const computed = s.req.segments.slice(s.pinned.segments);
   if (s.req.outputKey !== undefined) computed.push({ key: s.req.outputKey, tokens: s.req.outputTokens });
   return computed;
 }

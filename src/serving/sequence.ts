@@ -1,6 +1,6 @@
 /** A request inside a replica: how far its prompt and output have got, and the KV it holds. */
 import type { LlmRequest, RequestListener } from '../domain/request.js';
-import { NO_ENTRIES, type CacheEntry } from './kv-cache.js';
+import { NO_MATCH, type PrefixMatch } from './kv-cache.js';
 
 export class Sequence {
   /** Tokens that must be in KV before decoding continues (the prompt; after a recompute, + output so far). */
@@ -14,7 +14,8 @@ export class Sequence {
   reserveBlocks = 0;
   /** Tokens covered by pinned cache segments. */
   pinnedTokens = 0;
-  pinned: readonly CacheEntry[] = NO_ENTRIES;
+  /** What the sequence's prompt matched in the prefix cache, pinned while it runs. */
+  pinned: PrefixMatch = NO_MATCH;
   /** Not schedulable before this time (KV reload or swap-in in progress). */
   readyAt = 0;
   /** KV of this many own tokens waits in host memory after a swap-out. */

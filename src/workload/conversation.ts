@@ -3,11 +3,16 @@
  * earlier turn's input and output), so the serving layer's prefix cache can find what it holds.
  */
 import { Signal, type EventId, type Simulation } from '../kernel/index.js';
-import { NO_TIMEOUT, type ClientPolicy, type LlmRequest, type RequestClass, type Segment, type SessionChannel, type SessionRecord, type SimObserver } from '../domain/request.js';
+import { NO_TIMEOUT, type ClientPolicy, type Continues, type LlmRequest, type RequestClass, type Segment, type SessionChannel, type SessionRecord, type SimObserver } from '../domain/request.js';
 import { requestId, segmentKey, systemKey } from './ids.js';
+
+/** A request that continues no earlier one (its own next turn may continue it). */
+const FIRST_TURN: Continues = Object.freeze({ id: -1, segments: 0 });
 
 export class Conversation {
   private segments: Segment[] = [];
+  /** What the next request continues: the last answered turn, if nothing was added since. */
+  private continues: Continues = FIRST_TURN;
   private turn = 0;
   /** Tokens of context so far (prompt segments). */
   context = 0;
@@ -38,6 +43,8 @@ export class Conversation {
   /** The next request: `newTokens` appended to the context, `output` (incl. `reasoning`) to generate. */
   next(newTokens: number, output: number, reasoning: number): LlmRequest {
     const n = this.turn++;
+    const continues = this.continues;
+    this.continues = FIRST_TURN;
     this.push(segmentKey(this.sessionId, n, 'in'), newTokens);
     return {
       id: requestId(this.sessionId, this.requests++),
@@ -48,18 +55,22 @@ export class Conversation {
       reasoningTokens: reasoning,
       segments: this.segments.slice(),
       outputKey: segmentKey(this.sessionId, n, 'out'),
+      continues,
     };
   }
 
   /** The answer to `req` joins the context (the next request's prompt includes it). */
   answered(req: LlmRequest): void {
     this.push(req.outputKey!, req.outputTokens);
+    // The context is now exactly req's prompt and output (an empty output is not in it).
+    this.continues = req.outputTokens > 0 ? { id: req.id, segments: this.segments.length } : FIRST_TURN;
   }
 
   /** Replace the context by a summary of `tokens` (keeps the shared system prompt). */
   compact(tokens: number): void {
     const system = this.segments[0]?.key === systemKey(this.source) ? this.segments[0] : undefined;
     this.segments = [];
+    this.continues = FIRST_TURN;
     this.context = 0;
     if (system) this.push(system.key, system.tokens);
     this.push(segmentKey(this.sessionId, this.turn++, 'in'), tokens);
