@@ -4,13 +4,14 @@
  * inter-token gaps its decode steps gave. Memory: one point per replica and interval and two
  * histograms per replica, whatever the load.
  *
- * Laid out for fleets (DESIGN.md §9): replicas are numbered on first sight and their points live
- * interval-major in one Float64Array per interval (a replica's point is FIELDS consecutive
- * doubles), so the points every replica is writing now share one block of memory instead of a
- * thousand scattered objects; hashes are one Float64Array; the gaps' bucket counts are one
- * histogram per class (counts add up the same in any order) and their moments, whose sums depend
- * on the order, one table slot per replica, merged in name order at the end. The sums are the same
- * operations in the same order as one object per point and one histogram per replica.
+ * Laid out for fleets (DESIGN.md §9), whose requests land on replicas whose state has left the CPU
+ * caches: a replica's part is one block of a Float64Array (its hash, current interval and that
+ * interval's point, gap moments per class), two or three cache lines a visit instead of one per
+ * table. Finished intervals' points are interval-major, one Float64Array per interval (a replica's
+ * point: FIELDS consecutive doubles). Gap bucket counts are one histogram per class (counts add up
+ * the same in any order); moments, whose sums depend on the order, merge in name order at the end.
+ * Every sum is the same operations in the same order as one object per point: a point is added to
+ * in its block, or in its row once the replica has moved on (a step reported late), never both.
  */
 import { REQUEST_CLASSES, type RequestClass, type StepRecord } from '../domain/request.js';
 import { addMoment, addMomentsEach, LogHistogram, MOMENTS, newMoments } from './quantiles.js';
@@ -38,14 +39,26 @@ export function fold(hash: number, x: number): number {
 }
 
 // A point's fields at offsets of its replica's row (8 doubles: one 64-byte row per replica).
-const REQUESTS = 0;
-const KV_PEAK = 1;
-const BUSY = 2;
-const DECODE_SEQS_TIME = 3;
-const WAITING_TIME = 4;
-const KV_TIME = 5;
-const STEPS = 6;
-const FIELDS = 8;
+const [REQUESTS, KV_PEAK, BUSY, DECODE_SEQS_TIME, WAITING_TIME, KV_TIME, STEPS, FIELDS] = [0, 1, 2, 3, 4, 5, 6, 8];
+
+// A replica's block: hash, stepped (0/1), current interval (-1: none), that interval's point
+// (POINT + the FIELDS above), then each class's gap moments: interactive ones end 16 doubles in.
+const [HASH, STEPPED, CURRENT, POINT] = [0, 1, 2, 3];
+const MOMENTS_OF: Record<RequestClass, number> = { interactive: POINT + FIELDS, background: POINT + FIELDS + MOMENTS };
+const BLOCK = 24;
+
+const NO_POINTS = new Float64Array(FIELDS);
+
+/** `n` empty blocks. */
+function newBlocks(n: number): Float64Array {
+  const m = new Float64Array(n * BLOCK);
+  for (let i = 0; i < n; i++) {
+    m[i * BLOCK + HASH] = FNV_OFFSET;
+    m[i * BLOCK + CURRENT] = -1;
+    for (const cls of REQUEST_CLASSES) m.set(newMoments(1), i * BLOCK + MOMENTS_OF[cls]);
+  }
+  return m;
+}
 
 export class ReplicaSteps {
   /** Replica names by number (numbered on first sight: an arrival or a step). */
@@ -58,20 +71,16 @@ export class ReplicaSteps {
    * Steps starting inside the measured window count. Here: every replica's bucket counts.
    */
   private readonly gapCounts: Record<RequestClass, LogHistogram> = { interactive: new LogHistogram(), background: new LogHistogram() };
-  /** The gaps' moments of replica i at i * MOMENTS. */
-  private gapMoments: Record<RequestClass, Float64Array> = { interactive: newMoments(16), background: newMoments(16) };
   /** Replicas in the order of their first step (the fingerprint folds their hashes so). */
   readonly stepped: number[] = [];
   private readonly numbers = new Map<string, number>();
   /** byNumber[n]: our index of the replica whose number is n (-1: not seen yet). */
   private byNumber = new Int32Array(16).fill(-1);
-  /** FNV-1a over each replica's steps (start, seconds, decode sequences, prefill tokens), in step order. */
-  private hashes = new Float64Array(16);
-  /** Per replica: 1 once it has stepped. */
-  private hasStepped = new Uint8Array(16);
-  /** Per replica: its highest interval with a point (-1: none), so its series has that many points. */
-  private lastInterval = new Float64Array(16).fill(-1);
-  /** intervals[b]: the points of interval b, replica i's at [i * FIELDS, (i + 1) * FIELDS). */
+  /** Replica i's block at i * BLOCK. */
+  private blocks = newBlocks(16);
+  /** point() leaves here the array its offset is in (the blocks, or a finished interval's row). */
+  private pointArray = this.blocks;
+  /** intervals[b]: finished points of interval b, replica i's at [i * FIELDS, (i + 1) * FIELDS). */
   private readonly intervals: Float64Array[] = [];
   /** Replicas each interval's array has room for. */
   private capacity = 16;
@@ -101,16 +110,18 @@ export class ReplicaSteps {
 
   /** A request arrived at replica `i` at `t`. */
   arrival(i: number, t: number): void {
-    this.row(i, t)[i * FIELDS + REQUESTS]++;
+    const at = this.point(i, t);
+    this.pointArray[at + REQUESTS]++;
   }
 
   /** One step of replica `i`. */
   step(i: number, s: StepRecord): void {
     this.firstStep(i);
     const { start, seconds, kvUsed } = s;
-    this.hashes[i] = fold(fold(fold(fold(this.hashes[i], start), seconds), s.decodeSeqs), s.prefillTokens);
-    const p = this.row(i, start);
-    const at = i * FIELDS;
+    const m = this.blocks;
+    m[i * BLOCK + HASH] = fold(fold(fold(fold(m[i * BLOCK + HASH], start), seconds), s.decodeSeqs), s.prefillTokens);
+    const at = this.point(i, start);
+    const p = this.pointArray;
     if (kvUsed > p[at + KV_PEAK]) p[at + KV_PEAK] = kvUsed;
     p[at + BUSY] += seconds;
     p[at + DECODE_SEQS_TIME] += s.decodeSeqs * seconds;
@@ -139,30 +150,42 @@ export class ReplicaSteps {
     BITS[0] = prefillTokens;
     const prefillLow = WORDS[0];
     const prefillHigh = WORDS[1];
-    let hash = this.hashes[i];
-    const at = i * FIELDS;
-    // A run's steps mostly share an interval: its row is looked up when the interval changes.
-    let interval = -1;
-    let p = this.intervals[0];
-    for (let k = from; k < to; k++) {
-      const start = starts[k];
-      const seconds = costs[k];
-      const kv = kvUsed[k];
-      hash = fold(fold(hash, start), seconds);
-      hash = Math.imul(Math.imul(hash ^ seqsLow, 0x01000193) ^ seqsHigh, 0x01000193);
-      hash = Math.imul(Math.imul(hash ^ prefillLow, 0x01000193) ^ prefillHigh, 0x01000193);
-      if (Math.floor(start / this.bucketSeconds) !== interval) {
-        interval = Math.floor(start / this.bucketSeconds);
-        p = this.row(i, start);
-      }
-      if (kv > p[at + KV_PEAK]) p[at + KV_PEAK] = kv;
-      p[at + BUSY] += seconds;
-      p[at + DECODE_SEQS_TIME] += decodeSeqs * seconds;
-      p[at + WAITING_TIME] += waiting * seconds;
-      p[at + KV_TIME] += kv * seconds;
-      p[at + STEPS]++;
+    let hash = this.blocks[i * BLOCK + HASH];
+    const bucket = this.bucketSeconds;
+    // One interval at a time (a run's steps mostly share one): its point's sums are kept in
+    // locals over its steps, each added to in step order as one step at a time would.
+    for (let k = from; k < to; ) {
+      const interval = Math.floor(starts[k] / bucket);
+      const at = this.point(i, starts[k]);
+      const p = this.pointArray;
+      let kvPeak = p[at + KV_PEAK];
+      let busy = p[at + BUSY];
+      let seqsTime = p[at + DECODE_SEQS_TIME];
+      let waitingTime = p[at + WAITING_TIME];
+      let kvTime = p[at + KV_TIME];
+      let steps = p[at + STEPS];
+      do {
+        const seconds = costs[k];
+        const kv = kvUsed[k];
+        hash = fold(fold(hash, starts[k]), seconds);
+        hash = Math.imul(Math.imul(hash ^ seqsLow, 0x01000193) ^ seqsHigh, 0x01000193);
+        hash = Math.imul(Math.imul(hash ^ prefillLow, 0x01000193) ^ prefillHigh, 0x01000193);
+        if (kv > kvPeak) kvPeak = kv;
+        busy += seconds;
+        seqsTime += decodeSeqs * seconds;
+        waitingTime += waiting * seconds;
+        kvTime += kv * seconds;
+        steps++;
+        k++;
+      } while (k < to && Math.floor(starts[k] / bucket) === interval);
+      p[at + KV_PEAK] = kvPeak;
+      p[at + BUSY] = busy;
+      p[at + DECODE_SEQS_TIME] = seqsTime;
+      p[at + WAITING_TIME] = waitingTime;
+      p[at + KV_TIME] = kvTime;
+      p[at + STEPS] = steps;
     }
-    this.hashes[i] = hash;
+    this.blocks[i * BLOCK + HASH] = hash;
     if (decodeSeqs === 0) return;
     // The gaps of the steps that start inside the window (a contiguous range: starts increase).
     const { start, end } = this.window;
@@ -180,24 +203,24 @@ export class ReplicaSteps {
     const names = this.names;
     const byName = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
     const gaps = new LogHistogram();
-    for (const i of byName) gaps.mergeMomentsOf(this.gapMoments[cls], i * MOMENTS);
+    for (const i of byName) gaps.mergeMomentsOf(this.blocks, i * BLOCK + MOMENTS_OF[cls]);
     gaps.mergeCounts(this.gapCounts[cls]);
     return gaps;
   }
 
   private gap(cls: RequestClass, i: number, seconds: number, weight: number): void {
-    addMoment(this.gapMoments[cls], i * MOMENTS, seconds, weight);
+    addMoment(this.blocks, i * BLOCK + MOMENTS_OF[cls], seconds, weight);
     this.gapCounts[cls].countOne(seconds, weight);
   }
 
   private gapEach(cls: RequestClass, i: number, costs: Float64Array, from: number, to: number, weight: number): void {
-    addMomentsEach(this.gapMoments[cls], i * MOMENTS, costs, from, to, weight);
+    addMomentsEach(this.blocks, i * BLOCK + MOMENTS_OF[cls], costs, from, to, weight);
     this.gapCounts[cls].countEach(costs, from, to, weight);
   }
 
   /** The replica's step hash (FNV_OFFSET before its first step). */
   hashOf(i: number): number {
-    return this.hashes[i];
+    return this.blocks[i * BLOCK + HASH];
   }
 
   /** The replica's time series: one point per interval up to its last point. */
@@ -205,25 +228,55 @@ export class ReplicaSteps {
     const i = this.numbers.get(name);
     if (i === undefined) return [];
     const points: TimePoint[] = [];
-    const at = i * FIELDS;
-    for (let b = 0; b <= this.lastInterval[i]; b++) {
-      const p = this.intervals[b];
+    const current = this.blocks[i * BLOCK + CURRENT];
+    for (let b = 0; b <= current; b++) {
+      // An interval no replica has finished yet has no row: its points are zeros.
+      const finished = b < this.intervals.length;
+      const p = b === current ? this.blocks : finished ? this.intervals[b] : NO_POINTS;
+      const at = b === current ? i * BLOCK + POINT : finished ? i * FIELDS : 0;
       points.push({ requests: p[at + REQUESTS], kvPeak: p[at + KV_PEAK], busy: p[at + BUSY], decodeSeqsTime: p[at + DECODE_SEQS_TIME], waitingTime: p[at + WAITING_TIME], kvTime: p[at + KV_TIME], steps: p[at + STEPS] });
     }
     return points;
   }
 
-  /** The points of the interval holding `t`, where replica `i`'s row is at i * FIELDS. */
-  private row(i: number, t: number): Float64Array {
+  /**
+   * The offset of replica i's point of the interval holding `t`, in `pointArray`: its block's,
+   * if that is its current interval; a later interval becomes the current one (the block's point
+   * written to its row first); an earlier one (a step reported after an arrival in a later
+   * interval) is its row.
+   */
+  private point(i: number, t: number): number {
     const b = Math.floor(t / this.bucketSeconds);
-    if (b > this.lastInterval[i]) this.lastInterval[i] = b;
+    const m = this.blocks;
+    const at = i * BLOCK;
+    const current = m[at + CURRENT];
+    if (b === current) {
+      this.pointArray = m;
+      return at + POINT;
+    }
+    if (b > current) {
+      if (current >= 0) {
+        const row = this.row(current);
+        for (let f = 0; f < FIELDS; f++) row[i * FIELDS + f] = m[at + POINT + f];
+      }
+      for (let f = 0; f < FIELDS; f++) m[at + POINT + f] = 0;
+      m[at + CURRENT] = b;
+      this.pointArray = m;
+      return at + POINT;
+    }
+    this.pointArray = this.row(b);
+    return i * FIELDS;
+  }
+
+  /** Interval b's row array (zeros until written). */
+  private row(b: number): Float64Array {
     while (this.intervals.length <= b) this.intervals.push(new Float64Array(this.capacity * FIELDS));
     return this.intervals[b];
   }
 
   private firstStep(i: number): void {
-    if (this.hasStepped[i] === 0) {
-      this.hasStepped[i] = 1;
+    if (this.blocks[i * BLOCK + STEPPED] === 0) {
+      this.blocks[i * BLOCK + STEPPED] = 1;
       this.stepped.push(i);
     }
   }
@@ -233,23 +286,20 @@ export class ReplicaSteps {
     if (i === this.capacity) this.grow();
     this.names.push(name);
     this.numbers.set(name, i);
-    this.hashes[i] = FNV_OFFSET;
     return i;
   }
 
   /** Room for twice as many replicas (early in a run: replicas are numbered as they first appear). */
   private grow(): void {
     const capacity = this.capacity * 2;
-    const widen = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      b.set(a);
-      return b;
-    };
-    for (const cls of REQUEST_CLASSES) this.gapMoments[cls] = widen(this.gapMoments[cls], newMoments);
-    this.hashes = widen(this.hashes, (n) => new Float64Array(n));
-    this.hasStepped = widen(this.hasStepped, (n) => new Uint8Array(n));
-    this.lastInterval = widen(this.lastInterval, (n) => new Float64Array(n).fill(-1));
-    for (let b = 0; b < this.intervals.length; b++) this.intervals[b] = widen(this.intervals[b], (n) => new Float64Array(n * FIELDS));
+    const blocks = newBlocks(capacity);
+    blocks.set(this.blocks);
+    this.blocks = blocks;
+    for (let b = 0; b < this.intervals.length; b++) {
+      const row = new Float64Array(capacity * FIELDS);
+      row.set(this.intervals[b]);
+      this.intervals[b] = row;
+    }
     this.capacity = capacity;
   }
 }

@@ -193,10 +193,12 @@ export class Replica {
     const taken = run.blocks[from - 1];
     if (!kv.allocate(run.blocks[to - 1] - taken, run.starts[to - 1])) throw new Error(`${this.name}: a decode run's planned blocks were not free`);
     const capacity = Math.max(1, kv.capacityBlocks);
+    let busy = this.counters.busySeconds; // the same additions, in a register
     for (let i = from; i < to; i++) {
-      this.counters.busySeconds += run.costs[i];
+      busy += run.costs[i];
       run.kvUsed[i] = (used + run.blocks[i] - taken) / capacity;
     }
+    this.counters.busySeconds = busy;
     this.counters.steps += to - from;
     run.started = to;
     this.report.decodeSteps(run, from, to);
