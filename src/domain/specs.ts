@@ -185,6 +185,12 @@ export interface WaferCalibration {
   computeEfficiency: number;
   /** Fraction of the region's link bandwidth reached by the bytes that cross it (PLMR β). */
   meshEfficiency: number;
+  /**
+   * Fixed cost of one shift step of a prefill matmul (MeshGEMM, Cannon-style: n steps on an n × n
+   * region, each synchronising the cores and starting their tile product), whatever the tokens.
+   * In fabric cycles, as the hop latency is.
+   */
+  gemmStepCycles: number;
   /** Latency of a hop from one wafer to the next. */
   interWaferLatencySeconds: number;
   /** Host and I/O cost per step (token sampling, streaming out). */

@@ -57,8 +57,17 @@ export class OutputDir {
   discard(): void {
     if (!this.closed) {
       // On a signal, a stream's file open may still land in the folder while it is removed
-      // (ENOTEMPTY): retrying re-lists and removes what arrived.
-      rmSync(this.tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
+      // (ENOTEMPTY, seen under load even with retries). Renamed first, the folder is out of those
+      // opens' path (they fail instead); retrying re-lists and removes what arrived before.
+      const doomed = `${this.tmp}.discard`;
+      let gone = this.tmp;
+      try {
+        renameSync(this.tmp, doomed);
+        gone = doomed;
+      } catch {
+        // Already gone, or not renameable: remove it where it is.
+      }
+      rmSync(gone, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
       removeCreatedFolders(this.createdParent, dirname(this.target));
     }
     this.closed = true;

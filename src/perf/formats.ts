@@ -107,6 +107,7 @@ const WAFER_CALIBRATION = {
   sramEfficiency: 'efficiency',
   computeEfficiency: 'efficiency',
   meshEfficiency: 'efficiency',
+  gemmStepCycles: 'nonnegative?', // absent: 0 (files written before it existed)
   interWaferLatencyUs: 'nonnegative',
   stepOverheadUs: 'nonnegative',
   reserveFraction: 'fraction',
@@ -139,6 +140,7 @@ export const WAFER_FORMAT: HardwareFormat<WaferSpec, typeof WAFER_FILE, typeof W
     sramEfficiency: c.sramEfficiency,
     computeEfficiency: c.computeEfficiency,
     meshEfficiency: c.meshEfficiency,
+    gemmStepCycles: c.gemmStepCycles ?? 0,
     interWaferLatencySeconds: c.interWaferLatencyUs * US,
     stepOverheadSeconds: c.stepOverheadUs * US,
     reserveFraction: c.reserveFraction,

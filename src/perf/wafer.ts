@@ -13,6 +13,9 @@
  *                                activations crossing the region, over its n links per side: they
  *                                grow with the tokens, so prefill and large batches are mesh-bound
  * + attention on the cores where the layer's KV lives (spread over the SRAM the weights leave free)
+ * + gemm steps σ · n per matmul   in a step that prefills: a MeshGEMM shifts tiles n times across
+ *                                the region, each shift a fixed σ cycles (synchronisation, tile
+ *                                start), so a short prompt prefills at a lower rate than a long one
  * Layers either form a spatial pipeline, each on its own share of the wafer (Cerebras' service:
  * many micro-batches in flight), or all span one region (`cores`, WaferLLM: one at a time).
  */
@@ -59,6 +62,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
 
   let syncSeconds = 0; // per pass, whatever it carries
   let hopsSeconds = 0; // per pass: latency of the mesh traversals
+  let gemmStepsSeconds = 0; // per pass that prefills: the MeshGEMM shift steps of every matmul
   let bytesPerToken = 0; // Σ over layers of dense activation bytes crossing / (n · link)
   let bytesPerExpertToken = 0;
   const dense = new PiecewiseMaxSum(); // Σ max(stream, x · c) over the dense matmuls of every layer
@@ -87,6 +91,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
       const matmuls = 2 + (ffn > 0 ? 2 : 0) + (moe ? EXPERT_MATMULS : 0);
       syncSeconds += cal.layerSyncSeconds;
       hopsSeconds += hopSeconds(n, TRAVERSALS_PER_MATMUL * matmuls + ATTENTION_TRAVERSALS);
+      gemmStepsSeconds += matmuls * n * cal.gemmStepCycles * cycle;
       bytesPerToken += (denseDims * act) / (n * linkBytes);
       dense.add(denseBytes / cores / coreStream, (2 * (p.attention + p.mlp + p.shared)) / (cores * coreFlops));
       if (moe) {
@@ -105,6 +110,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
       const tb = tableBytes(llm, precision);
       const cores = coresOf(tb);
       head = { stream: tb / cores / coreStream, perLogit: (2 * llm.vocab * llm.hidden) / (cores * coreFlops) };
+      gemmStepsSeconds += Math.sqrt(cores) * cal.gemmStepCycles * cycle;
       syncSeconds += cal.layerSyncSeconds;
     }
   });
@@ -154,7 +160,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
     const compute = matmuls - streaming + attention;
     const memory = streaming + kvReads;
     const communication =
-      hopsSeconds + x * bytesPerToken + expertTokens * bytesPerExpertToken +
+      hopsSeconds + (batch.prefillTokens > 0 ? gemmStepsSeconds : 0) + x * bytesPerToken + expertTokens * bytesPerExpertToken +
       hopsBetweenWafers * (cal.interWaferLatencySeconds + (x * actBytes) / wafer.ioBytesPerSecond);
     return setStepCost(into, compute + memory + communication + overhead, compute, memory, communication, overhead);
   };

@@ -16,7 +16,10 @@
  * 5 evenly spaced points of a bracket around its current value (log-spaced when the range is
  * positive, linear when it starts at 0), keeps the best, and halves the bracket. It starts from
  * the middle of each range with the whole range as bracket and runs ROUNDS rounds (a no-gain
- * round does not stop it: the next, finer bracket may still gain).
+ * round does not stop it: the next, finer bracket may still gain). Halving brackets cannot follow
+ * a valley that runs across two parameters (two that trade against each other, such as a mesh
+ * bandwidth and a per-step cost): the brackets shrink before the walk along it is done. So a pass
+ * that gained starts another from where it ended, brackets whole again, up to PASSES passes.
  */
 
 export interface FitParameter {
@@ -60,6 +63,9 @@ export interface CalibrationReport {
 
 const ROUNDS = 10;
 const POINTS = 5;
+const PASSES = 4;
+/** A pass gaining less than this (in RMS log error) ends the search. */
+const PASS_GAIN = 1e-4;
 /** Loss of a row the model cannot compute (no finite, positive figure). */
 const UNCOMPUTABLE = 10;
 
@@ -81,6 +87,33 @@ function scale([low, high]: [number, number]) {
 /** Leave-one-out refits: 3 rounds (the first bracket still the whole range). */
 const LOO_ROUNDS = 3;
 
+/**
+ * One pass of coordinate descent from `values` (changed in place), brackets starting whole and
+ * halving each round; returns the loss at the end.
+ */
+function descend(fitted: readonly FitParameter[], values: Record<string, number>, loss: number, lossOf: (v: Record<string, number>) => number, rounds: number): number {
+  const widths = fitted.map((p) => {
+    const s = scale(p.fit!);
+    return s.high - s.low;
+  });
+  for (let round = 0; round < rounds; round++) {
+    fitted.forEach((p, i) => {
+      const s = scale(p.fit!);
+      const centre = s.to(values[p.name]);
+      const low = Math.max(s.low, centre - widths[i] / 2);
+      const high = Math.min(s.high, centre + widths[i] / 2);
+      for (let k = 0; k < POINTS; k++) {
+        const candidate = { ...values, [p.name]: s.from(low + ((high - low) * k) / (POINTS - 1)) };
+        if (candidate[p.name] === values[p.name]) continue; // the current point: its loss is known
+        const l = lossOf(candidate);
+        if (l < loss - 1e-12) [loss, values[p.name]] = [l, candidate[p.name]];
+      }
+      widths[i] /= 2;
+    });
+  }
+  return loss;
+}
+
 export function fitParameters(parameters: readonly FitParameter[], observations: readonly Observation[], rounds = ROUNDS): FitOutcome {
   const fitted = parameters.filter((p) => p.fit);
   const rows = observations.filter((o) => o.role === 'fit');
@@ -98,24 +131,11 @@ export function fitParameters(parameters: readonly FitParameter[], observations:
     return Math.sqrt(rows.reduce((s, o) => s + logError(o.simulate(v), o.published) ** 2, 0) / Math.max(1, rows.length));
   };
   let loss = lossOf(values);
-  const widths = fitted.map((p) => {
-    const s = scale(p.fit!);
-    return s.high - s.low;
-  });
-  for (let round = 0; round < rounds && fitted.length > 0 && rows.length > 0; round++) {
-    fitted.forEach((p, i) => {
-      const s = scale(p.fit!);
-      const centre = s.to(values[p.name]);
-      const low = Math.max(s.low, centre - widths[i] / 2);
-      const high = Math.min(s.high, centre + widths[i] / 2);
-      for (let k = 0; k < POINTS; k++) {
-        const candidate = { ...values, [p.name]: s.from(low + ((high - low) * k) / (POINTS - 1)) };
-        if (candidate[p.name] === values[p.name]) continue; // the current point: its loss is known
-        const l = lossOf(candidate);
-        if (l < loss - 1e-12) [loss, values[p.name]] = [l, candidate[p.name]];
-      }
-      widths[i] /= 2;
-    });
+  if (fitted.length > 0 && rows.length > 0) {
+    for (let pass = 0, before = Infinity; pass < PASSES && before - loss > PASS_GAIN; pass++) {
+      before = loss;
+      loss = descend(fitted, values, loss, lossOf, rounds);
+    }
   }
   // Three significant figures: the rows do not pin the constants more closely than that.
   for (const p of fitted) values[p.name] = Number(values[p.name].toPrecision(3));

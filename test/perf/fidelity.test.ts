@@ -73,7 +73,8 @@ describe('wafer mesh (PLMR)', () => {
   it('charges the bytes a step moves: communication grows with the tokens of a prefill', () => {
     const m = perfModel(llm('llama-3.1-70b'), wafer(), dep(4));
     const comm = (n: number) => m.step(prefillBatch(n)).communication;
-    expect(comm(800)).toBeGreaterThan(2 * comm(1));
+    // Beyond the fixed part (hops, and the MeshGEMM shift steps every prefilling step pays):
+    expect(comm(10_000)).toBeGreaterThan(2 * comm(1));
     // Linear in the tokens per micro-batch beyond the fixed hops: the 80-layer pipeline splits a
     // prefill into 80 micro-batches, so 10,000 tokens carry 125 each and 800 carry 10 (one: 1).
     expect((comm(10_000) - comm(1)) / (comm(800) - comm(1))).toBeCloseTo((125 - 1) / (10 - 1), 6);
@@ -93,6 +94,18 @@ describe('wafer mesh (PLMR)', () => {
     expect(decode(540)).toBeGreaterThan(decode(660));
     expect(prefill(480)).toBeLessThan(prefill(600));
     expect(prefill(600)).toBeLessThan(prefill(720));
+  });
+  it('a step that prefills pays each MeshGEMM its n shift steps, so short prompts prefill at a lower rate', () => {
+    const cs2 = wafer('cs-2');
+    const m = perfModel(llm('llama-3.1-8b'), cs2, dep(1, { cores: 600 * 600 }));
+    // 32 layers × 4 matmul groups (QKV, O, gate/up, down) + the output head = 129 MeshGEMMs, each
+    // 600 shift steps of σ cycles at 1.1 GHz; a decode step (MeshGEMV) does not pay them.
+    const steps = m.step(prefillBatch(1)).communication - m.step(decodeBatch(1, 1)).communication;
+    expect(cs2.calibration.gemmStepCycles).toBeGreaterThan(0);
+    expect(steps / ((129 * 600 * cs2.calibration.gemmStepCycles) / 1.1e9)).toBeCloseTo(1, 9);
+    // WaferLLM's end-to-end rows imply ~18K tok/s for a 2,048-token prompt and ~25K for 4,096.
+    const rate = (t: number) => t / m.step(prefillBatch(t)).seconds;
+    expect(rate(2048)).toBeLessThan(0.85 * rate(4096));
   });
   it('a region larger than the wafer does not fit', () => {
     const m = perfModel(llm('llama-3.1-8b'), wafer('cs-2'), dep(1, { cores: 1000 * 1000 }));

@@ -112,7 +112,10 @@ describe('wafersim run', () => {
           const lo = values[Math.floor(rank)] * (1 - RELATIVE_ERROR);
           const hi = values[Math.ceil(rank)] * (1 + RELATIVE_ERROR);
           const v = Number(streamed[i][`${col}_${m}_ms`]);
-          expect(v >= lo - 1e-9 && v <= hi + 1e-9, `${e.system} ${e.class} ${m} ${col}: ${v} not in [${lo}, ${hi}]`).toBe(true);
+          // The order statistics come from requests.csv, whose _ms columns are rounded to the
+          // nanosecond (report/csv.ts): they are known to ±0.5 ns, not exactly.
+          const csvHalfStepMs = 0.5e-6;
+          expect(v >= lo - csvHalfStepMs && v <= hi + csvHalfStepMs, `${e.system} ${e.class} ${m} ${col}: ${v} not in [${lo}, ${hi}]`).toBe(true);
           checked++;
         }
         expect(Number(streamed[i][`mean_${m}_ms`])).toBeCloseTo(Number(e[`mean_${m}_ms`]), 6);
