@@ -8,6 +8,7 @@ import type { SystemSummary } from '../metrics/summary.js';
 import { trialRows, type PlanResult, type SeedRun, type Trial } from '../report/plan.js';
 import { sig } from '../report/format.js';
 import { summarise, type ValidationResult } from './validation.js';
+import { assertNever } from '../domain/never.js';
 
 export type { PlanResult, SeedRun, Trial };
 
@@ -51,12 +52,38 @@ export function largestFailing(trials: readonly Trial[], n: number): number {
 
 /**
  * How far a serving stack's model is from published figures it was not fitted to: the median
- * absolute error of its holdout rows (null without any). The planner re-sizes the fleet with every
- * step that much slower and faster, so the answer carries the model's error as a range.
+ * absolute error of its holdout rows that measure step time (null without any). The planner
+ * re-sizes the fleet with every step that much slower and faster, so the answer carries the
+ * model's error as a range.
  */
 export function holdoutError(results: readonly ValidationResult[], stack: string): { rows: number; error: number } | null {
-  const s = summarise(results.filter((r) => r.stack === stack && Number.isFinite(r.error)), 'holdout');
+  const s = summarise(results.filter((r) => r.stack === stack && Number.isFinite(r.error) && measuresStepTime(r)), 'holdout');
   return s.rows === 0 ? null : { rows: s.rows, error: s.medianAbsError };
+}
+
+/**
+ * Whether a row's error is an error in step time: speeds, throughputs and a single prefill are
+ * (a step x% slow makes them about x% off); TTFT and TPOT of a serving run at a given load are
+ * not, because queueing amplifies it: near saturation 2% of capacity moves them by 200–500%
+ * (the H200 MLPerf Server rows), which as a step-time band would size fleets for a model 5×
+ * slower than any throughput row says it is.
+ */
+function measuresStepTime(r: ValidationResult): boolean {
+  switch (r.metric) {
+    case 'tokensPerSecondPerUser':
+    case 'itlMs':
+    case 'prefillTokensPerSecond':
+    case 'endToEndTokensPerSecond':
+    case 'totalTokensPerSecond':
+      return true;
+    case 'ttftMeanMs':
+    case 'ttftP99Ms':
+    case 'tpotMeanMs':
+    case 'tpotP99Ms':
+      return r.load === 'step';
+    default:
+      return assertNever(r.metric);
+  }
 }
 
 /**

@@ -212,6 +212,8 @@ export interface ValidationResult {
   what: string;
   source: string;
   metric: ValidationMetric;
+  /** The kind of load the figure was measured under (a step alone, or a serving run). */
+  load: ValidationLoad['kind'];
   published: number;
   simulated: number;
   /** (simulated − published) / published */
@@ -239,6 +241,7 @@ export function resultOf(c: ValidationCase, simulated: number, sensitivity?: Sen
     what: row.what,
     source: row.source,
     metric: row.metric,
+    load: row.load.kind,
     published: row.published,
     simulated,
     error,

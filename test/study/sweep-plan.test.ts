@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, wafersim } from '../support/cli.js';
 import { expandSweep, shardOf } from '../../src/study/sweep.js';
-import { largest, seedRange, smallest } from '../../src/study/plan.js';
+import { holdoutError, largest, seedRange, smallest } from '../../src/study/plan.js';
+import type { ValidationResult } from '../../src/study/validation.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wafersim-sweep-'));
 const SCENARIO = 'scenarios/long-context-cliff.yaml';
@@ -133,6 +134,19 @@ describe('capacity planner', () => {
     const f = await largest(async (x) => x <= 3.3);
     expect(f!).toBeGreaterThan(3.3 / 1.05);
     expect(f!).toBeLessThanOrEqual(3.3);
+  });
+
+  it("takes the model's error band from holdout rows that measure step time, not from latencies under queueing", () => {
+    const row = (metric: ValidationResult['metric'], load: ValidationResult['load'], error: number, role: ValidationResult['role'] = 'holdout') =>
+      ({ id: `${metric}-${load}`, role, stack: 's', metric, load, error }) as ValidationResult;
+    const rows = [
+      row('totalTokensPerSecond', 'offline', 0.02), row('totalTokensPerSecond', 'serverLimits', -0.03), row('itlMs', 'closed', 0.08),
+      row('ttftMeanMs', 'step', -0.05), row('tokensPerSecondPerUser', 'step', 0.5, 'fit'),
+      // A few % of capacity short near saturation: seconds of queueing, not a slower step.
+      row('ttftP99Ms', 'closed', 4.5), row('tpotMeanMs', 'poisson', 0.7), row('ttftMeanMs', 'serverLimits', 2.3),
+    ];
+    expect(holdoutError(rows, 's')).toEqual({ rows: 4, error: 0.04 });
+    expect(holdoutError(rows, 'other')).toBeNull();
   });
 
   it('gives the fleet-size range the seeds allow', () => {
