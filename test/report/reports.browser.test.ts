@@ -112,10 +112,19 @@ describe('every report of every shipped scenario, in a browser', () => {
       }
       expect(await overlaps(page)).toEqual([]);
       expect(fetched.filter((u) => !u.startsWith('file://'))).toEqual([]);
-      // For people to look at. A full-page capture of a tall report sometimes fails on a loaded
-      // machine (Chromium: "Unable to capture screenshot", 2 of 3 suites on 2026-12-02): once more.
+      // For people to look at. A full-page capture of a tall report sometimes fails while other
+      // suites load the machine (Chromium: "Unable to capture screenshot", 3 of 4 full suites on
+      // 2026-12-02, never alone): up to three tries, a second apart.
       const shot = { path: join(SHOTS, `${r.name}-${r.kind}.png`), fullPage: true };
-      await page.screenshot(shot).catch(() => page.screenshot(shot));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await page.screenshot(shot);
+          break;
+        } catch (error) {
+          if (attempt === 3) throw error;
+          await page.waitForTimeout(1000);
+        }
+      }
       if (r.kind === 'run') {
         // What ran (one row per pool) and the per-class numbers of summary.csv.
         const config = await page.$$eval('#config-table tbody tr', (rows) => rows.length);
