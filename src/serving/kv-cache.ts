@@ -211,7 +211,7 @@ export class KvCache {
     // (per-segment rounding can need a block or two more than the sequence held: only if free).
     this.ownedBlocks -= ownedBlocks;
     if (!this.o.prefixCaching) return;
-    const added: Entry[] = [];
+    const added: Entry[] | undefined = finished === undefined ? undefined : [];
     for (const s of segments) {
       if (s.tokens <= 0 || this.entries.has(s.key)) continue;
       const blocks = this.blocksFor(s.tokens);
@@ -221,10 +221,10 @@ export class KvCache {
       this.cachedBlocks += blocks;
       this.evictableBlocks += blocks;
       this.deviceLru.push(e);
-      added.push(e);
+      added?.push(e);
     }
     // A run stands for the prompt's segments and output only if every one it computed was adopted.
-    if (finished !== undefined && added.length > 0 && added.length === segments.length) keepRun(this.deviceLru, finished.match, finished.id, added, now);
+    if (finished !== undefined && added !== undefined && added.length > 0 && added.length === segments.length) keepRun(finished.match, finished.id, added, now);
   }
 
   /** Whether any cached prefix of these segments is on this replica (for prefix-aware routing). */

@@ -107,7 +107,7 @@ export interface PinnedPrefix {
  * be worth including) and adopted. Only if they are now consecutive at the LRU's tail, in prompt
  * order, free, with this instant as their last use: exactly what walking them one by one gives.
  */
-export function keepRun(lru: Lru, m: PinnedPrefix, id: number, added: Entry[], now: number): void {
+export function keepRun(m: PinnedPrefix, id: number, added: Entry[], now: number): void {
   const run = m.run;
   if (run !== null) {
     const ready = !run.dissolved && run.pins === 0 && run.lastUse === now && m.runAt === m.entries.length && m.segments === run.start + run.entries.length;
@@ -121,13 +121,15 @@ export function keepRun(lru: Lru, m: PinnedPrefix, id: number, added: Entry[], n
     run.requestId = id;
     return;
   }
+  // The adopted entries are the LRU's tail (adopt pushed them last); the matched ones must come
+  // right before them. Checked before anything is built: under memory pressure this mostly fails.
   const start = Math.min(1, m.segments);
-  const entries = [...m.entries.slice(start, m.segments), ...added];
-  let e = lru.tail;
-  for (let k = entries.length - 1; k >= 0; k--, e = e.prev) {
-    const x = entries[k];
+  let e = added[0].prev;
+  for (let k = m.segments - 1; k >= start; k--, e = e.prev) {
+    const x = m.entries[k];
     if (e !== x || x.pins !== 0 || x.run !== null || x.onHost || x.lastUse !== now) return;
   }
+  const entries = m.entries.slice(start, m.segments).concat(added);
   const fresh: Run = { start, entries, tokens: 0, blocks: 0, pins: 0, lastUse: now, requestId: id, dissolved: false };
   for (const x of entries) {
     x.run = fresh;
