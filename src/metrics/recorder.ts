@@ -8,7 +8,8 @@ import { REJECT_REASONS, type LlmRequest, type NetworkLeg, type RejectReason, ty
 import type { Assert, SameKinds } from '../domain/kinds.js';
 import { Exact, LogHistogram, type Quantiles } from './quantiles.js';
 import { addStages, latencies, LATENCY_METRICS, type ClassStats, type LatencyMetric, type RequestRecord, type RequestSlo } from './request-record.js';
-import { fold, FNV_OFFSET, ReplicaSteps, type TimePoint } from './replica-steps.js';
+import { fold, FNV_OFFSET } from './fingerprint-hash.js';
+import { ReplicaSteps, type TimePoint } from './replica-steps.js';
 
 export * from './request-record.js';
 export type { TimePoint } from './replica-steps.js';

@@ -15,6 +15,7 @@
  */
 import { REQUEST_CLASSES, type RequestClass, type StepRecord } from '../domain/request.js';
 import { addMoment, addMomentsEach, LogHistogram, MOMENTS, newMoments } from './quantiles.js';
+import { fold, foldWords, FNV_OFFSET, wordsOf } from './fingerprint-hash.js';
 
 export interface TimePoint {
   /** Requests that arrived at the replica in the bucket. */
@@ -26,16 +27,6 @@ export interface TimePoint {
   waitingTime: number;
   kvTime: number;
   steps: number;
-}
-
-export const FNV_OFFSET = 0x811c9dc5;
-const BITS = new Float64Array(1);
-const WORDS = new Uint32Array(BITS.buffer);
-
-/** FNV-1a step over a double's exact bits (two 32-bit words). */
-export function fold(hash: number, x: number): number {
-  BITS[0] = x;
-  return Math.imul(Math.imul(hash ^ WORDS[0], 0x01000193) ^ WORDS[1], 0x01000193);
 }
 
 // A point's fields at offsets of its replica's row (8 doubles: one 64-byte row per replica).
@@ -144,12 +135,8 @@ export class ReplicaSteps {
     // The steps share decodeSeqs, prefillTokens and waiting, so their words are folded from
     // constants and the hash is kept in a local (the same FNV-1a steps).
     const { decodeSeqs, prefillTokens, waiting } = s;
-    BITS[0] = decodeSeqs;
-    const seqsLow = WORDS[0];
-    const seqsHigh = WORDS[1];
-    BITS[0] = prefillTokens;
-    const prefillLow = WORDS[0];
-    const prefillHigh = WORDS[1];
+    const [seqsLow, seqsHigh] = wordsOf(decodeSeqs);
+    const [prefillLow, prefillHigh] = wordsOf(prefillTokens);
     let hash = this.blocks[i * BLOCK + HASH];
     const bucket = this.bucketSeconds;
     // One interval at a time (a run's steps mostly share one): its point's sums are kept in
@@ -168,8 +155,7 @@ export class ReplicaSteps {
         const seconds = costs[k];
         const kv = kvUsed[k];
         hash = fold(fold(hash, starts[k]), seconds);
-        hash = Math.imul(Math.imul(hash ^ seqsLow, 0x01000193) ^ seqsHigh, 0x01000193);
-        hash = Math.imul(Math.imul(hash ^ prefillLow, 0x01000193) ^ prefillHigh, 0x01000193);
+        hash = foldWords(foldWords(hash, seqsLow, seqsHigh), prefillLow, prefillHigh);
         if (kv > kvPeak) kvPeak = kv;
         busy += seconds;
         seqsTime += decodeSeqs * seconds;

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { StepRecord } from '../../src/domain/request.js';
 import { LogHistogram } from '../../src/metrics/quantiles.js';
-import { fold, FNV_OFFSET, ReplicaSteps, type TimePoint } from '../../src/metrics/replica-steps.js';
+import { fold, FNV_OFFSET } from '../../src/metrics/fingerprint-hash.js';
+import { ReplicaSteps, type TimePoint } from '../../src/metrics/replica-steps.js';
 
 const BUCKET_SECONDS = 10;
 const WINDOW = { start: 5, end: 60 };
