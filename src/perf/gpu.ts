@@ -18,6 +18,9 @@ import { inputError, InputError } from '../domain/errors.js';
 import { assertNever } from '../domain/never.js';
 import { setStepCost, type DeploymentAsked, type DeploymentFieldNames, type Fit, type HardwareModel, type PerfModel } from './model.js';
 
+// The step's count-dependent parts, by offset (see gpuPerfModel's `part`).
+const [DECODE_SEQS, PREFILL_SEQS, PREFILL_TOKENS, MICRO, LINEAR, KV_WRITE, WEIGHTS, COMMUNICATION, OVERHEAD, PARTS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+
 export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment): PerfModel {
   const precision = resolvePrecision(llm, deployment.precision);
   const cal = gpu.calibration;
@@ -60,25 +63,45 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
   const stepOverhead = cal.stepOverheadSeconds + llm.layers * cal.layerOverheadSeconds;
   const sequenceOverhead = cal.sequenceOverheadSeconds + (deployment.streaming === false ? 0 : cal.streamingOverheadSeconds);
 
-  const step = (b: BatchShape, into: StepCost = newStepCost()): StepCost => {
+  // A step's parts that depend on its counts only (sequences, chunks, new tokens), for the last
+  // counts seen: a decode run's planned steps share them. Same expressions, same bits.
+  const part = new Float64Array(PARTS);
+  part[DECODE_SEQS] = NaN; // nothing seen yet
+  const counts = (b: BatchShape): void => {
     const tokens = b.decodeSeqs + b.prefillTokens;
     const micro = Math.max(1, Math.min(pp, b.decodeSeqs + b.prefillSeqs));
     const x = tokens / micro; // tokens per micro-batch
+    const message = x * actBytes;
+    part[DECODE_SEQS] = b.decodeSeqs;
+    part[PREFILL_SEQS] = b.prefillSeqs;
+    part[PREFILL_TOKENS] = b.prefillTokens;
+    part[MICRO] = micro;
+    part[LINEAR] = linearSecondsPerToken * tokens + lmHeadSecondsPerLogit * (b.decodeSeqs + b.prefillSeqs);
+    part[KV_WRITE] = kvWriteBytesPerToken * tokens;
+    part[WEIGHTS] = denseWeightBytes + moeLayers * expertBytes * expertsTouched(llm, x);
+    part[COMMUNICATION] =
+      allReduces * (tpLatency + ((ringSteps / tp) * message) / tpBandwidth) +
+      (pp - 1) * (ppLatency + message / ppBandwidth);
+    part[OVERHEAD] = stepOverhead + (b.decodeSeqs + b.prefillSeqs) * sequenceOverhead;
+  };
+
+  const step = (b: BatchShape, into: StepCost = newStepCost()): StepCost => {
+    if (b.decodeSeqs !== part[DECODE_SEQS] || b.prefillSeqs !== part[PREFILL_SEQS] || b.prefillTokens !== part[PREFILL_TOKENS]) counts(b);
     let attention = 0;
     let kvRead = 0;
-    for (const g of groups) {
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
       attention += cappedPairs(b, g.cap) * g.secondsPerPair;
       kvRead += cappedKvReads(b, g.cap) * g.kvBytesPerToken;
     }
-    const compute = (linearSecondsPerToken * tokens + lmHeadSecondsPerLogit * (b.decodeSeqs + b.prefillSeqs) + attention) / micro;
-    const weightTraffic = denseWeightBytes + moeLayers * expertBytes * expertsTouched(llm, x);
-    const kvTraffic = (kvRead + kvWriteBytesPerToken * tokens) / micro;
-    const memory = (weightTraffic + kvTraffic) / bytesPerSecond;
-    const message = x * actBytes;
-    const communication =
-      allReduces * (tpLatency + ((ringSteps / tp) * message) / tpBandwidth) +
-      (pp - 1) * (ppLatency + message / ppBandwidth);
-    const overhead = stepOverhead + (b.decodeSeqs + b.prefillSeqs) * sequenceOverhead;
+    const micro = part[MICRO];
+    // Without pipelining a step is one micro-batch: dividing by 1 is exact, so it is skipped.
+    const computeSum = part[LINEAR] + attention;
+    const compute = micro === 1 ? computeSum : computeSum / micro;
+    const kvSum = kvRead + part[KV_WRITE];
+    const memory = (part[WEIGHTS] + (micro === 1 ? kvSum : kvSum / micro)) / bytesPerSecond;
+    const communication = part[COMMUNICATION];
+    const overhead = part[OVERHEAD];
     return setStepCost(into, Math.max(compute, memory) + communication + overhead, compute, memory, communication, overhead);
   };
   return { fit, step };
