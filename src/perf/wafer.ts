@@ -16,6 +16,9 @@
  * + gemm steps σ · n per matmul   in a step that prefills: a MeshGEMM shifts tiles n times across
  *                                the region, each shift a fixed σ cycles (synchronisation, tile
  *                                start), so a short prompt prefills at a lower rate than a long one
+ * On a region every matrix is cut into n × n whole tiles, and a prefill's tokens into n whole rows
+ * of tiles: dimensions and prompt are padded to multiples of n (WaferLLM's configurations pad a
+ * 4,096 hidden size to 4,200 on 420² cores and 4,620 on 660²), which costs a short prompt most.
  * Layers either form a spatial pipeline, each on its own share of the wafer (Cerebras' service:
  * many micro-batches in flight), or all span one region (`cores`, WaferLLM: one at a time).
  */
@@ -51,6 +54,11 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
   const fit = waferFit(llm, wafer, deployment, precision);
   const stages = splitLayers(llm, precision, fit.count);
   const region = deployment.cores;
+  // Whole tiles on a region of n × n cores: a dimension d takes ceil(d / n) · n (1 off a region,
+  // where a layer's share of a wafer has no published shape).
+  const side = region === undefined ? 0 : Math.round(Math.sqrt(region));
+  const padded = (d: number) => (side > 0 ? Math.ceil(d / side) * side : d);
+  const tileShare = (dIn: number, dOut: number) => (side > 0 && dIn > 0 && dOut > 0 ? (padded(dIn) * padded(dOut)) / (dIn * dOut) : 1);
 
   const cycle = 1 / wafer.clockHz;
   const coreFlops = (wafer.peakFlops / wafer.cores) * cal.computeEfficiency;
@@ -80,11 +88,15 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
       // layer is striped over all of its cores, so a pass streams only the slices it uses.
       const cores = coresOf(lb);
       const n = Math.sqrt(cores);
-      const denseBytes = p.attention * b[precision.attention] + (p.mlp + p.shared) * b[precision.mlp];
       const q = llm.heads * llm.headDim;
       const kv = llm.kvHeads * llm.headDim;
+      // Padded parameters: attention's Q, K, V and O, and the MLP's gate, up and down (hidden × ffn each).
+      const attentionTiles = llm.latentProjections ? 1 : (2 * q * tileShare(llm.hidden, q) + 2 * kv * tileShare(llm.hidden, kv)) / (2 * q + 2 * kv);
       const moe = isMoeLayer(llm, l) ? llm.moe! : undefined;
       const ffn = moe ? moe.sharedExpertFfn * moe.sharedExperts : llm.ffn;
+      const attention = p.attention * attentionTiles;
+      const mlp = (p.mlp + p.shared) * tileShare(llm.hidden, ffn);
+      const denseBytes = attention * b[precision.attention] + mlp * b[precision.mlp];
       // Σ (d_in + d_out) of the dense matmuls: QKV, O, and (dense or shared) gate/up, down.
       let denseDims = llm.hidden + q + 2 * kv + (q + llm.hidden);
       if (ffn > 0) denseDims += mlpDims(llm.hidden, ffn);
@@ -93,7 +105,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
       hopsSeconds += hopSeconds(n, TRAVERSALS_PER_MATMUL * matmuls + ATTENTION_TRAVERSALS);
       gemmStepsSeconds += matmuls * n * cal.gemmStepCycles * cycle;
       bytesPerToken += (denseDims * act) / (n * linkBytes);
-      dense.add(denseBytes / cores / coreStream, (2 * (p.attention + p.mlp + p.shared)) / (cores * coreFlops));
+      dense.add(denseBytes / cores / coreStream, (2 * (attention + mlp)) / (cores * coreFlops));
       if (moe) {
         // Each token's k experts: their inputs and outputs cross the region too.
         bytesPerExpertToken += (mlpDims(llm.hidden, moe.expertFfn) * act) / (n * linkBytes);
@@ -136,7 +148,9 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
   const step = (batch: BatchShape, into: StepCost = newStepCost()): StepCost => {
     const tokens = batch.decodeSeqs + batch.prefillTokens;
     const micro = Math.max(1, Math.min(tokens, depth));
-    const x = tokens / micro; // tokens per micro-batch: the cycle is one micro-batch through every layer
+    // Tokens per micro-batch: the cycle is one micro-batch through every layer. A step that
+    // prefills runs MeshGEMMs, whose token rows are whole tiles on a region.
+    const x = batch.prefillTokens > 0 ? padded(tokens / micro) : tokens / micro;
     // Each token uses k experts: x·k expert-tokens over the experts the micro-batch touches.
     const expertTokens = moe ? x * moe.activeExperts : 0;
     const touched = expertsTouched(llm, x);
