@@ -100,12 +100,24 @@ describe('wafer mesh (PLMR)', () => {
     const m = perfModel(llm('llama-3.1-8b'), cs2, dep(1, { cores: 600 * 600 }));
     // 32 layers × 4 matmul groups (QKV, O, gate/up, down) + the output head = 129 MeshGEMMs, each
     // 600 shift steps of σ cycles at 1.1 GHz; a decode step (MeshGEMV) does not pay them.
-    const steps = m.step(prefillBatch(1)).communication - m.step(decodeBatch(1, 1)).communication;
+    // (600 tokens: a whole row of tiles, so the prefill and the decode batch move the same bytes.)
+    const steps = m.step(prefillBatch(600)).communication - m.step(decodeBatch(600, 1)).communication;
     expect(cs2.calibration.gemmStepCycles).toBeGreaterThan(0);
     expect(steps / ((129 * 600 * cs2.calibration.gemmStepCycles) / 1.1e9)).toBeCloseTo(1, 9);
     // WaferLLM's end-to-end rows imply ~18K tok/s for a 2,048-token prompt and ~25K for 4,096.
     const rate = (t: number) => t / m.step(prefillBatch(t)).seconds;
     expect(rate(2048)).toBeLessThan(0.85 * rate(4096));
+  });
+  it('cuts a prefill on a region into whole tiles: 2,048 tokens on 600² cores move the bytes of 2,400', () => {
+    // WaferLLM's configurations pad every dimension to a multiple of the region's side (hidden
+    // 4,096 -> 4,200 on 420² cores, 4,620 on 660²).
+    const onRegion = perfModel(llm('llama-3.1-8b'), wafer('cs-2'), dep(1, { cores: 600 * 600 }));
+    const comm = (m: typeof onRegion, t: number) => m.step(prefillBatch(t)).communication;
+    expect(comm(onRegion, 2048)).toBe(comm(onRegion, 2400));
+    expect(comm(onRegion, 2401)).toBeGreaterThan(comm(onRegion, 2400));
+    // Off a region (a layer's share of the wafer has no published shape) nothing is padded.
+    const service = perfModel(llm('llama-3.1-8b'), wafer(), dep(1));
+    expect(comm(service, 2400)).toBeGreaterThan(comm(service, 2048));
   });
   it('a region larger than the wafer does not fit', () => {
     const m = perfModel(llm('llama-3.1-8b'), wafer('cs-2'), dep(1, { cores: 1000 * 1000 }));
