@@ -1,6 +1,7 @@
 /**
- * A GPU replica: TP × PP GPUs. A step costs the larger of its compute and its HBM traffic (the
- * roofline, each at a calibrated efficiency), plus tensor-parallel all-reduces and pipeline
+ * A GPU replica: TP × PP GPUs. A step costs two rooflines one after the other, each the larger of
+ * compute and HBM traffic at calibrated efficiencies: the matmuls against the weights they stream,
+ * then attention against the KV it reads. Plus tensor-parallel all-reduces and pipeline
  * hand-offs, plus the host overhead that measured serving stacks spend on scheduling, launches
  * and sampling, per step and per sequence in it (more per sequence when its token is streamed
  * out). Pipeline parallelism keeps up to PP micro-batches in flight: a step's cycle is the time
@@ -95,14 +96,19 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
       kvRead += cappedKvReads(b, g.cap) * g.kvBytesPerToken;
     }
     const micro = part[MICRO];
-    // Without pipelining a step is one micro-batch: dividing by 1 is exact, so it is skipped.
-    const computeSum = part[LINEAR] + attention;
-    const compute = micro === 1 ? computeSum : computeSum / micro;
-    const kvSum = kvRead + part[KV_WRITE];
-    const memory = (part[WEIGHTS] + (micro === 1 ? kvSum : kvSum / micro)) / bytesPerSecond;
+    // Two rooflines, one after the other: the matmuls (their FLOPs against the weights they stream,
+    // KV writes included) and attention (its FLOPs against the KV it reads). They are separate
+    // kernels, so attention's KV reads do not hide under the matmuls' compute. Without pipelining
+    // a step is one micro-batch: dividing by 1 is exact, so it is skipped.
+    const linearCompute = micro === 1 ? part[LINEAR] : part[LINEAR] / micro;
+    const attentionCompute = micro === 1 ? attention : attention / micro;
+    const linearMemory = (part[WEIGHTS] + (micro === 1 ? part[KV_WRITE] : part[KV_WRITE] / micro)) / bytesPerSecond;
+    const attentionMemory = (micro === 1 ? kvRead : kvRead / micro) / bytesPerSecond;
+    const compute = linearCompute + attentionCompute;
+    const memory = linearMemory + attentionMemory;
     const communication = part[COMMUNICATION];
     const overhead = part[OVERHEAD];
-    return setStepCost(into, Math.max(compute, memory) + communication + overhead, compute, memory, communication, overhead);
+    return setStepCost(into, Math.max(linearCompute, linearMemory) + Math.max(attentionCompute, attentionMemory) + communication + overhead, compute, memory, communication, overhead);
   };
   return { fit, step };
 }
