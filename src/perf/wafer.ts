@@ -97,9 +97,10 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
       const attention = p.attention * attentionTiles;
       const mlp = (p.mlp + p.shared) * tileShare(llm.hidden, ffn);
       const denseBytes = attention * b[precision.attention] + mlp * b[precision.mlp];
-      // Σ (d_in + d_out) of the dense matmuls: QKV, O, and (dense or shared) gate/up, down.
-      let denseDims = llm.hidden + q + 2 * kv + (q + llm.hidden);
-      if (ffn > 0) denseDims += mlpDims(llm.hidden, ffn);
+      // Σ (d_in + d_out) of the dense matmuls, in whole tiles: QKV, O, and (dense or shared) gate/up, down.
+      const [h, qp, kvp] = [padded(llm.hidden), padded(q), padded(kv)];
+      let denseDims = h + qp + 2 * kvp + (qp + h);
+      if (ffn > 0) denseDims += mlpDims(h, padded(ffn));
       const matmuls = 2 + (ffn > 0 ? 2 : 0) + (moe ? EXPERT_MATMULS : 0);
       syncSeconds += cal.layerSyncSeconds;
       hopsSeconds += hopSeconds(n, TRAVERSALS_PER_MATMUL * matmuls + ATTENTION_TRAVERSALS);
