@@ -19,7 +19,6 @@ import { SequenceTable } from './sequence-table.js';
 import { StepBatch } from './step-batch.js';
 import { POLICIES, type BatchPolicy } from './policies/index.js';
 import type { EngineConfig, ReplicaStats } from './engine-config.js';
-
 export { DEFAULT_ENGINE, type EngineConfig, type ReplicaStats } from './engine-config.js';
 
 /** The perf model writes each step's cost here and the replica reads it at once: steps never interleave, so every replica shares it. */
