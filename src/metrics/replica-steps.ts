@@ -14,7 +14,8 @@
  * in its block, or in its row once the replica has moved on (a step reported late), never both.
  */
 import { REQUEST_CLASSES, type RequestClass, type StepRecord } from '../domain/request.js';
-import { addMoment, addMomentsEach, LogHistogram, MOMENTS, newMoments } from './quantiles.js';
+import { addMoment, addMomentsEach, MOMENTS, newMoments } from './moments.js';
+import { LogHistogram } from './quantiles.js';
 import { fold, foldWords, FNV_OFFSET, wordsOf } from './fingerprint-hash.js';
 
 export interface TimePoint {

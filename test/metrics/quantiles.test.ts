@@ -60,6 +60,22 @@ describe('weighted quantile accumulators', () => {
     }), { seed: 17, numRuns: 300 });
   });
 
+  it('LogHistogram.addEach over runs of slowly growing values (decode runs, counted a bucket range at a time) equals add of each, for whole and fractional weights', () => {
+    const run = fc.record({ x0: fc.double({ min: 1e-3, max: 0.1, noNaN: true }), growth: fc.double({ min: 0, max: 2e-3, noNaN: true }), n: fc.integer({ min: 0, max: 400 }), w: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.double({ min: 0.1, max: 3, noNaN: true })) });
+    fc.assert(fc.property(fc.array(run, { minLength: 1, maxLength: 8 }), (runs) => {
+      const one = new LogHistogram();
+      const bulk = new LogHistogram();
+      for (const { x0, growth, n, w } of runs) {
+        const xs = new Float64Array(n);
+        for (let i = 0, x = x0; i < n; i++, x += x * growth) xs[i] = x;
+        for (const x of xs) one.add(x, w);
+        bulk.addEach(xs, 0, n, w);
+      }
+      expect([bulk.count, bulk.sum, bulk.mean(), bulk.std()]).toEqual([one.count, one.sum, one.mean(), one.std()]);
+      for (const q of [0, 0.01, 0.1, 0.5, 0.9, 0.99, 1]) expect(bulk.quantile(q)).toBe(one.quantile(q));
+    }), { seed: 29, numRuns: 200 });
+  });
+
   it('LogHistogram puts every value in bucket ceil(log x / log γ), also for slowly growing values (a decode run\'s step times)', () => {
     const gamma = (1 + RELATIVE_ERROR) / (1 - RELATIVE_ERROR);
     fc.assert(fc.property(fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.double({ min: 0, max: 1e-3, noNaN: true }), fc.integer({ min: 1, max: 3000 }), (x0, growth, n) => {
