@@ -56,6 +56,8 @@ export class Simulation {
   /** Ids cancelled while pending whose entries are still in the heap. */
   private cancelled = new Set<number>();
   private cancelledCount = 0;
+  /** Events run again under their id (`again`): each ran once more than the counter says. */
+  private rerun = 0;
 
   /** Number of events that are scheduled and not cancelled (the running one is not pending). */
   get pending(): number {
@@ -65,7 +67,7 @@ export class Simulation {
   /** Number of events run so far. */
   get eventsRun(): number {
     // Every scheduled event is in the heap (the running one too, until replaced), ran, or was skipped.
-    return this.nextSeq - (this.size - (this.rootRunning ? 1 : 0)) - this.skipped;
+    return this.nextSeq - (this.size - (this.rootRunning ? 1 : 0)) - this.skipped + this.rerun;
   }
 
   /** Run `handler` after `delay` seconds (0 = now, after the events already scheduled for now). */
@@ -85,6 +87,23 @@ export class Simulation {
       fail(`Simulation.at: time ${time} is in the past (now = ${this.now})`);
     }
     return this.push(time, handler);
+  }
+
+  /**
+   * Run the running event's handler again at `time` (>= now), under the same id: among events at
+   * equal times it keeps its place, as if it had been scheduled for `time` in the first place
+   * (a process that learns its wake-up time piece by piece). Call it before scheduling anything else.
+   */
+  again(time: number): EventId {
+    if (!this.rootRunning || !(time >= this.now) || time === Infinity) {
+      fail(`Simulation.again: only the running event, before it schedules anything, at a finite time >= now (${this.now}), got ${time}`);
+    }
+    const seq = this.seqs[0];
+    this.recentTimes[seq & RECENT_MASK] = time;
+    this.rootRunning = false;
+    this.rerun++;
+    this.siftDown(time, seq, this.handlers[0]!, this.size);
+    return seq;
   }
 
   /** Cancel a scheduled event. Returns false when it already ran, is running or was cancelled. */

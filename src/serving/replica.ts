@@ -35,11 +35,7 @@ export class Replica {
   private readonly report: StepReport;
   /** Tokens a decode step yields on average (speculative decoding: more than one). */
   private readonly tokensPerStep: number;
-  /**
-   * The router's load index, told when `outstanding` changes; this replica is its entry
-   * `loadSlot`. (An index shared by the pool, not a closure per replica: at a thousand replicas,
-   * two fewer objects to fetch from memory per change.)
-   */
+  /** The router's load index (the pool's, not a closure per replica: fewer objects to fetch), told when `outstanding` changes; this replica is its entry `loadSlot`. */
   loadIndex?: { set(slot: number, load: number): void };
   loadSlot = 0;
 
@@ -182,6 +178,7 @@ export class Replica {
    */
   private syncRun(time: number): void {
     const run = this.run;
+    run.reach(time);
     const from = run.started;
     // Starts increase: at the run's end (the usual call) every step has started.
     let to = run.starts[run.length - 1] <= time ? run.length : from;
@@ -221,8 +218,8 @@ export class Replica {
   private cutRun(now: number): void {
     const run = this.run;
     this.syncRun(now);
-    if (run.started < run.length) {
-      run.length = run.started;
+    if (run.started < run.length || run.open) {
+      run.cut();
       this.sim.cancel(run.event);
       run.event = this.sim.at(run.starts[run.length], this.runEnd);
     }
@@ -237,9 +234,12 @@ export class Replica {
 
   private readonly stepEnd = (): void => this.finishStep(this.next.members);
   private readonly runEnd = (): void => {
+    const run = this.run;
+    // Its planned steps end here and more follow: the event moves to their end, keeping its place.
+    if (run.extended(this.sim.now)) return void (run.event = this.sim.again(run.starts[run.length]));
     this.syncRun(this.sim.now);
-    this.finishRunSteps(this.run.length - 1);
-    this.run.length = 0;
+    this.finishRunSteps(run.length - 1);
+    run.ended();
     // The run's last step ends like any step: its token may be visible, or complete a sequence.
     this.finishStep(this.next.members);
   };

@@ -28,6 +28,8 @@ export class Sequence {
   inBatch = false;
   /** Own tokens when the replica's current decode run was planned (see DecodeRun). */
   runOwnTokens = 0;
+  /** Own blocks then (planning a run's later steps must see what its first saw). */
+  runOwnBlocks = 0;
   constructor(
     readonly req: LlmRequest,
     readonly listener: RequestListener,

@@ -93,6 +93,41 @@ describe('Simulation ordering', () => {
     expect(sim.eventsRun).toBe(events);
   });
 
+  it('again: the running event runs later under its id, in the place it would have had if scheduled for then', () => {
+    const sim = new Simulation();
+    const log: string[] = [];
+    sim.at(1, () => log.push('before'));
+    let runs = 0;
+    const id = sim.at(1, () => {
+      log.push(`moved ${sim.now}`);
+      if (++runs < 3) expect(sim.again(sim.now + 1)).toBe(id);
+    });
+    sim.at(2, () => log.push('after at 2'));
+    sim.at(3, () => log.push('after at 3'));
+    sim.run();
+    expect(log).toEqual(['before', 'moved 1', 'moved 2', 'after at 2', 'moved 3', 'after at 3']);
+    expect(sim.eventsRun).toBe(6);
+    expect(sim.pending).toBe(0);
+    // Moved, it is cancelled by its id; outside a handler, or after scheduling, it cannot be moved.
+    const log2: number[] = [];
+    const moving = sim.at(4, () => {
+      log2.push(sim.now);
+      sim.again(10);
+    });
+    sim.run({ until: 5 });
+    expect(sim.pending).toBe(1);
+    expect(sim.cancel(moving)).toBe(true);
+    sim.run();
+    expect(log2).toEqual([4]);
+    expect(sim.eventsRun).toBe(7);
+    expect(() => sim.again(20)).toThrow(/only the running event/);
+    sim.at(20, () => {
+      sim.schedule(1, () => {});
+      sim.again(30);
+    });
+    expect(() => sim.run()).toThrow(/only the running event/);
+  });
+
   it('counts a handler that threw as run and keeps the rest of the heap', () => {
     const sim = new Simulation();
     const log: number[] = [];

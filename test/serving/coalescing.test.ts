@@ -85,6 +85,19 @@ describe('step coalescing inside one replica', () => {
     expect(coalesced.events).toBeLessThan(10); // arrival, prefill, run to the first visible token, run to the end
   });
 
+  it('runs planned in pieces after arrivals cut runs short: the same times, steps and stats', () => {
+    // Twelve arrivals 30 ms apart cut run after run, so the replica plans 8 steps at first and
+    // extends; a later arrival lands in an extension of the long answer's run.
+    const arrivals = Array.from({ length: 12 }, (_, i) => ({ at: 0.03 * i, input: 200 + 10 * i, output: 60, reasoning: 0 }));
+    arrivals.push({ at: 1, input: 500, output: 3000, reasoning: 0 }, { at: 9.123, input: 300, output: 40, reasoning: 0 });
+    const single = replay(arrivals, false);
+    const coalesced = replay(arrivals, true);
+    expect(coalesced.lives).toEqual(single.lives);
+    expect(coalesced.steps).toEqual(single.steps);
+    expect(coalesced.stats).toEqual(single.stats);
+    expect(coalesced.events).toBeLessThan(single.events / 20);
+  });
+
   it('random arrivals, small KV and tight batches: identical lives, steps and stats (property)', () => {
     const arrival = fc.record({
       at: fc.double({ min: 0, max: 5, noNaN: true }),
