@@ -4,10 +4,10 @@
  * into per-class accumulators; nothing per request is kept after it finishes, so memory stays
  * bounded whatever the run's length (with `exact: false` the accumulators are histograms too).
  */
-import { REJECT_REASONS, type LlmRequest, type NetworkLeg, type RejectReason, type RequestClass, type SessionRecord, type SimObserver, type StepRecord } from '../domain/request.js';
+import type { LlmRequest, NetworkLeg, RejectReason, RequestClass, SessionRecord, SimObserver, StepRecord } from '../domain/request.js';
 import type { Assert, SameKinds } from '../domain/kinds.js';
 import { Exact, LogHistogram, type Quantiles } from './quantiles.js';
-import { addStages, latencies, LATENCY_METRICS, type ClassStats, type LatencyMetric, type RequestRecord, type RequestSlo } from './request-record.js';
+import { addStages, latencies, newClassStats, type ClassStats, type LatencyMetric, type RequestRecord, type RequestSlo } from './request-record.js';
 import { fold, FNV_OFFSET } from './fingerprint-hash.js';
 import { ReplicaSteps, type TimePoint } from './replica-steps.js';
 
@@ -35,7 +35,14 @@ export type FinishAddsEveryMetric = Assert<SameKinds<Exclude<LatencyMetric, 'itl
 
 export class MetricsRecorder implements SimObserver {
   readonly classes = new Map<RequestClass, ClassStats>();
-  private open = new Map<number, RequestRecord>();
+  /**
+   * Open records in send order (finishRun's), finished ones among them until compacted. Not a
+   * Map by (unique) id: a V8 Map's rehash leaves the old table pointing to the new one, so a dead
+   * old-space table keeps every later table and its records through each scavenge (~2 MB
+   * promoted per scavenge in a fleet run).
+   */
+  private open: RequestRecord[] = [];
+  private openCount = 0;
   /** finish() writes each request's latencies here. */
   private readonly latencies = {} as Record<LatencyMetric, number>;
   /**
@@ -78,16 +85,7 @@ export class MetricsRecorder implements SimObserver {
   stats(cls: RequestClass): ClassStats {
     let s = this.classes.get(cls);
     if (!s) {
-      const q = () => (this.o.exact ? new Exact() : new LogHistogram());
-      s = {
-        metrics: Object.fromEntries(LATENCY_METRICS.map((m) => [m, q()])) as unknown as Record<LatencyMetric, Quantiles>,
-        jobSeconds: q(),
-        jobs: { completed: 0, failed: 0, unfinished: 0 },
-        requests: 0, rejected: 0, unfinished: 0, gaveUp: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0,
-        stages: { network: 0, queue: 0, prefill: 0, decode: 0 },
-        sessions: 0, sessionStartup: 0, sessionGaps: 0, sessionRequests: 0, good: 0,
-        rejectedBy: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
-      };
+      s = newClassStats(() => (this.o.exact ? new Exact() : new LogHistogram()));
       this.classes.set(cls, s);
     }
     return s;
@@ -101,8 +99,9 @@ export class MetricsRecorder implements SimObserver {
       input: r.inputTokens, cached: 0, output: r.outputTokens, reasoning: r.reasoningTokens, preemptions: 0,
       connect: leg.connectSeconds, upload: leg.uploadSeconds, frontend: leg.frontendSeconds, rtt: leg.rttSeconds, reloadSeconds: 0, outcome: 'unfinished', rejectReason: '',
     };
-    // The map keeps the open records in the order they were sent (finishRun hands them on so).
-    this.open.set(r.id, rec);
+    if (this.open.length >= 2 * this.openCount + 64) this.compact();
+    this.open.push(rec);
+    this.openCount++;
     r.record = rec;
   }
   onArrive(r: LlmRequest, replica: string, t: number, replicaNumber = -1): void {
@@ -147,7 +146,7 @@ export class MetricsRecorder implements SimObserver {
     if (!rec) return;
     rec.outcome = 'rejected';
     rec.rejectReason = reason;
-    this.open.delete(r.id);
+    this.openCount--;
     if (this.inWindow(rec.send)) {
       const s = this.stats(r.cls);
       s.rejected++;
@@ -159,7 +158,7 @@ export class MetricsRecorder implements SimObserver {
     const rec = openRecord(r);
     if (!rec) return;
     rec.outcome = 'gave_up';
-    this.open.delete(r.id);
+    this.openCount--;
     if (this.inWindow(rec.send)) this.stats(r.cls).gaveUp++;
     else this.outside.gave_up++;
     this.o.onRecord?.(rec);
@@ -169,8 +168,15 @@ export class MetricsRecorder implements SimObserver {
     const rec = openRecord(r);
     if (!rec) return;
     rec.clientDone = t;
-    this.open.delete(r.id);
+    this.openCount--;
     this.finish(rec);
+  }
+
+  /** Drop the finished records from `open`, in place. */
+  private compact(): void {
+    let n = 0;
+    for (const rec of this.open) if (rec.outcome === 'unfinished') this.open[n++] = rec;
+    this.open.length = n;
   }
 
   private finish(rec: RequestRecord): void {
@@ -238,12 +244,14 @@ export class MetricsRecorder implements SimObserver {
    * still running becomes unfinished, counted and handed on like the others.
    */
   finishRun(t: number): void {
-    for (const rec of this.open.values()) {
+    for (const rec of this.open) {
+      if (rec.outcome !== 'unfinished') continue;
       if (this.inWindow(rec.send)) this.stats(rec.cls).unfinished++;
       else this.outside.unfinished++;
       this.o.onRecord?.(rec);
     }
-    this.open.clear();
+    this.open = [];
+    this.openCount = 0;
     for (const session of [...this.openSessions.values()]) {
       session.end = t;
       session.outcome = 'unfinished';

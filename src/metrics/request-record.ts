@@ -1,5 +1,5 @@
 /** A finished request's record, its latencies, and the per-class accumulators they go into. */
-import type { RejectReason, RequestClass, RequestOutcome } from '../domain/request.js';
+import { REJECT_REASONS, type RejectReason, type RequestClass, type RequestOutcome } from '../domain/request.js';
 import type { Quantiles } from './quantiles.js';
 
 export interface RequestRecord {
@@ -100,4 +100,17 @@ export interface ClassStats {
   sessionRequests: number;
   /** Requests meeting every per-request SLO threshold. */
   good: number;
+}
+
+/** Empty stats, each distribution made by `q`. */
+export function newClassStats(q: () => Quantiles): ClassStats {
+  return {
+    metrics: Object.fromEntries(LATENCY_METRICS.map((m) => [m, q()])) as unknown as Record<LatencyMetric, Quantiles>,
+    jobSeconds: q(),
+    jobs: { completed: 0, failed: 0, unfinished: 0 },
+    requests: 0, rejected: 0, unfinished: 0, gaveUp: 0, preemptions: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0,
+    stages: { network: 0, queue: 0, prefill: 0, decode: 0 },
+    sessions: 0, sessionStartup: 0, sessionGaps: 0, sessionRequests: 0, good: 0,
+    rejectedBy: Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>,
+  };
 }
