@@ -18,17 +18,17 @@ import type { BatchShape } from '../domain/batch.js';
 import type { Sequence } from './sequence.js';
 
 /**
- * Longest run planned at once (a longer one simply continues in the next run). It sizes each
- * replica's run arrays: four of MAX_RUN_STEPS doubles, 16 KB (a fleet has a thousand replicas;
- * allocated once, never grown: growing typed arrays per replica cost more than they saved).
+ * Longest run planned at once (a longer one simply continues in the next run). It sizes the run
+ * arrays: four of MAX_RUN_STEPS doubles, 16 KB (allocated once, never grown: growing typed
+ * arrays per run cost more than they saved).
  */
 export const MAX_RUN_STEPS = 512;
 /** Fewest steps a run prices at first, and the step by which that grows (see `chunk`). */
 const MIN_CHUNK = 8;
 
 /**
- * Zeroed Float64Arrays cut from shared 1 MB buffers, each view a run's own: a fleet's thousand
- * replicas took 4,000 small buffers at start-up (115-183 ms for 1,000 runs; 4-5 ms this way).
+ * Zeroed Float64Arrays cut from shared 1 MB buffers (a thousand small buffers took 115-183 ms
+ * to allocate; 4-5 ms this way).
  */
 const ARENA_BYTES = 1 << 20;
 let arena = new ArrayBuffer(0);
@@ -43,6 +43,16 @@ function doubles(n: number): Float64Array {
   return view;
 }
 
+/**
+ * Run arrays no run holds, four by four, the last given back on top. A run takes a set when it
+ * is planned and gives it back when it ends: a fleet's thousand replicas share the few dozen
+ * sets their runs in progress need, and a new run mostly gets one still in cache (each replica
+ * owning its own set, every run's first writes missed the cache). It keeps as many sets as runs
+ * were ever in progress at once in this process.
+ */
+const spare: Float64Array[] = [];
+const NO_STEPS: Float64Array = new Float64Array(0);
+
 export class DecodeRun {
   /** Steps planned (0: no run pending). Step 0 is the real step that planned the run. */
   length = 0;
@@ -54,13 +64,13 @@ export class DecodeRun {
   event: EventId = -1;
   /** Steps after `length` may follow (not planned yet). */
   open = false;
-  /** starts[i]: start of step i; starts[length]: end of the planned steps. */
-  readonly starts = doubles(MAX_RUN_STEPS + 1);
-  readonly costs = doubles(MAX_RUN_STEPS);
+  /** starts[i]: start of step i; starts[length]: end of the planned steps. (Held while the run is: see `spare`.) */
+  starts: Float64Array = NO_STEPS;
+  costs: Float64Array = NO_STEPS;
   /** Blocks the batch has taken since step 0, at the start of step i. */
-  readonly blocks = doubles(MAX_RUN_STEPS);
+  blocks: Float64Array = NO_STEPS;
   /** KV occupancy at the start of step i (filled as the steps' starts are applied). */
-  readonly kvUsed = doubles(MAX_RUN_STEPS);
+  kvUsed: Float64Array = NO_STEPS;
   /**
    * Steps the next run prices at first: halved after a run is cut, 8 more after one ends uncut,
    * so a replica whose runs arrivals cut (the Azure replay's) prices few steps for nothing and
@@ -105,6 +115,11 @@ export class DecodeRun {
       s.runOwnTokens = s.ownTokens;
       s.runOwnBlocks = s.ownBlocks;
     }
+    if (spare.length === 0) spare.push(doubles(MAX_RUN_STEPS + 1), doubles(MAX_RUN_STEPS), doubles(MAX_RUN_STEPS), doubles(MAX_RUN_STEPS));
+    this.kvUsed = spare.pop()!;
+    this.blocks = spare.pop()!;
+    this.costs = spare.pop()!;
+    this.starts = spare.pop()!;
     this.batch = batch;
     this.shape = shape;
     this.stepSeconds = stepSeconds;
@@ -154,7 +169,14 @@ export class DecodeRun {
   ended(): void {
     if (!this.cutShort) this.chunk = Math.min(MAX_RUN_STEPS, this.chunk + MIN_CHUNK);
     this.cutShort = false;
+    this.release();
+  }
+
+  /** No run pending (this one ended, or was one step only): its arrays go back. */
+  release(): void {
     this.length = 0;
+    spare.push(this.starts, this.costs, this.blocks, this.kvUsed);
+    this.starts = this.costs = this.blocks = this.kvUsed = NO_STEPS;
   }
 
   /** Price up to `more` further steps. */

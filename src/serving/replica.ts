@@ -130,7 +130,7 @@ export class Replica {
     if (this.coalescable() && this.planRun(now, seconds) > 1) {
       this.run.event = this.sim.at(this.run.starts[this.run.length], this.runEnd);
     } else {
-      this.run.length = 0;
+      if (this.run.length > 0) this.run.release();
       this.sim.schedule(seconds, this.stepEnd);
     }
   }
