@@ -82,7 +82,7 @@ describe('wafersim run', () => {
 
   // Within 2%, not exactly: the summary counts the gaps of steps that start inside the measured
   // window; a request's own mean also counts its steps after the window, when arrivals have stopped
-  // and batches are smaller (codex-gpu-r8k background, 11 requests of ~8,000 tokens: 1.8%).
+  // and batches are smaller (codex-gpu-r8k background, 12 requests of ~8,000 tokens: 1.5%, measured 2026-12-02 with its re-planned 4 + 2 fleet).
   it("ITL's mean over every gap is the gap-weighted mean of the requests' own mean gaps (within 2%: gaps are counted from the steps inside the window)", () => {
     const requests = measured(readCsv(join(outA, 'requests.csv')));
     for (const row of classRows(readCsv(join(outA, 'summary.csv')))) {
