@@ -58,7 +58,7 @@ export function waferPerfModel(llm: LlmSpec, wafer: WaferSpec, deployment: Deplo
   // where a layer's share of a wafer has no published shape).
   const side = region === undefined ? 0 : Math.round(Math.sqrt(region));
   const padded = (d: number) => (side > 0 ? Math.ceil(d / side) * side : d);
-  const tileShare = (dIn: number, dOut: number) => (side > 0 && dIn > 0 && dOut > 0 ? (padded(dIn) * padded(dOut)) / (dIn * dOut) : 1);
+  const tileShare = (dIn: number, dOut: number) => (dIn > 0 && dOut > 0 ? (padded(dIn) * padded(dOut)) / (dIn * dOut) : 1);
 
   const cycle = 1 / wafer.clockHz;
   const coreFlops = (wafer.peakFlops / wafer.cores) * cal.computeEfficiency;
