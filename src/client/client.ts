@@ -104,6 +104,8 @@ export class ClientSession implements SessionChannel {
 class InFlight implements RequestListener {
   /** When the server sent the first token. */
   private firstAt = 0;
+  /** The first visible token is the first token: its delivery goes with the first token's. */
+  private visibleWithFirst = false;
 
   constructor(
     private readonly session: ClientSession,
@@ -119,17 +121,24 @@ class InFlight implements RequestListener {
     sim.schedule(this.down + this.frame, () => {
       this.session.observer.onClientFirstToken?.(this.req, sim.now);
       this.listener.onFirstToken?.();
+      if (this.visibleWithFirst) this.deliverVisible();
     });
   }
 
   onFirstVisibleToken(): void {
     const sim = this.session.sim;
-    // The stream carries the reasoning tokens first (as summaries or keep-alives), one frame each.
-    const wait = Math.max(0, this.firstAt + this.frame * (this.req.reasoningTokens + 1) - sim.now);
-    sim.schedule(this.down + this.frame + wait, () => {
-      this.session.observer.onClientFirstVisibleToken?.(this.req, sim.now);
-      this.listener.onFirstVisibleToken?.();
-    });
+    // Token k of the stream leaves no earlier than k frames after the first (the reasoning
+    // tokens come first, as summaries or keep-alives): the first visible one is token r.
+    const wait = Math.max(0, this.firstAt + this.frame * this.req.reasoningTokens - sim.now);
+    // No reasoning: the first token's event, scheduled just before for the same time, delivers
+    // this one next (one event, the same order).
+    if (wait === 0 && sim.now === this.firstAt) this.visibleWithFirst = true;
+    else sim.schedule(this.down + this.frame + wait, () => this.deliverVisible());
+  }
+
+  private deliverVisible(): void {
+    this.session.observer.onClientFirstVisibleToken?.(this.req, this.session.sim.now);
+    this.listener.onFirstVisibleToken?.();
   }
 
   onComplete(): void {
