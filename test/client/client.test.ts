@@ -67,3 +67,44 @@ describe('transport arithmetic (RTT 50 ms)', () => {
     expect(arrivals[0]).toBeCloseTo(TRANSPORTS.http1.sessionStartSeconds + legs[0].connectSeconds + legs[0].uploadSeconds + legs[0].frontendSeconds, 12);
   });
 });
+
+describe('streamed tokens (RTT 50 ms, http2: one frame per token)', () => {
+  /** Client times of one request whose server sends its first token at 0.02 s after arrival and its first visible one `visibleAfter` later. */
+  function times(reasoning: number, visibleAfter: number) {
+    const sim = new Simulation();
+    const seen = { first: NaN, visible: NaN };
+    let serverFirst = 0;
+    const srv: RequestSink = {
+      submit(_req, l) {
+        sim.schedule(0.02, () => {
+          serverFirst = sim.now;
+          l.onFirstToken?.();
+          if (visibleAfter === 0) l.onFirstVisibleToken?.();
+          else sim.schedule(visibleAfter, () => l.onFirstVisibleToken?.());
+          sim.schedule(1, () => l.onComplete());
+        });
+      },
+    };
+    const observer = { onClientFirstToken: (_r: LlmRequest, t: number) => void (seen.first = t), onClientFirstVisibleToken: (_r: LlmRequest, t: number) => void (seen.visible = t) };
+    const client = new Client(sim, fixedRtt, TRANSPORTS.http2, srv, observer);
+    client.openSession(1, stream(1, 'net'), (s) => s.send(request(100, 200, { reasoningTokens: reasoning }), 100, { onComplete: () => {} }), false);
+    sim.run();
+    const t = TRANSPORTS.http2;
+    const frame = t.perTokenSeconds + t.frameBytesPerToken / DEFAULT_NETWORK.downlinkBytesPerSecond;
+    return { ...seen, serverFirst, frame };
+  }
+  it('the first token reaches the client ½ RTT and one frame after it leaves the server', () => {
+    const { first, serverFirst, frame } = times(0, 0);
+    expect(first - serverFirst).toBeCloseTo(0.025 + frame, 12);
+  });
+  it('without reasoning the first visible token is the first token: the client sees both at once', () => {
+    const { first, visible } = times(0, 0);
+    expect(visible).toBe(first);
+  });
+  it('after r reasoning tokens the visible one is stream token r: r frames after the first, or when the server sends it if later', () => {
+    const fast = times(10, 0.001); // the server is ahead of the stream: the frames set the pace
+    expect(fast.visible - fast.first).toBeCloseTo(10 * fast.frame, 12);
+    const slow = times(10, 0.1); // the stream waits for the server
+    expect(slow.visible - slow.serverFirst).toBeCloseTo(0.1 + 0.025 + slow.frame, 12);
+  });
+});
