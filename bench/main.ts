@@ -40,15 +40,24 @@ async function azureRows(): Promise<Row[]> {
   ];
 }
 
+/**
+ * Runs of each heavy benchmark: its row reports the fastest (on a shared machine, other load only
+ * adds time) and lists every run beside it; peak memory is the largest of the runs'.
+ */
+const HEAVY_RUNS = 3;
+
 function heavyRows(name: 'million' | 'fleet-hour'): Row[] {
-  const r = inChild(name);
-  const label = name === 'million' ? `1 M requests, one pool of 32 H100s (${r.requests} requests)` : `1,000 H100 replicas, 280 req/s, a simulated hour (${r.requests} requests)`;
+  const results = Array.from({ length: HEAVY_RUNS }, () => inChild(name));
+  const runs = results.map((r) => r.seconds);
+  const seconds = Math.min(...runs);
+  const requests = results[0].requests;
+  const label = name === 'million' ? `1 M requests, one pool of 32 H100s (${requests} requests)` : `1,000 H100 replicas, 280 req/s, a simulated hour (${requests} requests)`;
   const rows: Row[] = [
-    { name: `${label}: wall time`, value: r.seconds, unit: 's', higherIsBetter: false, goal: name === 'million' ? '<= 8 s' : '<= 5 s' },
-    { name: `${label}: peak resident memory`, value: r.peakMB, unit: 'MB', higherIsBetter: false, goal: name === 'million' ? '< 300 MB' : '< 1 GB' },
+    { name: `${label}: wall time, fastest of ${HEAVY_RUNS}`, value: seconds, unit: 's', higherIsBetter: false, goal: name === 'million' ? '<= 8 s' : '<= 5 s', runs },
+    { name: `${label}: peak resident memory`, value: Math.max(...results.map((r) => r.peakMB)), unit: 'MB', higherIsBetter: false, goal: name === 'million' ? '< 300 MB' : '< 1 GB' },
   ];
   if (name === 'fleet-hour') {
-    rows.push({ name: 'the same fleet for a simulated day: wall time EXTRAPOLATED (24 x the hour)', value: 24 * r.seconds, unit: 's', higherIsBetter: false, goal: '<= 120 s' });
+    rows.push({ name: 'the same fleet for a simulated day: wall time EXTRAPOLATED (24 x the fastest hour)', value: 24 * seconds, unit: 's', higherIsBetter: false, goal: '<= 120 s', runs: runs.map((x) => 24 * x) });
   }
   return rows;
 }
@@ -128,7 +137,8 @@ function format(x: number | undefined): string {
 
 function print(row: Row): void {
   const ratio = row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x vs ${row.baseline!.name} (${format(row.baseline!.value)})`;
-  console.log(`${row.name.padEnd(86)} ${format(row.value).padStart(12)} ${row.unit.padEnd(9)} ${(row.goal ?? '').padEnd(9)} last ${format(row.last).padStart(10)}  ${ratio}`);
+  const runs = row.runs ? `runs ${row.runs.map(format).join(', ')}` : '';
+  console.log(`${row.name.padEnd(86)} ${format(row.value).padStart(12)} ${row.unit.padEnd(9)} ${(row.goal ?? '').padEnd(9)} last ${format(row.last).padStart(10)}  ${ratio}${runs}`);
 }
 
 async function main(): Promise<void> {

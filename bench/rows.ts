@@ -8,6 +8,8 @@ export interface Row {
   /** Whether a larger value is better (throughput) or worse (time, memory). */
   higherIsBetter: boolean;
   goal?: string;
+  /** Every run's value, in order, where the row took the fastest of several (noise only adds time). */
+  runs?: number[];
   /** value / baseline (higher is better) or baseline / value (lower is better): above 1 beats the baseline. */
   ratio?: number;
   /** The same row in the last committed bench JSON (bench/last.json). */
