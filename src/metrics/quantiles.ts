@@ -102,10 +102,35 @@ const MIN_POSITIVE = 1e-9;
  * sees a second, larger value in a row (random values, such as requests' latencies, rarely do).
  */
 function topOf(k: number, x: number): number {
+  const top = bucketTop(k);
+  return top > x ? top : x;
+}
+
+/** bucketTop's results for buckets LOWEST_TOP (1 ns) to LOWEST_TOP + TOPS.length (NaN: not searched yet). */
+const LOWEST_TOP = Math.floor(Math.log(MIN_POSITIVE) / LOG_GAMMA);
+const TOPS = new Float64Array(4000 - LOWEST_TOP).fill(NaN);
+
+/**
+ * The first value stepping down from γ^k (about one ulp a step, at most 32 steps: γ^k computed
+ * may fall a few ulps into bucket k + 1) that the bucket formula puts in bucket k; -Infinity if
+ * none is. topOf's search, made once per bucket: buckets of latencies from 1 ns to ~10^17 s
+ * are remembered (a fleet's replicas take turns in one gap histogram, so its last range keeps
+ * moving and the same few tops were searched for again and again).
+ */
+function bucketTop(k: number): number {
+  const i = k - LOWEST_TOP;
+  const known = i >= 0 && i < TOPS.length ? TOPS[i] : NaN;
+  if (!Number.isNaN(known)) return known;
+  let top = -Infinity;
   let t = Math.pow(GAMMA, k);
-  // γ^k computed may fall a few ulps into bucket k + 1: step down (about one ulp a step).
-  for (let n = 0; n < 32 && t > x; n++, t -= t * Number.EPSILON) if (Math.ceil(Math.log(t) / LOG_GAMMA) === k) return t;
-  return x;
+  for (let n = 0; n < 32; n++, t -= t * Number.EPSILON) {
+    if (Math.ceil(Math.log(t) / LOG_GAMMA) === k) {
+      top = t;
+      break;
+    }
+  }
+  if (i >= 0 && i < TOPS.length) TOPS[i] = top;
+  return top;
 }
 
 export class LogHistogram extends Moments implements Quantiles {
