@@ -4,7 +4,7 @@
  * disaggregation (prefill on one pool, KV shipped over a link, decode on another).
  */
 import type { Simulation } from '../kernel/index.js';
-import type { LlmRequest, RejectReason, RequestClass, RequestListener, RequestSink } from '../domain/request.js';
+import { REQUEST_CLASSES, type LlmRequest, type RejectReason, type RequestClass, type RequestListener, type RequestSink } from '../domain/request.js';
 import type { Replica } from './replica.js';
 import { makeRouter, type Router, type RouterKind } from './router.js';
 import { OverloadMonitor } from './overload.js';
@@ -32,6 +32,8 @@ export class Cluster implements RequestSink {
   private pools = new Map<string, Pool>();
   /** Prefill on one pool, decode on another: every request enters here. */
   private readonly disaggregated?: Entry;
+  /** Each class's pool: its router and overload monitor (looked up once, not per request). */
+  private readonly byClass = {} as Record<RequestClass, { router: Router; monitor: OverloadMonitor }>;
 
   constructor(
     sim: Simulation,
@@ -44,6 +46,10 @@ export class Cluster implements RequestSink {
     }
     const d = spec.disaggregation;
     if (d) this.disaggregated = new DisaggregatedEntry(sim, this.routers.get(d.prefillPool)!, this.routers.get(d.decodePool)!, d);
+    for (const cls of REQUEST_CLASSES) {
+      const pool = this.poolFor(cls);
+      this.byClass[cls] = { router: this.routers.get(pool)!, monitor: this.monitors.get(pool)! };
+    }
   }
 
   /** Sessions moved off their home replica, over every pool. */
@@ -57,16 +63,15 @@ export class Cluster implements RequestSink {
     return this.spec.pools.flatMap((p) => p.replicas);
   }
 
-  private poolFor(req: LlmRequest): string {
+  private poolFor(cls: RequestClass): string {
     if (this.spec.disaggregation) return this.spec.disaggregation.prefillPool;
-    return this.spec.classRoutes?.[req.cls] ?? this.spec.pools[0].name;
+    return this.spec.classRoutes?.[cls] ?? this.spec.pools[0].name;
   }
 
   submit(req: LlmRequest, listener: RequestListener): void {
-    const poolName = this.poolFor(req);
-    const monitor = this.monitors.get(poolName)!;
+    const { router, monitor } = this.byClass[req.cls];
     monitor.arrivals++;
-    (this.disaggregated ?? this.routers.get(poolName)!.route(req)).submit(req, new CountedListener(listener, monitor));
+    (this.disaggregated ?? router.route(req)).submit(req, new CountedListener(listener, monitor));
   }
 }
 
