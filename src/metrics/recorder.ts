@@ -3,11 +3,12 @@
  * request becomes a RequestRecord, handed to `onRecord` (requests.csv streams them) and folded
  * into per-class accumulators; nothing per request is kept after it finishes, so memory stays
  * bounded whatever the run's length (with `exact: false` the accumulators are histograms too).
+ * `onRecord` is lent the record for the call (its object is filled again later): copy what you keep.
  */
 import type { LlmRequest, NetworkLeg, RejectReason, RequestClass, SessionRecord, SimObserver, StepRecord } from '../domain/request.js';
 import type { Assert, SameKinds } from '../domain/kinds.js';
 import { Exact, LogHistogram, type Quantiles } from './quantiles.js';
-import { addStages, latencies, newClassStats, type ClassStats, type LatencyMetric, type RequestRecord, type RequestSlo } from './request-record.js';
+import { addStages, blankRecord, latencies, newClassStats, sentRecord, type ClassStats, type LatencyMetric, type RequestRecord, type RequestSlo } from './request-record.js';
 import { fold, FNV_OFFSET } from './fingerprint-hash.js';
 import { ReplicaSteps, type TimePoint } from './replica-steps.js';
 
@@ -22,7 +23,8 @@ export type { TimePoint } from './replica-steps.js';
  */
 function openRecord(r: LlmRequest): RequestRecord | undefined {
   const rec = r.record as RequestRecord | undefined;
-  return rec !== undefined && rec.outcome === 'unfinished' ? rec : undefined;
+  // Its id too: a finished record's object may be another request's by now.
+  return rec !== undefined && rec.outcome === 'unfinished' && rec.id === r.id ? rec : undefined;
 }
 
 /** Add x unless it is NaN (a latency a request does not have). */
@@ -43,6 +45,8 @@ export class MetricsRecorder implements SimObserver {
    */
   private open: RequestRecord[] = [];
   private openCount = 0;
+  /** Finished records compact() took out of `open`: onSend fills them again (no object per request). */
+  private readonly spare: RequestRecord[] = [];
   /** finish() writes each request's latencies here. */
   private readonly latencies = {} as Record<LatencyMetric, number>;
   /**
@@ -93,12 +97,8 @@ export class MetricsRecorder implements SimObserver {
 
   onSend(r: LlmRequest, t: number, leg: NetworkLeg): void {
     this.o.onSent?.(t);
-    const rec: RequestRecord = {
-      system: this.system, id: r.id, session: r.sessionId, cls: r.cls, replica: '', send: t, arrive: NaN, admit: NaN,
-      serverFirst: NaN, serverDone: NaN, clientFirst: NaN, clientFirstVisible: NaN, clientDone: NaN,
-      input: r.inputTokens, cached: 0, output: r.outputTokens, reasoning: r.reasoningTokens, preemptions: 0,
-      connect: leg.connectSeconds, upload: leg.uploadSeconds, frontend: leg.frontendSeconds, rtt: leg.rttSeconds, reloadSeconds: 0, outcome: 'unfinished', rejectReason: '',
-    };
+    const rec = this.spare.pop() ?? blankRecord();
+    sentRecord(rec, this.system, r, t, leg);
     if (this.open.length >= 2 * this.openCount + 64) this.compact();
     this.open.push(rec);
     this.openCount++;
@@ -172,10 +172,13 @@ export class MetricsRecorder implements SimObserver {
     this.finish(rec);
   }
 
-  /** Drop the finished records from `open`, in place. */
+  /** Drop the finished records from `open`, in place (to `spare`: each is in `open` once). */
   private compact(): void {
     let n = 0;
-    for (const rec of this.open) if (rec.outcome === 'unfinished') this.open[n++] = rec;
+    for (const rec of this.open) {
+      if (rec.outcome === 'unfinished') this.open[n++] = rec;
+      else this.spare.push(rec);
+    }
     this.open.length = n;
   }
 

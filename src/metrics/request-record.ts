@@ -1,5 +1,5 @@
 /** A finished request's record, its latencies, and the per-class accumulators they go into. */
-import { REJECT_REASONS, type RejectReason, type RequestClass, type RequestOutcome } from '../domain/request.js';
+import { REJECT_REASONS, type LlmRequest, type NetworkLeg, type RejectReason, type RequestClass, type RequestOutcome } from '../domain/request.js';
 import type { Quantiles } from './quantiles.js';
 
 export interface RequestRecord {
@@ -29,6 +29,39 @@ export interface RequestRecord {
   outcome: RequestOutcome;
   /** Set when the outcome is 'rejected'. */
   rejectReason: RejectReason | '';
+}
+
+/** A record's object with every field of its shape (for sentRecord to fill). */
+export function blankRecord(): RequestRecord {
+  return {
+    system: '', id: 0, session: 0, cls: 'interactive', replica: '', send: NaN, arrive: NaN, admit: NaN,
+    serverFirst: NaN, serverDone: NaN, clientFirst: NaN, clientFirstVisible: NaN, clientDone: NaN,
+    input: 0, cached: 0, output: 0, reasoning: 0, preemptions: 0,
+    connect: NaN, upload: NaN, frontend: NaN, rtt: NaN, reloadSeconds: 0, outcome: 'unfinished', rejectReason: '',
+  };
+}
+
+/** `rec` filled as the record of `r`, sent by `system`'s client at `t` over `leg`. */
+export function sentRecord(rec: RequestRecord, system: string, r: LlmRequest, t: number, leg: NetworkLeg): void {
+  rec.system = system;
+  rec.id = r.id;
+  rec.session = r.sessionId;
+  rec.cls = r.cls;
+  rec.replica = '';
+  rec.send = t;
+  rec.arrive = rec.admit = rec.serverFirst = rec.serverDone = rec.clientFirst = rec.clientFirstVisible = rec.clientDone = NaN;
+  rec.input = r.inputTokens;
+  rec.cached = 0;
+  rec.output = r.outputTokens;
+  rec.reasoning = r.reasoningTokens;
+  rec.preemptions = 0;
+  rec.connect = leg.connectSeconds;
+  rec.upload = leg.uploadSeconds;
+  rec.frontend = leg.frontendSeconds;
+  rec.rtt = leg.rttSeconds;
+  rec.reloadSeconds = 0;
+  rec.outcome = 'unfinished';
+  rec.rejectReason = '';
 }
 
 /** Per-request thresholds a request must meet to count towards goodput. */
