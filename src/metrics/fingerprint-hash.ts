@@ -1,6 +1,12 @@
 /**
- * The run fingerprint's hash: FNV-1a folded over the exact bits of each double a step records,
- * so two runs share a fingerprint only if every step was bit-for-bit the same.
+ * The run fingerprint's hash, over the exact bits of each double it is given, so two runs share
+ * a fingerprint only if every step (and every completion) was bit-for-bit the same.
+ *
+ * A step goes in as one 32-bit word (`foldStep`): its start's, cost's and counts' 32-bit halves,
+ * each times its own odd constant, xor-ed. Those products do not depend on the hash, so only one
+ * FNV-1a multiply-xor per step is on the hash's chain (folding the four doubles' eight halves one
+ * after another made eight, the fleet hour's longest chain). The counts' part is a word of its own
+ * so a decode run, whose steps share their counts, mixes it once (xor: the same word).
  */
 export const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -10,16 +16,28 @@ const WORDS = new Uint32Array(BITS.buffer);
 /** FNV-1a step over a double's exact bits (two 32-bit words). */
 export function fold(hash: number, x: number): number {
   BITS[0] = x;
-  return foldWords(hash, WORDS[0], WORDS[1]);
+  return Math.imul(Math.imul(hash ^ WORDS[0], FNV_PRIME) ^ WORDS[1], FNV_PRIME);
 }
 
-/** The same step over a double's words taken once (`wordsOf`), for a value folded many times. */
-export function foldWords(hash: number, low: number, high: number): number {
-  return Math.imul(Math.imul(hash ^ low, FNV_PRIME) ^ high, FNV_PRIME);
+/** A step's start and cost (seconds), as its part of the step's word. */
+export function timesWord(start: number, seconds: number): number {
+  BITS[0] = start;
+  const low = WORDS[0];
+  const high = WORDS[1];
+  BITS[0] = seconds;
+  return Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca77) ^ Math.imul(WORDS[0], 0xc2b2ae3d) ^ Math.imul(WORDS[1], 0x27d4eb2f);
 }
 
-/** A double's two 32-bit words, low first. */
-export function wordsOf(x: number): [number, number] {
-  BITS[0] = x;
-  return [WORDS[0], WORDS[1]];
+/** A step's counts (decoding sequences, prefill tokens), as their part of the step's word. */
+export function countsWord(decodeSeqs: number, prefillTokens: number): number {
+  BITS[0] = decodeSeqs;
+  const low = WORDS[0];
+  const high = WORDS[1];
+  BITS[0] = prefillTokens;
+  return Math.imul(low, 0x165667b1) ^ Math.imul(high, 0xcc9e2d51) ^ Math.imul(WORDS[0], 0x1b873593) ^ Math.imul(WORDS[1], 0x2545f491);
+}
+
+/** Fold a step's word (timesWord ^ countsWord) into the hash: one FNV-1a step. */
+export function foldStep(hash: number, word: number): number {
+  return Math.imul(hash ^ word, FNV_PRIME);
 }

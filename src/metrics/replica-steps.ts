@@ -16,7 +16,7 @@
 import { REQUEST_CLASSES, type RequestClass, type StepRecord } from '../domain/request.js';
 import { addMoment, addMomentsEach, MOMENTS, newMoments } from './moments.js';
 import { LogHistogram } from './quantiles.js';
-import { fold, foldWords, FNV_OFFSET, wordsOf } from './fingerprint-hash.js';
+import { countsWord, FNV_OFFSET, foldStep, timesWord } from './fingerprint-hash.js';
 
 export interface TimePoint {
   /** Requests that arrived at the replica in the bucket. */
@@ -111,7 +111,7 @@ export class ReplicaSteps {
     this.firstStep(i);
     const { start, seconds, kvUsed } = s;
     const m = this.blocks;
-    m[i * BLOCK + HASH] = fold(fold(fold(fold(m[i * BLOCK + HASH], start), seconds), s.decodeSeqs), s.prefillTokens);
+    m[i * BLOCK + HASH] = foldStep(m[i * BLOCK + HASH], timesWord(start, seconds) ^ countsWord(s.decodeSeqs, s.prefillTokens));
     const at = this.point(i, start);
     const p = this.pointArray;
     if (kvUsed > p[at + KV_PEAK]) p[at + KV_PEAK] = kvUsed;
@@ -133,11 +133,10 @@ export class ReplicaSteps {
    */
   steps(i: number, s: StepRecord, starts: Float64Array, costs: Float64Array, kvUsed: Float64Array, from: number, to: number): void {
     this.firstStep(i);
-    // The steps share decodeSeqs, prefillTokens and waiting, so their words are folded from
-    // constants and the hash is kept in a local (the same FNV-1a steps).
+    // The steps share decodeSeqs, prefillTokens and waiting: their counts' word is mixed once,
+    // and the hash is kept in a local (the same steps as one at a time).
     const { decodeSeqs, prefillTokens, waiting } = s;
-    const [seqsLow, seqsHigh] = wordsOf(decodeSeqs);
-    const [prefillLow, prefillHigh] = wordsOf(prefillTokens);
+    const counts = countsWord(decodeSeqs, prefillTokens);
     let hash = this.blocks[i * BLOCK + HASH];
     const bucket = this.bucketSeconds;
     // One interval at a time (a run's steps mostly share one): its point's sums are kept in
@@ -155,8 +154,7 @@ export class ReplicaSteps {
       do {
         const seconds = costs[k];
         const kv = kvUsed[k];
-        hash = fold(fold(hash, starts[k]), seconds);
-        hash = foldWords(foldWords(hash, seqsLow, seqsHigh), prefillLow, prefillHigh);
+        hash = foldStep(hash, timesWord(starts[k], seconds) ^ counts);
         if (kv > kvPeak) kvPeak = kv;
         busy += seconds;
         seqsTime += decodeSeqs * seconds;

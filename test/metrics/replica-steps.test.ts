@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { StepRecord } from '../../src/domain/request.js';
 import { LogHistogram } from '../../src/metrics/quantiles.js';
-import { fold, FNV_OFFSET } from '../../src/metrics/fingerprint-hash.js';
+import { countsWord, FNV_OFFSET, foldStep, timesWord } from '../../src/metrics/fingerprint-hash.js';
 import { ReplicaSteps, type TimePoint } from '../../src/metrics/replica-steps.js';
 
 const BUCKET_SECONDS = 10;
@@ -29,7 +29,7 @@ class PlainReplica {
     return this.points[b];
   }
   step(s: StepRecord): void {
-    this.hash = fold(fold(fold(fold(this.hash, s.start), s.seconds), s.decodeSeqs), s.prefillTokens);
+    this.hash = foldStep(this.hash, timesWord(s.start, s.seconds) ^ countsWord(s.decodeSeqs, s.prefillTokens));
     const p = this.at(s.start);
     if (s.kvUsed > p.kvPeak) p.kvPeak = s.kvUsed;
     p.busy += s.seconds;
@@ -104,6 +104,27 @@ describe('ReplicaSteps tables', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('a step in the fingerprint', () => {
+  it('changes its word when any one of start, cost, decoding sequences or prefill tokens moves by one ulp (property)', () => {
+    const word = (v: number[]) => timesWord(v[0], v[1]) ^ countsWord(v[2], v[3]);
+    const bits = new Float64Array(1);
+    const next = (x: number) => {
+      bits[0] = x; // x >= 0: the next double up has the next bit pattern
+      new BigUint64Array(bits.buffer)[0] += 1n;
+      return bits[0];
+    };
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 1e-6, max: 10, noNaN: true }), fc.integer({ min: 0, max: 4096 }), fc.integer({ min: 0, max: 65536 }), fc.integer({ min: 0, max: 3 }), (start, seconds, seqs, prefill, which) => {
+        const v = [start, seconds, seqs, prefill];
+        const moved = v.slice();
+        moved[which] = next(moved[which]);
+        expect(moved[which]).not.toBe(v[which]);
+        expect(word(moved)).not.toBe(word(v));
+      }),
     );
   });
 });
