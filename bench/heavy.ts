@@ -18,6 +18,8 @@ export const HEAVY: Record<string, () => Promise<{ requests: number; overloaded:
   million: () => runOpenLoop(1_000_000),
   // 1,000 H100s, 280 requests/s, a simulated hour (~1 M requests).
   'fleet-hour': () => runOpenLoop(280 * 3600, 1000, 280),
+  // The same fleet for a simulated day (~24 M requests): run, not extrapolated.
+  'fleet-day': () => runOpenLoop(280 * 86_400, 1000, 280),
 };
 
 /** In the child: run one heavy benchmark and print its result. */
