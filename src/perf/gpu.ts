@@ -20,7 +20,7 @@ import { assertNever } from '../domain/never.js';
 import { setStepCost, type DeploymentAsked, type DeploymentFieldNames, type Fit, type HardwareModel, type PerfModel } from './model.js';
 
 // The step's count-dependent parts, by offset (see gpuPerfModel's `part`).
-const [DECODE_SEQS, PREFILL_SEQS, PREFILL_TOKENS, MICRO, LINEAR, KV_WRITE, WEIGHTS, COMMUNICATION, OVERHEAD, PARTS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const [DECODE_SEQS, PREFILL_SEQS, PREFILL_TOKENS, MICRO, LINEAR_COMPUTE, LINEAR_MEMORY, LINEAR_STEP, COMMUNICATION, OVERHEAD, PARTS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment): PerfModel {
   const precision = resolvePrecision(llm, deployment.precision);
@@ -73,13 +73,20 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
     const micro = Math.max(1, Math.min(pp, b.decodeSeqs + b.prefillSeqs));
     const x = tokens / micro; // tokens per micro-batch
     const message = x * actBytes;
+    const linear = linearSecondsPerToken * tokens + lmHeadSecondsPerLogit * (b.decodeSeqs + b.prefillSeqs);
+    const kvWrite = kvWriteBytesPerToken * tokens;
+    const weights = denseWeightBytes + moeLayers * expertBytes * expertsTouched(llm, x);
+    // The matmuls' roofline (their FLOPs against the weights they stream, KV writes included).
+    // Without pipelining a step is one micro-batch: dividing by 1 is exact, so it is skipped.
+    const linearCompute = micro === 1 ? linear : linear / micro;
+    const linearMemory = (weights + (micro === 1 ? kvWrite : kvWrite / micro)) / bytesPerSecond;
     part[DECODE_SEQS] = b.decodeSeqs;
     part[PREFILL_SEQS] = b.prefillSeqs;
     part[PREFILL_TOKENS] = b.prefillTokens;
     part[MICRO] = micro;
-    part[LINEAR] = linearSecondsPerToken * tokens + lmHeadSecondsPerLogit * (b.decodeSeqs + b.prefillSeqs);
-    part[KV_WRITE] = kvWriteBytesPerToken * tokens;
-    part[WEIGHTS] = denseWeightBytes + moeLayers * expertBytes * expertsTouched(llm, x);
+    part[LINEAR_COMPUTE] = linearCompute;
+    part[LINEAR_MEMORY] = linearMemory;
+    part[LINEAR_STEP] = Math.max(linearCompute, linearMemory);
     part[COMMUNICATION] =
       allReduces * (tpLatency + ((ringSteps / tp) * message) / tpBandwidth) +
       (pp - 1) * (ppLatency + message / ppBandwidth);
@@ -96,19 +103,16 @@ export function gpuPerfModel(llm: LlmSpec, gpu: GpuSpec, deployment: Deployment)
       kvRead += cappedKvReads(b, g.cap) * g.kvBytesPerToken;
     }
     const micro = part[MICRO];
-    // Two rooflines, one after the other: the matmuls (their FLOPs against the weights they stream,
-    // KV writes included) and attention (its FLOPs against the KV it reads). They are separate
-    // kernels, so attention's KV reads do not hide under the matmuls' compute. Without pipelining
-    // a step is one micro-batch: dividing by 1 is exact, so it is skipped.
-    const linearCompute = micro === 1 ? part[LINEAR] : part[LINEAR] / micro;
+    // Two rooflines, one after the other: the matmuls' (from `counts`) and attention's (its FLOPs
+    // against the KV it reads). They are separate kernels, so attention's KV reads do not hide
+    // under the matmuls' compute.
     const attentionCompute = micro === 1 ? attention : attention / micro;
-    const linearMemory = (part[WEIGHTS] + (micro === 1 ? part[KV_WRITE] : part[KV_WRITE] / micro)) / bytesPerSecond;
     const attentionMemory = (micro === 1 ? kvRead : kvRead / micro) / bytesPerSecond;
-    const compute = linearCompute + attentionCompute;
-    const memory = linearMemory + attentionMemory;
+    const compute = part[LINEAR_COMPUTE] + attentionCompute;
+    const memory = part[LINEAR_MEMORY] + attentionMemory;
     const communication = part[COMMUNICATION];
     const overhead = part[OVERHEAD];
-    return setStepCost(into, Math.max(linearCompute, linearMemory) + Math.max(attentionCompute, attentionMemory) + communication + overhead, compute, memory, communication, overhead);
+    return setStepCost(into, part[LINEAR_STEP] + Math.max(attentionCompute, attentionMemory) + communication + overhead, compute, memory, communication, overhead);
   };
   return { fit, step };
 }
