@@ -19,22 +19,23 @@ export function fold(hash: number, x: number): number {
   return Math.imul(Math.imul(hash ^ WORDS[0], FNV_PRIME) ^ WORDS[1], FNV_PRIME);
 }
 
-/** A step's start and cost (seconds), as its part of the step's word. */
-export function timesWord(start: number, seconds: number): number {
-  BITS[0] = start;
+/** Two doubles' 32-bit halves, each times its own odd constant, xor-ed. */
+function mix(a: number, b: number, k0: number, k1: number, k2: number, k3: number): number {
+  BITS[0] = a;
   const low = WORDS[0];
   const high = WORDS[1];
-  BITS[0] = seconds;
-  return Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca77) ^ Math.imul(WORDS[0], 0xc2b2ae3d) ^ Math.imul(WORDS[1], 0x27d4eb2f);
+  BITS[0] = b;
+  return Math.imul(low, k0) ^ Math.imul(high, k1) ^ Math.imul(WORDS[0], k2) ^ Math.imul(WORDS[1], k3);
+}
+
+/** A step's start and cost (seconds), as their part of the step's word. */
+export function timesWord(start: number, seconds: number): number {
+  return mix(start, seconds, 0x9e3779b1, 0x85ebca77, 0xc2b2ae3d, 0x27d4eb2f);
 }
 
 /** A step's counts (decoding sequences, prefill tokens), as their part of the step's word. */
 export function countsWord(decodeSeqs: number, prefillTokens: number): number {
-  BITS[0] = decodeSeqs;
-  const low = WORDS[0];
-  const high = WORDS[1];
-  BITS[0] = prefillTokens;
-  return Math.imul(low, 0x165667b1) ^ Math.imul(high, 0xcc9e2d51) ^ Math.imul(WORDS[0], 0x1b873593) ^ Math.imul(WORDS[1], 0x2545f491);
+  return mix(decodeSeqs, prefillTokens, 0x165667b1, 0xcc9e2d51, 0x1b873593, 0x2545f491);
 }
 
 /** Fold a step's word (timesWord ^ countsWord) into the hash: one FNV-1a step. */
