@@ -94,28 +94,19 @@ const LOG_GAMMA = Math.log(GAMMA);
 /** Values below this are counted as zero (latencies under a nanosecond). */
 const MIN_POSITIVE = 1e-9;
 
-/**
- * The largest value found at or just below γ^k that the bucket formula puts in bucket k, or `x`
- * (in bucket k) if none is. Values that grow a little each time (a decode run's step times)
- * would otherwise each pass the last range's top and take a logarithm; everything from x to the
- * value returned is in bucket k too, as the index is monotonic in x. Taken only when a bucket
- * sees a second, larger value in a row (random values, such as requests' latencies, rarely do).
- */
-function topOf(k: number, x: number): number {
-  const top = bucketTop(k);
-  return top > x ? top : x;
-}
-
-/** bucketTop's results for buckets LOWEST_TOP (1 ns) to LOWEST_TOP + TOPS.length (NaN: not searched yet). */
+/** Buckets whose tops are remembered: 1 ns (LOWEST_TOP) to e^40 s (~10^17 s); NaN: not searched yet. */
 const LOWEST_TOP = Math.floor(Math.log(MIN_POSITIVE) / LOG_GAMMA);
-const TOPS = new Float64Array(4000 - LOWEST_TOP).fill(NaN);
+const HIGHEST_TOP = Math.ceil(40 / LOG_GAMMA);
+const TOPS = new Float64Array(HIGHEST_TOP - LOWEST_TOP).fill(NaN);
 
 /**
- * The first value stepping down from γ^k (about one ulp a step, at most 32 steps: γ^k computed
- * may fall a few ulps into bucket k + 1) that the bucket formula puts in bucket k; -Infinity if
- * none is. topOf's search, made once per bucket: buckets of latencies from 1 ns to ~10^17 s
- * are remembered (a fleet's replicas take turns in one gap histogram, so its last range keeps
- * moving and the same few tops were searched for again and again).
+ * The largest value found at or just below γ^k that the bucket formula puts in bucket k (stepping
+ * down about one ulp a step, at most 32 steps: γ^k computed may fall a few ulps into bucket
+ * k + 1); -Infinity if none is. Values that grow a little each time (a decode run's step times)
+ * would otherwise each pass the last range's top and take a logarithm; everything from a value in
+ * bucket k up to its top is in bucket k too, as the index is monotonic. Searched once per bucket
+ * and remembered: a fleet's replicas take turns in one gap histogram, so its last range keeps
+ * moving and the same few tops were wanted again and again.
  */
 function bucketTop(k: number): number {
   const i = k - LOWEST_TOP;
@@ -166,7 +157,7 @@ export class LogHistogram extends Moments implements Quantiles {
     if (i === this.lastIndex) {
       if (x < this.lastLow) this.lastLow = x;
       // A second value above the range in the same bucket: values are growing, widen to the top.
-      if (x > this.lastHigh) this.lastHigh = topOf(k, x);
+      if (x > this.lastHigh) this.lastHigh = Math.max(bucketTop(k), x);
     } else {
       this.lastIndex = i;
       this.lastLow = this.lastHigh = x;
